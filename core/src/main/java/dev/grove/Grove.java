@@ -1,0 +1,217 @@
+package dev.grove;
+
+import dev.grove.internal.Encoder;
+import dev.grove.internal.Format;
+import dev.grove.internal.Hold;
+import dev.grove.internal.PathSyntax;
+import dev.grove.internal.Region;
+import dev.grove.internal.Regions;
+import dev.grove.internal.Store;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Entry point: {@code share} copies an object graph into one new shared region and returns a lazy,
+ * read-only view of it; {@code map} opens a region (or any part of it) by path or reference, from any
+ * process of the same user on the machine.
+ *
+ * <h2>What can be shared</h2>
+ * All eight primitive arrays; {@code String}; {@code String[]} and lists of strings (nulls allowed);
+ * boxed scalars ({@code Boolean}, {@code Byte}, {@code Character}, {@code Short}, {@code Integer},
+ * {@code Long}, {@code Float}, {@code Double}), each keeping its type; {@code List}s nested to any depth
+ * mixing all of these (nulls allowed; a list of one boxed type becomes that type's array view);
+ * {@code Map}s with non-null {@code String} keys, in iteration order (null values allowed); {@link Table};
+ * rectangular {@code double[][]} matrices; and Grove's own views, which are copied. Anything else raises
+ * {@link UnsupportedTypeException} naming the class and its position, before any region is created.
+ *
+ * <h2>Threads and lifetime</h2>
+ * All methods are thread-safe. A view holds its region until it is closed or garbage collected; the
+ * region's file is deleted when no process holds a view and no reference's lease is running. Regions live
+ * in the store directory: {@code /dev/shm/grove-<user>} unless the system property {@code grove.store}
+ * or the environment variable {@code GROVE_STORE} names another.
+ */
+public final class Grove {
+    private Grove() {
+    }
+
+    /** Shares a {@code boolean[]}. */
+    public static SharedBooleanArray share(boolean[] values) {
+        return share(values, SharedBooleanArray.class);
+    }
+
+    /** Shares a {@code byte[]}. */
+    public static SharedByteArray share(byte[] values) {
+        return share(values, SharedByteArray.class);
+    }
+
+    /** Shares a {@code char[]}. */
+    public static SharedCharArray share(char[] values) {
+        return share(values, SharedCharArray.class);
+    }
+
+    /** Shares a {@code short[]}. */
+    public static SharedShortArray share(short[] values) {
+        return share(values, SharedShortArray.class);
+    }
+
+    /** Shares an {@code int[]}. */
+    public static SharedIntArray share(int[] values) {
+        return share(values, SharedIntArray.class);
+    }
+
+    /** Shares a {@code long[]}. */
+    public static SharedLongArray share(long[] values) {
+        return share(values, SharedLongArray.class);
+    }
+
+    /** Shares a {@code float[]}. */
+    public static SharedFloatArray share(float[] values) {
+        return share(values, SharedFloatArray.class);
+    }
+
+    /** Shares a {@code double[]} with one bulk copy. */
+    public static SharedDoubleArray share(double[] values) {
+        return share(values, SharedDoubleArray.class);
+    }
+
+    /** Shares a string. */
+    public static SharedString share(String value) {
+        return share(value, SharedString.class);
+    }
+
+    /** Shares an array of strings; nulls allowed. */
+    @SuppressWarnings("unchecked")
+    public static SharedList<String> share(String[] values) {
+        return share(values, SharedList.class);
+    }
+
+    /**
+     * Shares a list and everything it holds. A list of strings becomes a string array, a list of one
+     * boxed type that type's array view ({@code List<Double>} gives a {@link SharedDoubleArray}).
+     */
+    @SuppressWarnings("unchecked")
+    public static <E> SharedList<E> share(List<E> list) {
+        return share(list, SharedList.class);
+    }
+
+    /** Shares a map with string keys, keeping its iteration order. */
+    @SuppressWarnings("unchecked")
+    public static <V> SharedMap<V> share(Map<String, V> map) {
+        return share(map, SharedMap.class);
+    }
+
+    /** Shares a table: all columns in one region. */
+    public static SharedTable share(Table table) {
+        return share(table, SharedTable.class);
+    }
+
+    /** Shares a rectangular matrix, stored row-major. */
+    public static SharedMatrix share(double[][] matrix) {
+        return share(matrix, SharedMatrix.class);
+    }
+
+    /**
+     * Shares any supported value (see the class description); a boxed scalar gives a
+     * {@link SharedValue}.
+     *
+     * @throws UnsupportedTypeException if the graph holds a value Grove cannot store
+     * @throws StoreFullException       if the store has no room for the region
+     */
+    public static SharedObject share(Object value) {
+        return share(value, SharedObject.class);
+    }
+
+    private static <T extends SharedObject> T share(Object value, Class<T> type) {
+        Encoder.Plan plan = Encoder.plan(value, Views.SHAPE);
+        Hold writer = Regions.write(Store.defaultStore(), plan, CHECKSUM);
+        try {
+            return type.cast(Views.view(writer.region().rootNode(), writer));
+        } catch (RuntimeException e) {
+            writer.run();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a primitive array of {@code length} elements directly in a new region, to be filled through
+     * its segment and then sealed; see {@link ArrayWriter}.
+     *
+     * @param type the view type to produce, such as {@code SharedDoubleArray.class}
+     */
+    public static <V extends SharedList<?>> ArrayWriter<V> allocate(Class<V> type, long length) {
+        return ArrayWriter.allocate(type, length);
+    }
+
+    /**
+     * The view at {@code path}: the region's root for {@code /name}, or a part of it for
+     * {@code /name[i][j]...}. A region this process already maps is not mapped again. Returns null where
+     * the path names a null element.
+     *
+     * @param <T> the view type the caller expects; a wrong guess fails with {@link ClassCastException} at
+     *            the assignment (use {@link #map(String, Class)} to have it checked)
+     * @throws InvalidPathException     if the path is malformed or leads nowhere
+     * @throws RegionNotFoundException  if the region does not exist (any more)
+     * @throws RegionCorruptException   if the region file is not valid
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends SharedObject> T map(String path) {
+        PathSyntax.Parsed p = PathSyntax.parse(path);
+        return (T) Views.resolve(Regions.open(Store.defaultStore(), p.name(), 0), p);
+    }
+
+    /**
+     * The view at {@code path}, checked to be a {@code type}.
+     *
+     * @throws InvalidPathException if the view at {@code path} is of another type
+     */
+    public static <T extends SharedObject> T map(String path, Class<T> type) {
+        SharedObject v = map(path);
+        if (v != null && !type.isInstance(v)) {
+            String actual = v.getClass().getSimpleName();
+            v.close();
+            throw new InvalidPathException("view has another type: path=" + path + " expected="
+                    + type.getSimpleName() + " actual=" + actual);
+        }
+        return type.cast(v);
+    }
+
+    /**
+     * The view a reference names, after checking that the region carries the reference's id.
+     *
+     * @throws StaleReferenceException if the region under that name has another id
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends SharedObject> T map(SharedRef ref) {
+        PathSyntax.Parsed p = PathSyntax.parse(ref.path());
+        return (T) Views.resolve(Regions.open(Store.defaultStore(), p.name(), ref.regionId()), p);
+    }
+
+    /**
+     * Reads a whole region and checks it against the checksum written when it was sealed.
+     *
+     * @throws RegionCorruptException if any byte changed since
+     */
+    public static void verify(String path) {
+        PathSyntax.Parsed p = PathSyntax.parse(path);
+        Hold hold = Regions.open(Store.defaultStore(), p.name(), 0);
+        try {
+            Region r = hold.region();
+            Format.verifyBody(r.segment(), r.name());
+        } finally {
+            hold.run();
+        }
+    }
+
+    private static final boolean CHECKSUM = !"false".equals(System.getProperty("grove.checksum"));
+
+    static boolean checksumOnSeal() {
+        return CHECKSUM;
+    }
+
+    static long leaseMillis() {
+        return LEASE_MILLIS;
+    }
+
+    private static final long LEASE_MILLIS = Long.getLong("grove.lease.seconds", 60) * 1000;
+}

@@ -1,0 +1,73 @@
+package dev.grove;
+
+import dev.grove.internal.Hold;
+import dev.grove.internal.Region;
+import dev.grove.internal.Regions;
+
+import java.lang.ref.Cleaner;
+
+/**
+ * What every view carries: its path and its own claim on the region. The claim is released by
+ * {@link #close()} or, as a safety net, by the Cleaner once the view is unreachable.
+ */
+final class Handle {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final String path;
+    private final Hold hold;
+    private final Cleaner.Cleanable cleanable;
+    // Plain field on purpose: read on every element access. Another thread's close() is caught by the
+    // arena (its access fails with IllegalStateException, translated by released()).
+    private boolean closed;
+
+    Handle(Object view, String path, Hold hold) {
+        this.path = path;
+        this.hold = hold;
+        this.cleanable = CLEANER.register(view, hold);
+    }
+
+    String path() {
+        return path;
+    }
+
+    Region region() {
+        return hold.region();
+    }
+
+    /** Throws if the view was closed. */
+    void check() {
+        if (closed) {
+            throw released(null);
+        }
+    }
+
+    boolean isOpen() {
+        return !closed && !hold.isReleased();
+    }
+
+    RegionReleasedException released(Throwable cause) {
+        return new RegionReleasedException("view used after release: path=" + path, cause);
+    }
+
+    /** A new claim on the same region, for a sub-view this view hands out. */
+    Hold acquire() {
+        check();
+        return hold.region().acquire();
+    }
+
+    SharedRef ref() {
+        check();
+        Regions.lease(region(), Grove.leaseMillis());
+        return new SharedRef(path, region().id());
+    }
+
+    void close() {
+        closed = true;
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        return path;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.grove;
+
+import dev.grove.internal.Hold;
+import dev.grove.internal.Layouts;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A shared {@code byte[]}: elements read straight from the region with {@link #getByte(long)}, without
+ * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
+ */
+public final class SharedByteArray extends SharedList<Byte> {
+    private final MemorySegment data;
+
+    SharedByteArray(String path, Hold hold, MemorySegment data) {
+        super(path, hold, data.byteSize() / 1);
+        this.data = data.asReadOnly();
+    }
+
+    /**
+     * Element {@code index} without boxing.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
+     */
+    public byte getByte(long index) {
+        h.check();
+        long i = Objects.checkIndex(index, length);
+        try {
+            return data.getAtIndex(Layouts.BYTE, i);
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+    }
+
+    @Override
+    public Byte get(long index) {
+        return getByte(index);
+    }
+
+    /** A private copy of all elements; the array must fit in a Java array. */
+    public byte[] toByteArray() {
+        return toByteArray(0, Math.toIntExact(length));
+    }
+
+    /**
+     * A private copy of {@code count} elements starting at {@code from}.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the array
+     */
+    public byte[] toByteArray(long from, int count) {
+        h.check();
+        Objects.checkFromIndexSize(from, count, length);
+        byte[] out = new byte[count];
+        try {
+            MemorySegment.copy(data, Layouts.BYTE, from * 1, out, 0, count);
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+        return out;
+    }
+
+    @Override
+    public MemorySegment segment() {
+        h.check();
+        return data;
+    }
+}

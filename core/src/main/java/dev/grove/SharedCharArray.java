@@ -1,0 +1,68 @@
+package dev.grove;
+
+import dev.grove.internal.Hold;
+import dev.grove.internal.Layouts;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A shared {@code char[]}: elements read straight from the region with {@link #getChar(long)}, without
+ * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
+ */
+public final class SharedCharArray extends SharedList<Character> {
+    private final MemorySegment data;
+
+    SharedCharArray(String path, Hold hold, MemorySegment data) {
+        super(path, hold, data.byteSize() / 2);
+        this.data = data.asReadOnly();
+    }
+
+    /**
+     * Element {@code index} without boxing.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
+     */
+    public char getChar(long index) {
+        h.check();
+        long i = Objects.checkIndex(index, length);
+        try {
+            return data.getAtIndex(Layouts.CHAR, i);
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+    }
+
+    @Override
+    public Character get(long index) {
+        return getChar(index);
+    }
+
+    /** A private copy of all elements; the array must fit in a Java array. */
+    public char[] toCharArray() {
+        return toCharArray(0, Math.toIntExact(length));
+    }
+
+    /**
+     * A private copy of {@code count} elements starting at {@code from}.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the array
+     */
+    public char[] toCharArray(long from, int count) {
+        h.check();
+        Objects.checkFromIndexSize(from, count, length);
+        char[] out = new char[count];
+        try {
+            MemorySegment.copy(data, Layouts.CHAR, from * 2, out, 0, count);
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+        return out;
+    }
+
+    @Override
+    public MemorySegment segment() {
+        h.check();
+        return data;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.grove;
+
+import dev.grove.internal.Hold;
+import dev.grove.internal.Layouts;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.stream.DoubleStream;
+import java.util.stream.LongStream;
+
+/**
+ * A shared {@code double[]}: elements read straight from the region with {@link #getDouble(long)}, without
+ * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
+ */
+public final class SharedDoubleArray extends SharedList<Double> {
+    private final MemorySegment data;
+
+    SharedDoubleArray(String path, Hold hold, MemorySegment data) {
+        super(path, hold, data.byteSize() / 8);
+        this.data = data.asReadOnly();
+    }
+
+    /**
+     * Element {@code index} without boxing.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
+     */
+    public double getDouble(long index) {
+        h.check();
+        long i = Objects.checkIndex(index, length);
+        try {
+            return data.getAtIndex(Layouts.DOUBLE, i);
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+    }
+
+    @Override
+    public Double get(long index) {
+        return getDouble(index);
+    }
+
+    /** A private copy of all elements; the array must fit in a Java array. */
+    public double[] toDoubleArray() {
+        return toDoubleArray(0, Math.toIntExact(length));
+    }
+
+    /**
+     * A private copy of {@code count} elements starting at {@code from}.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the array
+     */
+    public double[] toDoubleArray(long from, int count) {
+        h.check();
+        Objects.checkFromIndexSize(from, count, length);
+        double[] out = new double[count];
+        try {
+            MemorySegment.copy(data, Layouts.DOUBLE, from * 8, out, 0, count);
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+        return out;
+    }
+
+    /** The elements as a sequential stream, read lazily, without boxing. */
+    public DoubleStream doubleStream() {
+        h.check();
+        return LongStream.range(0, length).mapToDouble(this::getDouble);
+    }
+
+    @Override
+    public MemorySegment segment() {
+        h.check();
+        return data;
+    }
+}

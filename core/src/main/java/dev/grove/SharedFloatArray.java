@@ -1,0 +1,68 @@
+package dev.grove;
+
+import dev.grove.internal.Hold;
+import dev.grove.internal.Layouts;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+/**
+ * A shared {@code float[]}: elements read straight from the region with {@link #getFloat(long)}, without
+ * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
+ */
+public final class SharedFloatArray extends SharedList<Float> {
+    private final MemorySegment data;
+
+    SharedFloatArray(String path, Hold hold, MemorySegment data) {
+        super(path, hold, data.byteSize() / 4);
+        this.data = data.asReadOnly();
+    }
+
+    /**
+     * Element {@code index} without boxing.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
+     */
+    public float getFloat(long index) {
+        h.check();
+        long i = Objects.checkIndex(index, length);
+        try {
+            return data.getAtIndex(Layouts.FLOAT, i);
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+    }
+
+    @Override
+    public Float get(long index) {
+        return getFloat(index);
+    }
+
+    /** A private copy of all elements; the array must fit in a Java array. */
+    public float[] toFloatArray() {
+        return toFloatArray(0, Math.toIntExact(length));
+    }
+
+    /**
+     * A private copy of {@code count} elements starting at {@code from}.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the array
+     */
+    public float[] toFloatArray(long from, int count) {
+        h.check();
+        Objects.checkFromIndexSize(from, count, length);
+        float[] out = new float[count];
+        try {
+            MemorySegment.copy(data, Layouts.FLOAT, from * 4, out, 0, count);
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+        return out;
+    }
+
+    @Override
+    public MemorySegment segment() {
+        h.check();
+        return data;
+    }
+}

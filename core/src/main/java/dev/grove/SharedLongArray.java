@@ -1,0 +1,75 @@
+package dev.grove;
+
+import dev.grove.internal.Hold;
+import dev.grove.internal.Layouts;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import java.util.stream.LongStream;
+
+/**
+ * A shared {@code long[]}: elements read straight from the region with {@link #getLong(long)}, without
+ * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
+ */
+public final class SharedLongArray extends SharedList<Long> {
+    private final MemorySegment data;
+
+    SharedLongArray(String path, Hold hold, MemorySegment data) {
+        super(path, hold, data.byteSize() / 8);
+        this.data = data.asReadOnly();
+    }
+
+    /**
+     * Element {@code index} without boxing.
+     *
+     * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
+     */
+    public long getLong(long index) {
+        h.check();
+        long i = Objects.checkIndex(index, length);
+        try {
+            return data.getAtIndex(Layouts.LONG, i);
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+    }
+
+    @Override
+    public Long get(long index) {
+        return getLong(index);
+    }
+
+    /** A private copy of all elements; the array must fit in a Java array. */
+    public long[] toLongArray() {
+        return toLongArray(0, Math.toIntExact(length));
+    }
+
+    /**
+     * A private copy of {@code count} elements starting at {@code from}.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the array
+     */
+    public long[] toLongArray(long from, int count) {
+        h.check();
+        Objects.checkFromIndexSize(from, count, length);
+        long[] out = new long[count];
+        try {
+            MemorySegment.copy(data, Layouts.LONG, from * 8, out, 0, count);
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+        return out;
+    }
+
+    /** The elements as a sequential stream, read lazily, without boxing. */
+    public LongStream longStream() {
+        h.check();
+        return LongStream.range(0, length).map(this::getLong);
+    }
+
+    @Override
+    public MemorySegment segment() {
+        h.check();
+        return data;
+    }
+}

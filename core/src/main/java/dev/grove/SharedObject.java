@@ -1,0 +1,38 @@
+package dev.grove;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A read-only view of data in a shared region: the root of a region or any part of it. Views read the
+ * region lazily and never copy unless asked to ({@code copy()}, {@code toXxxArray()}).
+ *
+ * <p>Each view holds its region alive in this process until {@link #close()} is called or the view is
+ * garbage collected; closing is idempotent, and a closed view throws {@link RegionReleasedException}.
+ * Sub-views hold the region on their own: closing the root does not invalidate a column taken from it.
+ */
+public sealed interface SharedObject extends AutoCloseable
+        permits SharedList, SharedMap, SharedTable, SharedMatrix, SharedString, SharedValue {
+
+    /** Where this view lives: the region name for a root, {@code /name[i][j]} for parts of it. */
+    String path();
+
+    /**
+     * A reference to this view for sending to another process. Taking it starts a lease (60 s by default,
+     * system property {@code grove.lease.seconds}) that keeps the region alive even if every holder lets go
+     * before the receiver maps it.
+     */
+    SharedRef ref();
+
+    /**
+     * The bytes behind this view, read-only, in the layout {@code docs/FORMAT.md} describes. The segment
+     * stays valid while the view is open; after release, access throws {@link IllegalStateException}.
+     */
+    MemorySegment segment();
+
+    /** Whether the view can still be used. */
+    boolean isOpen();
+
+    /** Gives up this view's hold on its region. Idempotent. */
+    @Override
+    void close();
+}

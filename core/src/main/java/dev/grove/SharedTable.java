@@ -1,0 +1,159 @@
+package dev.grove;
+
+import dev.grove.internal.Hold;
+import dev.grove.internal.Node;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A shared table: named columns of equal length, all in one region; a column is read only when asked
+ * for, so a worker that uses 3 of 100 columns touches only those pages. Column {@code c} has the path
+ * {@code /name[c]}. Equals a {@link Table} or another {@code SharedTable} with the same names and
+ * column contents.
+ */
+public final class SharedTable implements SharedObject {
+    private final Handle h;
+    private final Node node;
+    private final List<String> names;
+
+    SharedTable(Node node, Hold hold) {
+        this.h = new Handle(this, node.path(), hold);
+        this.node = node;
+        Node n = node.names();
+        List<String> list = new ArrayList<>((int) n.count());
+        for (long i = 0; i < n.count(); i++) {
+            list.add(n.string(i, node.path() + "#name[" + i + "]"));
+        }
+        this.names = Collections.unmodifiableList(list);
+    }
+
+    /** Number of rows. */
+    public long rowCount() {
+        return node.rows();
+    }
+
+    /** Number of columns. */
+    public int columnCount() {
+        return names.size();
+    }
+
+    /** Column names, in order. */
+    public List<String> columnNames() {
+        return names;
+    }
+
+    /** Column {@code index} as a view: a primitive array view or a list of strings. */
+    public SharedList<?> column(int index) {
+        h.check();
+        Objects.checkIndex(index, names.size());
+        try {
+            Node c = node.child(index, path() + "[" + index + "]");
+            if (c == null) {
+                throw new dev.grove.RegionCorruptException("null table column: path=" + path() + " column=" + index);
+            }
+            return (SharedList<?>) Views.view(c, h.acquire());
+        } catch (IllegalStateException e) {
+            throw h.released(e);
+        }
+    }
+
+    /**
+     * The column called {@code name}.
+     *
+     * @throws IllegalArgumentException if there is no such column
+     */
+    public SharedList<?> column(String name) {
+        int i = names.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("no column " + name + " in " + names + " (path=" + path() + ")");
+        }
+        return column(i);
+    }
+
+    /**
+     * The column called {@code name} as the view type the caller expects, such as
+     * {@code SharedDoubleArray.class}.
+     *
+     * @throws InvalidPathException if the column has another type
+     */
+    public <T extends SharedList<?>> T column(String name, Class<T> type) {
+        SharedList<?> c = column(name);
+        if (!type.isInstance(c)) {
+            String actual = c.getClass().getSimpleName();
+            c.close();
+            throw new InvalidPathException("column has another type: path=" + c.path() + " column=" + name
+                    + " expected=" + type.getSimpleName() + " actual=" + actual);
+        }
+        return type.cast(c);
+    }
+
+    /** A private on-heap copy of the whole table. */
+    public Table toTable() {
+        Table.Builder b = Table.builder();
+        for (int c = 0; c < names.size(); c++) {
+            try (SharedList<?> col = column(c)) {
+                b.column(names.get(c), Views.toArray(col));
+            }
+        }
+        return b.build();
+    }
+
+    private List<Object> columnViews() {
+        List<Object> cols = new ArrayList<>(names.size());
+        for (int c = 0; c < names.size(); c++) {
+            cols.add(column(c));
+        }
+        return cols;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (o instanceof SharedTable s) {
+            return Table.contentEquals(names, columnViews(), s.names, s.columnViews());
+        }
+        if (o instanceof Table t) {
+            return Table.contentEquals(names, columnViews(), t.columnNames(), t.columns());
+        }
+        return false;
+    }
+
+    @Override
+    public int hashCode() {
+        return Table.contentHash(names, columnViews());
+    }
+
+    @Override
+    public String toString() {
+        return "SharedTable[path=" + path() + ", rows=" + rowCount() + ", columns=" + names + "]";
+    }
+
+    @Override
+    public String path() {
+        return h.path();
+    }
+
+    @Override
+    public SharedRef ref() {
+        return h.ref();
+    }
+
+    @Override
+    public MemorySegment segment() {
+        h.check();
+        return node.payloadSlice(0, node.length());
+    }
+
+    @Override
+    public boolean isOpen() {
+        return h.isOpen();
+    }
+
+    @Override
+    public void close() {
+        h.close();
+    }
+}

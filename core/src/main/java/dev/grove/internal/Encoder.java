@@ -1,0 +1,473 @@
+package dev.grove.internal;
+
+import dev.grove.UnsupportedTypeException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static dev.grove.internal.Format.*;
+
+/**
+ * Writes an object graph into a region in two passes. The first pass checks every value's type and
+ * measures the region, so an unsupported value is reported before any file exists; the second writes
+ * children before parents, copying each primitive array with one bulk copy.
+ *
+ * <p>Containers it accepts are described to it by {@link Shape}, so the public table and view types
+ * stay out of this package.
+ */
+public final class Encoder {
+    /** Deeper graphs are refused rather than overflowing the stack (a list that contains itself, say). */
+    public static final int MAX_DEPTH = 512;
+
+    /** What the encoder needs to know about the public types it does not own. */
+    public interface Shape {
+        /** A table's column names, or null if {@code v} is not a table. */
+        List<String> tableNames(Object v);
+
+        /** A table's column values, in name order. */
+        List<Object> tableColumns(Object v);
+
+        /** The element tag and read-only payload of an already shared primitive array, or null. */
+        SharedArray sharedArray(Object v);
+
+        /** Rows, columns and row-major payload of a shared matrix, or null. */
+        SharedArray sharedMatrix(Object v);
+
+        /** The text of a shared string, or null if {@code v} is not one. */
+        String sharedString(Object v);
+    }
+
+    /** A primitive array or matrix that already lives in a region: copied with one bulk copy. */
+    public record SharedArray(int tag, long rows, long cols, MemorySegment data) {
+    }
+
+    private final Shape shape;
+    private MemorySegment out;
+    private long cursor;
+
+    private Encoder(Shape shape) {
+        this.shape = shape;
+    }
+
+    /** One node to write, with everything measured. */
+    private static final class Item {
+        final int tag;
+        int aux;
+        long length;
+        Object src;
+        Item[] kids;
+        Item names;
+        byte[][] strings;
+        long rows;
+        long cols;
+        long offset;
+
+        Item(int tag) {
+            this.tag = tag;
+        }
+
+        long footprint() {
+            return NODE_HEADER + align8(length);
+        }
+    }
+
+    /** A measured graph, ready to be written into a region of {@link #size()} bytes. */
+    public static final class Plan {
+        private final Encoder encoder;
+        private final Item root;
+        private final long size;
+
+        private Plan(Encoder encoder, Item root, long size) {
+            this.encoder = encoder;
+            this.root = root;
+            this.size = size;
+        }
+
+        public long size() {
+            return size;
+        }
+
+        /** The root node's tag. */
+        public int rootTag() {
+            return root.tag;
+        }
+
+        /** Writes every node into {@code region} (from offset 64) and returns the root offset. */
+        public long writeTo(MemorySegment region) {
+            encoder.out = region;
+            encoder.cursor = HEADER_SIZE;
+            return encoder.write(root);
+        }
+    }
+
+    /** Checks and measures {@code value}; throws {@link UnsupportedTypeException} naming the culprit. */
+    public static Plan plan(Object value, Shape shape) {
+        if (value == null) {
+            throw new NullPointerException("cannot share null");
+        }
+        Encoder e = new Encoder(shape);
+        List<Item> all = new ArrayList<>();
+        Item root = e.plan(value, "root", 0, all);
+        long size = HEADER_SIZE;
+        for (Item it : all) {
+            size += it.footprint();
+        }
+        return new Plan(e, root, size);
+    }
+
+    private Item plan(Object v, String pos, int depth, List<Item> all) {
+        if (v == null) {
+            return null;
+        }
+        if (depth > MAX_DEPTH) {
+            throw new UnsupportedTypeException("graph nested deeper than " + MAX_DEPTH
+                    + " levels (a container that holds itself?): position=" + pos);
+        }
+        Item it = planOne(v, pos, depth, all);
+        all.add(it);
+        return it;
+    }
+
+    private Item planOne(Object v, String pos, int depth, List<Item> all) {
+        int scalar = scalarTag(v);
+        if (scalar != 0) {
+            Item it = new Item(scalar);
+            it.length = 8;
+            it.src = v;
+            return it;
+        }
+        if (v instanceof String s) {
+            return stringItem(s);
+        }
+        String shared = shape.sharedString(v);
+        if (shared != null) {
+            return stringItem(shared);
+        }
+        int arrayTag = arrayTag(v);
+        if (arrayTag != 0) {
+            Item it = new Item(arrayTag);
+            it.length = (long) java.lang.reflect.Array.getLength(v) * elementSize(arrayTag);
+            it.src = v;
+            return it;
+        }
+        SharedArray sa = shape.sharedArray(v);
+        if (sa != null) {
+            Item it = new Item(sa.tag());
+            it.length = sa.data().byteSize();
+            it.src = sa.data();
+            return it;
+        }
+        SharedArray sm = shape.sharedMatrix(v);
+        if (sm != null) {
+            return matrixItem(sm.rows(), sm.cols(), sm.data());
+        }
+        if (v instanceof String[] strings) {
+            return stringArrayItem(Arrays.asList(strings), pos);
+        }
+        if (v instanceof double[][] m) {
+            return matrixItem(m, pos);
+        }
+        List<String> names = shape.tableNames(v);
+        if (names != null) {
+            return tableItem(names, shape.tableColumns(v), pos, depth, all);
+        }
+        if (v instanceof Map<?, ?> map) {
+            return mapItem(map, pos, depth, all);
+        }
+        if (v instanceof List<?> list) {
+            int boxed = list.isEmpty() ? 0 : scalarTag(list.get(0));
+            if (boxed != 0 && list.stream().allMatch(x -> x != null && scalarTag(x) == boxed)) {
+                // A list of one boxed type comes back as that type's array view: Integer stays Integer.
+                Item it = new Item(boxed + ARRAY);
+                it.length = (long) list.size() * elementSize(boxed);
+                it.src = list;
+                return it;
+            }
+            if (!list.isEmpty() && list.stream().allMatch(x -> x == null || x instanceof String)) {
+                @SuppressWarnings("unchecked")
+                List<String> strings = (List<String>) list;
+                return stringArrayItem(strings, pos);
+            }
+            Item it = new Item(LIST);
+            it.kids = new Item[list.size()];
+            int i = 0;
+            for (Object x : list) {
+                it.kids[i] = plan(x, pos + "[" + i + "]", depth + 1, all);
+                i++;
+            }
+            it.length = 8 + 8L * it.kids.length;
+            return it;
+        }
+        throw new UnsupportedTypeException("cannot share a value of this type: position=" + pos + " class="
+                + v.getClass().getName() + " (supported: primitive arrays, String, String[], boxed scalars,"
+                + " List, Map with String keys, Table, double[][], and Grove's views)");
+    }
+
+    private static Item stringItem(String s) {
+        Item it = new Item(STRING);
+        byte[] b = Wtf8.encode(s);
+        it.aux = Wtf8.hasLoneSurrogate(s) ? AUX_WTF8 : 0;
+        it.strings = new byte[][] {b};
+        it.length = b.length;
+        return it;
+    }
+
+    private static Item stringArrayItem(List<String> strings, String pos) {
+        Item it = new Item(STRING_ARRAY);
+        int n = strings.size();
+        it.strings = new byte[n][];
+        long bytes = 0;
+        int i = 0;
+        for (String s : strings) {
+            if (s != null) {
+                if (Wtf8.hasLoneSurrogate(s)) {
+                    it.aux = AUX_WTF8;
+                }
+                it.strings[i] = Wtf8.encode(s);
+                bytes += it.strings[i].length;
+            }
+            i++;
+        }
+        it.length = 16 + 8L * n + bytes;
+        return it;
+    }
+
+    private static Item matrixItem(double[][] m, String pos) {
+        int rows = m.length;
+        int cols = rows == 0 ? 0 : m[0] == null ? -1 : m[0].length;
+        for (int r = 0; r < rows; r++) {
+            if (m[r] == null || m[r].length != cols) {
+                throw new UnsupportedTypeException("matrix rows must be non-null and of equal length: position="
+                        + pos + "[" + r + "] row.length=" + (m[r] == null ? "null" : m[r].length) + " expected=" + cols);
+            }
+        }
+        return matrixItem(rows, cols, m);
+    }
+
+    private static Item matrixItem(long rows, long cols, Object src) {
+        Item it = new Item(MATRIX);
+        it.rows = rows;
+        it.cols = cols;
+        it.src = src;
+        it.length = 16 + rows * cols * 8;
+        return it;
+    }
+
+    private Item tableItem(List<String> names, List<Object> columns, String pos, int depth, List<Item> all) {
+        Item it = new Item(TABLE);
+        it.names = stringArrayItem(names, pos + "#names");
+        all.add(it.names);
+        it.kids = new Item[columns.size()];
+        long rows = -1;
+        for (int c = 0; c < it.kids.length; c++) {
+            String cpos = pos + "[\"" + names.get(c) + "\"]";
+            Object value = columns.get(c);
+            Item col;
+            if (value instanceof List<?> l && l.stream().allMatch(x -> x == null || x instanceof String)) {
+                @SuppressWarnings("unchecked")
+                List<String> strings = (List<String>) l;
+                col = stringArrayItem(strings, cpos);
+                all.add(col);
+            } else {
+                col = plan(value, cpos, depth + 1, all);
+            }
+            long n = col == null ? -1 : col.tag == STRING_ARRAY ? col.strings.length
+                    : isPrimitiveArray(col.tag) ? col.length / elementSize(col.tag) : -1;
+            if (n < 0) {
+                throw new UnsupportedTypeException("a table column must be a primitive array or String[]: position="
+                        + cpos + " class=" + (value == null ? "null" : value.getClass().getName()));
+            }
+            if (rows >= 0 && n != rows) {
+                throw new UnsupportedTypeException("table columns differ in length: position=" + cpos + " length=" + n
+                        + " expected=" + rows);
+            }
+            rows = n;
+            it.kids[c] = col;
+        }
+        it.rows = Math.max(rows, 0);
+        it.length = 24 + 8L * it.kids.length;
+        return it;
+    }
+
+    private Item mapItem(Map<?, ?> map, String pos, int depth, List<Item> all) {
+        Item it = new Item(MAP);
+        List<String> keys = new ArrayList<>(map.size());
+        it.kids = new Item[map.size()];
+        int i = 0;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (!(e.getKey() instanceof String key)) {
+                throw new UnsupportedTypeException("map keys must be non-null strings: position=" + pos + " key="
+                        + e.getKey() + " class=" + (e.getKey() == null ? "null" : e.getKey().getClass().getName()));
+            }
+            keys.add(key);
+            it.kids[i++] = plan(e.getValue(), pos + "[\"" + key + "\"]", depth + 1, all);
+        }
+        it.names = stringArrayItem(keys, pos + "#keys");
+        all.add(it.names);
+        it.rows = keys.isEmpty() ? 0 : Long.highestOneBit(2L * keys.size()) << 1;
+        it.length = 24 + 8L * keys.size() + 4 * it.rows;
+        return it;
+    }
+
+    private static int scalarTag(Object v) {
+        return v instanceof Boolean ? BOOLEAN : v instanceof Byte ? BYTE : v instanceof Character ? CHAR
+                : v instanceof Short ? SHORT : v instanceof Integer ? INT : v instanceof Long ? LONG
+                : v instanceof Float ? FLOAT : v instanceof Double ? DOUBLE : 0;
+    }
+
+    private static int arrayTag(Object v) {
+        return v instanceof boolean[] ? BOOLEAN_ARRAY : v instanceof byte[] ? BYTE_ARRAY
+                : v instanceof char[] ? CHAR_ARRAY : v instanceof short[] ? SHORT_ARRAY
+                : v instanceof int[] ? INT_ARRAY : v instanceof long[] ? LONG_ARRAY
+                : v instanceof float[] ? FLOAT_ARRAY : v instanceof double[] ? DOUBLE_ARRAY : 0;
+    }
+
+    // ------------------------------------------------------------------ second pass
+
+    private long write(Item it) {
+        if (it == null) {
+            return 0;
+        }
+        long[] kidOffsets = null;
+        if (it.kids != null) {
+            kidOffsets = new long[it.kids.length];
+            for (int i = 0; i < it.kids.length; i++) {
+                kidOffsets[i] = write(it.kids[i]);
+            }
+        }
+        long namesOffset = it.names == null ? 0 : write(it.names);
+        long at = cursor;
+        out.set(U32, at, it.tag);
+        out.set(U32, at + 4, it.aux);
+        out.set(U64, at + 8, it.length);
+        long p = at + NODE_HEADER;
+        switch (it.tag) {
+            case STRING -> MemorySegment.copy(it.strings[0], 0, out, ValueLayout.JAVA_BYTE, p, it.strings[0].length);
+            case STRING_ARRAY -> writeStrings(it, p);
+            case LIST -> {
+                out.set(U64, p, kidOffsets.length);
+                writeOffsets(kidOffsets, p + 8);
+            }
+            case MAP -> writeMap(it, p, namesOffset, kidOffsets);
+            case TABLE -> {
+                out.set(U64, p, it.rows);
+                out.set(U64, p + 8, kidOffsets.length);
+                out.set(U64, p + 16, namesOffset);
+                writeOffsets(kidOffsets, p + 24);
+            }
+            case MATRIX -> writeMatrix(it, p);
+            default -> {
+                if (isScalar(it.tag)) {
+                    writeScalar(it.tag, it.src, p);
+                } else {
+                    writeArray(it.tag, it.src, p);
+                }
+            }
+        }
+        it.offset = at;
+        cursor = at + it.footprint();
+        return at;
+    }
+
+    private void writeOffsets(long[] offsets, long p) {
+        MemorySegment.copy(offsets, 0, out, U64, p, offsets.length);
+    }
+
+    private void writeScalar(int tag, Object v, long p) {
+        switch (tag) {
+            case BOOLEAN -> out.set(ValueLayout.JAVA_BYTE, p, (byte) ((Boolean) v ? 1 : 0));
+            case BYTE -> out.set(ValueLayout.JAVA_BYTE, p, (Byte) v);
+            case CHAR -> out.set(U16, p, (short) (char) (Character) v);
+            case SHORT -> out.set(U16, p, (Short) v);
+            case INT -> out.set(U32, p, (Integer) v);
+            case LONG -> out.set(U64, p, (Long) v);
+            case FLOAT -> out.set(U32, p, Float.floatToRawIntBits((Float) v));
+            case DOUBLE -> out.set(U64, p, Double.doubleToRawLongBits((Double) v));
+            default -> throw new IllegalStateException("not a scalar tag: " + tag);
+        }
+    }
+
+    private void writeArray(int tag, Object src, long p) {
+        if (src instanceof MemorySegment seg) {
+            MemorySegment.copy(seg, 0, out, p, seg.byteSize());
+            return;
+        }
+        if (src instanceof List<?> boxed) {
+            long at = p;
+            for (Object x : boxed) {
+                writeScalar(tag - ARRAY, x, at);
+                at += elementSize(tag);
+            }
+            return;
+        }
+        switch (src) {
+            case boolean[] a -> {
+                // No bulk copy exists from boolean[]; this is the only per-element primitive loop.
+                for (int i = 0; i < a.length; i++) {
+                    out.set(ValueLayout.JAVA_BYTE, p + i, (byte) (a[i] ? 1 : 0));
+                }
+            }
+            case byte[] a -> MemorySegment.copy(a, 0, out, ValueLayout.JAVA_BYTE, p, a.length);
+            case char[] a -> MemorySegment.copy(a, 0, out, Layouts.CHAR, p, a.length);
+            case short[] a -> MemorySegment.copy(a, 0, out, Layouts.SHORT, p, a.length);
+            case int[] a -> MemorySegment.copy(a, 0, out, Layouts.INT, p, a.length);
+            case long[] a -> MemorySegment.copy(a, 0, out, Layouts.LONG, p, a.length);
+            case float[] a -> MemorySegment.copy(a, 0, out, Layouts.FLOAT, p, a.length);
+            case double[] a -> MemorySegment.copy(a, 0, out, Layouts.DOUBLE, p, a.length);
+            default -> throw new IllegalStateException("not a primitive array: " + src.getClass());
+        }
+    }
+
+    private void writeStrings(Item it, long p) {
+        int n = it.strings.length;
+        out.set(U64, p, n);
+        long entries = p + 8;
+        long bytes = entries + 8L * (n + 1);
+        long rel = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] s = it.strings[i];
+            out.set(U64, entries + 8L * i, s == null ? rel | NULL_STRING : rel);
+            if (s != null) {
+                MemorySegment.copy(s, 0, out, ValueLayout.JAVA_BYTE, bytes + rel, s.length);
+                rel += s.length;
+            }
+        }
+        out.set(U64, entries + 8L * n, rel);
+    }
+
+    private void writeMap(Item it, long p, long keysOffset, long[] values) {
+        int n = values.length;
+        out.set(U64, p, n);
+        out.set(U64, p + 8, keysOffset);
+        writeOffsets(values, p + 16);
+        long slots = it.rows;
+        out.set(U64, p + 16 + 8L * n, slots);
+        long table = p + 24 + 8L * n;
+        for (int i = 0; i < n; i++) {
+            long s = Hashing.fnv1a(it.names.strings[i]) & (slots - 1);
+            while (out.get(U32, table + 4 * s) != 0) {
+                s = (s + 1) & (slots - 1);
+            }
+            out.set(U32, table + 4 * s, i + 1);
+        }
+    }
+
+    private void writeMatrix(Item it, long p) {
+        out.set(U64, p, it.rows);
+        out.set(U64, p + 8, it.cols);
+        long data = p + 16;
+        if (it.src instanceof MemorySegment seg) {
+            MemorySegment.copy(seg, 0, out, data, seg.byteSize());
+        } else {
+            double[][] m = (double[][]) it.src;
+            for (double[] row : m) {
+                MemorySegment.copy(row, 0, out, Layouts.DOUBLE, data, row.length);
+                data += 8L * row.length;
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package dev.grove.internal;
+
+import dev.grove.RegionCorruptException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.util.zip.CRC32C;
+
+/**
+ * The region file format, version 1 (specified in {@code docs/FORMAT.md}): the only place that knows
+ * byte offsets. A region is a 64-byte header followed by 8-byte aligned nodes written children first, so
+ * every child offset is smaller than its parent's and a corrupt file cannot form a cycle.
+ */
+public final class Format {
+    private Format() {
+    }
+
+    /** "GROVE", NUL, CR, LF: the NUL and line ending catch text-mode mangling. */
+    public static final long MAGIC = 0x0A0D_0045_564F_5247L;
+    public static final int VERSION = 1;
+    public static final int LITTLE_ENDIAN = 1;
+    public static final int HEADER_SIZE = 64;
+    public static final int NODE_HEADER = 16;
+
+    public static final int FLAG_SEALED = 1;
+    public static final int FLAG_WRITABLE = 2;
+    /** The body checksum field is valid. */
+    public static final int FLAG_CHECKSUM = 4;
+
+    // Header field offsets.
+    static final long H_MAGIC = 0, H_VERSION = 8, H_ORDER = 10, H_FLAGS = 11, H_HEADER_SIZE = 12,
+            H_SIZE = 16, H_ID = 24, H_ROOT = 32, H_CREATED = 40, H_PID = 48, H_BODY_CRC = 52,
+            H_RESERVED = 56, H_CRC = 60;
+
+
+    // Node tags. Array tag = scalar tag + 16.
+    public static final int BOOLEAN = 1, BYTE = 2, CHAR = 3, SHORT = 4, INT = 5, LONG = 6, FLOAT = 7, DOUBLE = 8;
+    public static final int STRING = 9;
+    public static final int ARRAY = 16;
+    public static final int BOOLEAN_ARRAY = 17, BYTE_ARRAY = 18, CHAR_ARRAY = 19, SHORT_ARRAY = 20,
+            INT_ARRAY = 21, LONG_ARRAY = 22, FLOAT_ARRAY = 23, DOUBLE_ARRAY = 24;
+    public static final int STRING_ARRAY = 25, LIST = 26, MAP = 27, TABLE = 28, MATRIX = 29;
+
+    /** Aux bit of STRING and STRING_ARRAY: some string holds an unpaired surrogate (WTF-8 bytes). */
+    public static final int AUX_WTF8 = 1;
+    /** Bit 63 of a string array offset entry: the element is null. */
+    public static final long NULL_STRING = Long.MIN_VALUE;
+
+    public static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    public static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** Bytes per element of a scalar or array tag. */
+    public static int elementSize(int tag) {
+        return switch (tag & ~ARRAY) {
+            case BOOLEAN, BYTE -> 1;
+            case CHAR, SHORT -> 2;
+            case INT, FLOAT -> 4;
+            case LONG, DOUBLE -> 8;
+            default -> throw new IllegalArgumentException("not a primitive tag: " + tag);
+        };
+    }
+
+    public static boolean isScalar(int tag) {
+        return tag >= BOOLEAN && tag <= DOUBLE;
+    }
+
+    public static boolean isPrimitiveArray(int tag) {
+        return tag >= BOOLEAN_ARRAY && tag <= DOUBLE_ARRAY;
+    }
+
+    public static String tagName(int tag) {
+        return switch (tag) {
+            case BOOLEAN -> "boolean";
+            case BYTE -> "byte";
+            case CHAR -> "char";
+            case SHORT -> "short";
+            case INT -> "int";
+            case LONG -> "long";
+            case FLOAT -> "float";
+            case DOUBLE -> "double";
+            case STRING -> "string";
+            case STRING_ARRAY -> "string[]";
+            case LIST -> "list";
+            case MAP -> "map";
+            case TABLE -> "table";
+            case MATRIX -> "matrix";
+            default -> isPrimitiveArray(tag) ? tagName(tag - ARRAY) + "[]" : "tag" + tag;
+        };
+    }
+
+    public static long align8(long n) {
+        return (n + 7) & ~7L;
+    }
+
+    /** What a region's header says, checked. */
+    public record Header(int flags, long size, long id, long root, long createdMillis, int creatorPid, int bodyCrc) {
+        public boolean sealed() {
+            return (flags & FLAG_SEALED) != 0;
+        }
+    }
+
+    /** Writes a complete header (flags, sizes, ids) and its checksum. */
+    public static void writeHeader(MemorySegment seg, int flags, long id, long root, int bodyCrc) {
+        seg.set(U64, H_MAGIC, MAGIC);
+        seg.set(U16, H_VERSION, (short) VERSION);
+        seg.set(ValueLayout.JAVA_BYTE, H_ORDER, (byte) LITTLE_ENDIAN);
+        seg.set(ValueLayout.JAVA_BYTE, H_FLAGS, (byte) flags);
+        seg.set(U32, H_HEADER_SIZE, HEADER_SIZE);
+        seg.set(U64, H_SIZE, seg.byteSize());
+        seg.set(U64, H_ID, id);
+        seg.set(U64, H_ROOT, root);
+        seg.set(U64, H_CREATED, System.currentTimeMillis());
+        seg.set(U32, H_PID, (int) ProcessHandle.current().pid());
+        seg.set(U32, H_BODY_CRC, bodyCrc);
+        seg.set(U32, H_RESERVED, 0);
+        seg.set(U32, H_CRC, headerCrc(seg));
+    }
+
+    private static int headerCrc(MemorySegment seg) {
+        CRC32C crc = new CRC32C();
+        crc.update(seg.asSlice(0, H_CRC).asByteBuffer());
+        return (int) crc.getValue();
+    }
+
+    /** CRC32C of everything after the header, in chunks because a ByteBuffer stops at 2 GiB. */
+    public static int bodyCrc(MemorySegment seg) {
+        CRC32C crc = new CRC32C();
+        long chunk = 1L << 30;
+        for (long off = HEADER_SIZE; off < seg.byteSize(); off += chunk) {
+            crc.update(seg.asSlice(off, Math.min(chunk, seg.byteSize() - off)).asByteBuffer());
+        }
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Recomputes the body checksum of a sealed region and compares it with the header's.
+     *
+     * @throws RegionCorruptException on a mismatch, or if the region was sealed without a checksum
+     */
+    public static void verifyBody(MemorySegment seg, String name) {
+        Header h = readHeader(seg, seg.byteSize(), name);
+        if ((h.flags() & FLAG_CHECKSUM) == 0) {
+            throw new RegionCorruptException("region has no body checksum to verify: region=/" + name);
+        }
+        int actual = bodyCrc(seg);
+        if (actual != h.bodyCrc()) {
+            throw new RegionCorruptException("body checksum mismatch: region=/" + name + " stored=0x"
+                    + Integer.toHexString(h.bodyCrc()) + " computed=0x" + Integer.toHexString(actual));
+        }
+    }
+
+    /**
+     * Reads and checks the header at the start of {@code seg} (the mapped region, or just its first 64
+     * bytes) of a region file of {@code fileSize} bytes: magic, version, byte order, checksum, the size
+     * against the file's size, and the root offset against the size.
+     */
+    public static Header readHeader(MemorySegment seg, long fileSize, String name) {
+        String where = "region=/" + name;
+        if (fileSize < HEADER_SIZE) {
+            throw new RegionCorruptException("region too small to hold a header: " + where + " size=" + fileSize
+                    + " header.size=" + HEADER_SIZE);
+        }
+        long magic = seg.get(U64, H_MAGIC);
+        if (magic != MAGIC) {
+            throw new RegionCorruptException("not a Grove region (wrong magic): " + where + " magic=0x"
+                    + Long.toHexString(magic) + " expected=0x" + Long.toHexString(MAGIC));
+        }
+        int version = Short.toUnsignedInt(seg.get(U16, H_VERSION));
+        if (version != VERSION) {
+            throw new RegionCorruptException("unsupported format version: " + where + " version=" + version
+                    + " supported=" + VERSION);
+        }
+        int stored = seg.get(U32, H_CRC);
+        int actual = headerCrc(seg);
+        if (stored != actual) {
+            throw new RegionCorruptException("header checksum mismatch: " + where + " stored=0x"
+                    + Integer.toHexString(stored) + " computed=0x" + Integer.toHexString(actual));
+        }
+        int order = seg.get(ValueLayout.JAVA_BYTE, H_ORDER);
+        int headerSize = seg.get(U32, H_HEADER_SIZE);
+        if (order != LITTLE_ENDIAN || headerSize != HEADER_SIZE) {
+            throw new RegionCorruptException("unsupported header: " + where + " byteOrder=" + order
+                    + " headerSize=" + headerSize);
+        }
+        long size = seg.get(U64, H_SIZE);
+        if (size != fileSize) {
+            throw new RegionCorruptException("region size does not match its file (truncated?): " + where
+                    + " header.size=" + size + " file.size=" + fileSize);
+        }
+        long root = seg.get(U64, H_ROOT);
+        int flags = seg.get(ValueLayout.JAVA_BYTE, H_FLAGS) & 0xFF;
+        if ((flags & FLAG_SEALED) != 0 && (root < HEADER_SIZE || root > size - NODE_HEADER || (root & 7) != 0)) {
+            throw new RegionCorruptException("root offset outside the region: " + where + " root=" + root
+                    + " size=" + size);
+        }
+        return new Header(flags, size, seg.get(U64, H_ID), root, seg.get(U64, H_CREATED), seg.get(U32, H_PID),
+                seg.get(U32, H_BODY_CRC));
+    }
+}

@@ -1,0 +1,34 @@
+package dev.grove.internal;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One view's claim on its region. Released exactly once, explicitly ({@code close()}) or by the
+ * {@link java.lang.ref.Cleaner} once the view is unreachable; it must not refer to the view, or the view
+ * would never become unreachable.
+ */
+public final class Hold implements Runnable {
+    private final Region region;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    Hold(Region region) {
+        this.region = region;
+    }
+
+    public Region region() {
+        return region;
+    }
+
+    public boolean isReleased() {
+        return released.get();
+    }
+
+    /** Releases the claim; later calls do nothing. */
+    @Override
+    public void run() {
+        // CAS so that an explicit close racing the Cleaner gives up the claim only once.
+        if (released.compareAndSet(false, true)) {
+            region.releaseOne();
+        }
+    }
+}

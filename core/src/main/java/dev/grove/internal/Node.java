@@ -1,0 +1,244 @@
+package dev.grove.internal;
+
+import dev.grove.RegionCorruptException;
+
+import java.lang.foreign.MemorySegment;
+
+import static dev.grove.internal.Format.*;
+
+/**
+ * One node of a mapped region, checked: its header fits inside the region, its tag is known, and its
+ * length agrees with its tag and counts. Everything a view reads goes through here first, so a corrupt
+ * file raises {@link RegionCorruptException} rather than reading out of bounds.
+ */
+public final class Node {
+    private final MemorySegment seg;
+    private final String path;
+    private final long offset;
+    private final int tag;
+    private final int aux;
+    private final long length;
+
+    private Node(MemorySegment seg, String path, long offset, int tag, int aux, long length) {
+        this.seg = seg;
+        this.path = path;
+        this.offset = offset;
+        this.tag = tag;
+        this.aux = aux;
+        this.length = length;
+    }
+
+    /**
+     * The node at {@code offset}, which must lie below {@code limit} (its parent's offset, or the region
+     * size for the root): children come before parents, so this also rules out cycles.
+     */
+    public static Node at(MemorySegment seg, long offset, long limit, String path) {
+        long size = seg.byteSize();
+        if (offset < HEADER_SIZE || (offset & 7) != 0 || offset >= limit || offset > size - NODE_HEADER) {
+            throw corrupt("node offset out of place", path, "offset=" + offset + " limit=" + limit + " size=" + size);
+        }
+        int tag = seg.get(U32, offset);
+        int aux = seg.get(U32, offset + 4);
+        long length = seg.get(U64, offset + 8);
+        long room = size - offset - NODE_HEADER;
+        if (length < 0 || length > room) {
+            throw corrupt("node length outside the region", path,
+                    "offset=" + offset + " length=" + length + " size=" + size);
+        }
+        Node n = new Node(seg, path, offset, tag, aux, length);
+        n.checkShape();
+        return n;
+    }
+
+    private void checkShape() {
+        boolean ok;
+        if (isScalar(tag)) {
+            ok = length == 8;
+        } else if (isPrimitiveArray(tag)) {
+            ok = length % elementSize(tag) == 0;
+        } else {
+            ok = switch (tag) {
+                case STRING -> length <= Integer.MAX_VALUE - 8;
+                case STRING_ARRAY -> length >= 16 && count() >= 0 && count() <= (length - 16) / 8
+                        && entry(count()) == length - 16 - 8 * count();
+                case LIST -> length >= 8 && count() >= 0 && count() == (length - 8) / 8 && length % 8 == 0;
+                case MAP -> length >= 24 && count() >= 0 && count() <= (length - 24) / 8 && mapShapeOk();
+                case TABLE -> length >= 24 && u64(8) >= 0 && u64(8) == (length - 24) / 8 && length % 8 == 0
+                        && count() >= 0;
+                case MATRIX -> length >= 16 && count() >= 0 && u64(8) >= 0 && matrixShapeOk();
+                default -> throw corrupt("unknown node tag", path, "offset=" + offset + " tag=" + tag);
+            };
+        }
+        if (!ok) {
+            throw corrupt("node length does not match its contents", path,
+                    "offset=" + offset + " type=" + tagName(tag) + " length=" + length
+                            + (length >= 8 && !isScalar(tag) && !isPrimitiveArray(tag) && tag != STRING
+                            ? " count=" + count() : ""));
+        }
+    }
+
+    private boolean mapShapeOk() {
+        long n = count();
+        long slots = mapSlots();
+        // A non-empty map needs a power-of-two table with at least one empty slot, so probing ends.
+        boolean tableOk = n == 0 ? slots == 0 : slots > n && slots <= (1L << 40) && Long.bitCount(slots) == 1;
+        return tableOk && length == 24 + 8 * n + 4 * slots;
+    }
+
+    private boolean matrixShapeOk() {
+        try {
+            return length == 16 + Math.multiplyExact(Math.multiplyExact(count(), u64(8)), 8L);
+        } catch (ArithmeticException e) {
+            return false;
+        }
+    }
+
+    static RegionCorruptException corrupt(String what, String path, String facts) {
+        return new RegionCorruptException(what + ": path=" + path + " " + facts);
+    }
+
+    /** The u64 at {@code rel} bytes into the payload; callers have checked it lies inside. */
+    private long u64(long rel) {
+        return seg.get(U64, offset + NODE_HEADER + rel);
+    }
+
+    public MemorySegment segment() {
+        return seg;
+    }
+
+    public String path() {
+        return path;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    public int tag() {
+        return tag;
+    }
+
+    public int aux() {
+        return aux;
+    }
+
+    /** Payload length in bytes. */
+    public long length() {
+        return length;
+    }
+
+    /** Region offset of the payload. */
+    public long payload() {
+        return offset + NODE_HEADER;
+    }
+
+    /** Number of elements: children of a list, map or table (columns), strings, array elements, matrix rows. */
+    public long count() {
+        if (isPrimitiveArray(tag)) {
+            return length / elementSize(tag);
+        }
+        return u64(0);
+    }
+
+    /** The payload as a read-only slice. */
+    public MemorySegment payloadSlice(long rel, long bytes) {
+        return seg.asSlice(payload() + rel, bytes);
+    }
+
+    // ---- lists, maps and tables: child offsets ----
+
+    /** Offset of the table of child offsets within the payload. */
+    private long childTable() {
+        return switch (tag) {
+            case LIST -> 8;
+            case MAP -> 16;
+            case TABLE -> 24;
+            default -> throw new IllegalStateException("no children in " + tagName(tag));
+        };
+    }
+
+    /** Child {@code i} of a list, map or table; null where the slot holds null (offset 0). */
+    public Node child(long i, String childPath) {
+        long off = u64(childTable() + 8 * i);
+        return off == 0 ? null : at(seg, off, offset, childPath);
+    }
+
+    /** The string array of a map's keys or a table's column names. */
+    public Node names() {
+        long off = tag == MAP ? u64(8) : u64(16);
+        Node n = at(seg, off, offset, path + "#names");
+        if (n.tag != STRING_ARRAY || n.count() != (tag == MAP ? count() : u64(8))) {
+            throw corrupt("names are not a string array of the right length", path,
+                    "offset=" + off + " type=" + tagName(n.tag) + " count=" + n.count());
+        }
+        return n;
+    }
+
+    /** Number of rows of a table or matrix. */
+    public long rows() {
+        return tag == TABLE ? u64(0) : count();
+    }
+
+    /** Number of columns of a table or matrix. */
+    public long cols() {
+        return u64(8);
+    }
+
+    // ---- maps: hash index ----
+
+    public long mapSlots() {
+        return u64(16 + 8 * count());
+    }
+
+    /** Entry index stored in hash slot {@code s}, or -1 for an empty slot. */
+    public long mapSlot(long s) {
+        long v = Integer.toUnsignedLong(seg.get(U32, payload() + 24 + 8 * count() + 4 * s)) - 1;
+        if (v >= count()) {
+            throw corrupt("map index entry out of range", path, "slot=" + s + " entry=" + v + " count=" + count());
+        }
+        return v;
+    }
+
+    // ---- string arrays ----
+
+    private long entry(long i) {
+        return u64(8 + 8 * i);
+    }
+
+    /** Whether string {@code i} is null. */
+    public boolean isNullString(long i) {
+        return (entry(i) & NULL_STRING) != 0;
+    }
+
+    /** Region offset of string {@code i}'s bytes; {@link #stringLength} gives their count. */
+    public long stringStart(long i) {
+        return payload() + 16 + 8 * count() + (entry(i) & ~NULL_STRING);
+    }
+
+    /** Byte length of string {@code i}, checked against its neighbours and the payload. */
+    public int stringLength(long i) {
+        long n = count();
+        long start = entry(i) & ~NULL_STRING;
+        long end = entry(i + 1) & ~NULL_STRING;
+        long bytes = length - 16 - 8 * n;
+        if (start > end || end > bytes || end - start > Integer.MAX_VALUE - 8) {
+            throw corrupt("string bounds outside the array", path + "[" + i + "]",
+                    "start=" + start + " end=" + end + " bytes=" + bytes);
+        }
+        return (int) (end - start);
+    }
+
+    /** String {@code i} of a string array, or null. */
+    public String string(long i, String elementPath) {
+        if (isNullString(i)) {
+            return null;
+        }
+        int len = stringLength(i);
+        return Wtf8.decode(seg, stringStart(i), len, (aux & AUX_WTF8) != 0, elementPath);
+    }
+
+    /** The value of a STRING node. */
+    public String string() {
+        return Wtf8.decode(seg, payload(), (int) length, (aux & AUX_WTF8) != 0, path);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.grove.internal;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * This process's one mapping of one region file, shared by every view of that region here. While the
+ * mapping exists the process holds a shared lock on the file, which is how other processes (and a sweep
+ * after a crash) know the region is in use: the kernel drops the lock when the process dies.
+ */
+public final class Region {
+    enum State { OPEN, RELEASED }
+
+    private final Store store;
+    private final String name;
+    private final long id;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final MemorySegment readOnly;
+    private final AtomicInteger holds = new AtomicInteger();
+    // Guarded by Regions.LOCK.
+    State state = State.OPEN;
+    // Set once: at mapping for readers, at sealing for the creator (before any view exists).
+    private volatile long root;
+
+    Region(Store store, String name, long id, FileChannel channel, FileLock lock, Arena arena, MemorySegment segment) {
+        this.store = store;
+        this.name = name;
+        this.id = id;
+        this.channel = channel;
+        this.lock = lock;
+        this.arena = arena;
+        this.segment = segment;
+        this.readOnly = segment.asReadOnly();
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** The region's name, without the leading slash. */
+    public String name() {
+        return name;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Path file() {
+        return store.file(name);
+    }
+
+    /** The whole region, read-only: all that views ever see. */
+    public MemorySegment segment() {
+        return readOnly;
+    }
+
+    /** The writable mapping; only for the creator, before sealing. */
+    MemorySegment writable() {
+        return segment;
+    }
+
+    /** Offset of the root node. */
+    public long root() {
+        return root;
+    }
+
+    void root(long offset) {
+        this.root = offset;
+    }
+
+    /** The checked root node, whose path is the region's name. */
+    public Node rootNode() {
+        return Node.at(readOnly, root, readOnly.byteSize(), "/" + name);
+    }
+
+    FileChannel channel() {
+        return channel;
+    }
+
+    FileLock lock() {
+        return lock;
+    }
+
+    Arena arena() {
+        return arena;
+    }
+
+    /** A new claim on this region; the caller registers it with a Cleaner. */
+    public Hold acquire() {
+        holds.incrementAndGet();
+        return new Hold(this);
+    }
+
+    /**
+     * Claims the region if it still has a claim. Outside {@link Regions#LOCK} the count may only move
+     * up from a positive value: once it reaches zero the region is on its way to release.
+     */
+    Hold tryAcquire() {
+        int n;
+        do {
+            n = holds.get();
+            if (n <= 0) {
+                return null;
+            }
+        } while (!holds.compareAndSet(n, n + 1));
+        return new Hold(this);
+    }
+
+    void releaseOne() {
+        int left = holds.decrementAndGet();
+        if (left < 0) {
+            throw new IllegalStateException("hold count went negative: region=/" + name + " holds=" + left);
+        }
+        if (left == 0) {
+            Regions.released(this);
+        }
+    }
+
+    int holds() {
+        return holds.get();
+    }
+
+    /** Under Regions.LOCK: take back a region whose count reached zero but is not released yet. */
+    Hold resurrect() {
+        holds.incrementAndGet();
+        return new Hold(this);
+    }
+}

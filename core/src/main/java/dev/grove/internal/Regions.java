@@ -1,0 +1,486 @@
+package dev.grove.internal;
+
+import dev.grove.GroveException;
+import dev.grove.RegionNotFoundException;
+import dev.grove.StaleReferenceException;
+import dev.grove.StoreException;
+import dev.grove.StoreFullException;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The process-wide table of mapped regions, and the rules that create, map, release and sweep region
+ * files.
+ *
+ * <p>Liveness across processes rests on file locks: every process that maps a region holds a shared
+ * lock on its file for as long as the mapping lives; the kernel drops it when the process exits, however
+ * it exits. A region file may be deleted only by someone holding an exclusive lock on it, which exists only
+ * when nobody maps it. The file's modification time doubles as its lease: handing out a reference moves it
+ * into the future, and nobody deletes the file before that time.
+ *
+ * <p>POSIX record locks belong to the process and the kernel drops all of them on a file when the process
+ * closes any descriptor of that file. So this class is the only place that opens region files, keeps one
+ * channel per mapped region, and opens a second descriptor (for a sweep) only under {@link #LOCK} and only
+ * for a file this process does not map.
+ */
+public final class Regions {
+    /** Serialises opening, releasing and sweeping region files in this process. */
+    static final ReentrantLock LOCK = new ReentrantLock();
+    private static final Map<String, Region> MAPPED = new ConcurrentHashMap<>();
+    /** How long an unsealed file with no holders is left alone: its creator may be between create and lock. */
+    public static final long DEFAULT_GRACE_MILLIS = 10_000;
+    private static final long SWEEP_PERIOD_SECONDS = 60;
+    private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
+    private static ScheduledExecutorService sweeper;
+
+    private Regions() {
+    }
+
+    // ---------------------------------------------------------------- create
+
+    /**
+     * Creates a region file of {@code size} bytes, reserves its space, locks and maps it writable, and
+     * returns the writer's claim on it. Nothing is left behind if any step fails.
+     */
+    public static Hold create(Store store, long size) {
+        startSweeper(store);
+        String name = Store.newName();
+        Path file = store.createFile(name);
+        FileChannel ch = null;
+        Arena arena = null;
+        try {
+            int err = Native.fallocate(file, size);
+            if (err != 0) {
+                throw reserveFailed(store, name, size, err);
+            }
+            ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            FileLock lock = ch.lock(0, Long.MAX_VALUE, true);
+            arena = Arena.ofShared();
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            long id = Store.newId();
+            Format.writeHeader(seg, 0, id, 0, 0);
+            Region r = new Region(store, name, id, ch, lock, arena, seg);
+            Hold writer = r.acquire();
+            MAPPED.put(name, r);
+            return writer;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(arena, ch);
+            deleteQuietly(file);
+            if (e instanceof GroveException ge) {
+                throw ge;
+            }
+            throw new StoreException("cannot create region: region=/" + name + " store=" + store + " size=" + size
+                    + " error=" + e, e);
+        }
+    }
+
+    private static StoreException reserveFailed(Store store, String name, long size, int err) {
+        if (err == Native.ENOSPC) {
+            return new StoreFullException("store full: region=/" + name + " store=" + store + " requested=" + size
+                    + " free=" + store.freeBytes() + " (free space in the store, or enlarge it: a tmpfs mount's"
+                    + " size=, or Docker's --shm-size)");
+        }
+        return new StoreException("cannot reserve space: region=/" + name + " store=" + store + " requested=" + size
+                + " errno=" + err);
+    }
+
+    /** Seals a region the creator has filled: writes the final header, making it visible to readers. */
+    static void seal(Region r, long root, boolean checksum) {
+        MemorySegment seg = r.writable();
+        int crc = checksum ? Format.bodyCrc(seg) : 0;
+        r.root(root);
+        Format.writeHeader(seg, Format.FLAG_SEALED | (checksum ? Format.FLAG_CHECKSUM : 0), r.id(), root, crc);
+    }
+
+    /**
+     * Creates a region for {@code plan}, writes and seals it, and returns the creator's claim on it. If
+     * anything fails, the claim is dropped and the file deleted.
+     */
+    public static Hold write(Store store, Encoder.Plan plan, boolean checksum) {
+        Hold writer = create(store, plan.size());
+        try {
+            Region r = writer.region();
+            seal(r, plan.writeTo(r.writable()), checksum);
+            return writer;
+        } catch (RuntimeException | Error e) {
+            writer.run();
+            throw e;
+        }
+    }
+
+    /** A region holding one primitive array node whose payload the caller fills before sealing. */
+    public record Writable(Hold hold, int tag, long node, MemorySegment payload) {
+        /** Seals the region and hands over the writer's claim. */
+        public Hold seal(boolean checksum) {
+            Regions.seal(hold.region(), node, checksum);
+            return hold;
+        }
+    }
+
+    /** Creates a region with one array node of {@code bytes} payload bytes, zero-filled, unsealed. */
+    public static Writable createArray(Store store, int tag, long bytes) {
+        long node = Format.HEADER_SIZE;
+        Hold writer = create(store, node + Format.NODE_HEADER + Format.align8(bytes));
+        MemorySegment seg = writer.region().writable();
+        seg.set(Format.U32, node, tag);
+        seg.set(Format.U32, node + 4, 0);
+        seg.set(Format.U64, node + 8, bytes);
+        return new Writable(writer, tag, node, seg.asSlice(node + Format.NODE_HEADER, bytes));
+    }
+
+    // ---------------------------------------------------------------- map
+
+    /**
+     * Claims the region called {@code name}, mapping it if this process does not yet. A region already
+     * mapped costs a table lookup.
+     *
+     * @param expectedId the region id a reference carries, or 0 to accept any
+     */
+    public static Hold open(Store store, String name, long expectedId) {
+        Region r = MAPPED.get(name);
+        if (r != null && r.store() == store) {
+            Hold h = r.tryAcquire();
+            if (h != null) {
+                checkId(r, expectedId);
+                return h;
+            }
+        }
+        startSweeper(store);
+        LOCK.lock();
+        try {
+            r = MAPPED.get(name);
+            if (r != null && r.state == Region.State.OPEN) {
+                Hold h = r.resurrect();
+                try {
+                    checkId(r, expectedId);
+                } catch (RuntimeException e) {
+                    h.run();
+                    throw e;
+                }
+                return h;
+            }
+            r = mapExisting(store, name);
+            MAPPED.put(name, r);
+            Hold h = r.acquire();
+            try {
+                checkId(r, expectedId);
+            } catch (RuntimeException e) {
+                h.run();
+                throw e;
+            }
+            return h;
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    private static void checkId(Region r, long expectedId) {
+        if (expectedId != 0 && expectedId != r.id()) {
+            throw new StaleReferenceException("region id mismatch (name reused or reference forged): region=/"
+                    + r.name() + " reference.id=" + Long.toHexString(expectedId) + " region.id="
+                    + Long.toHexString(r.id()));
+        }
+    }
+
+    private static Region mapExisting(Store store, String name) {
+        Path file = store.file(name);
+        if (!Files.exists(file)) {
+            throw notFound(store, name, "no such region");
+        }
+        Store.checkOwnedAndPrivate(file, false);
+        FileChannel ch = null;
+        Arena arena = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            // Blocks only while a sweep holds the exclusive lock for the few microseconds it needs.
+            FileLock lock = ch.lock(0, Long.MAX_VALUE, true);
+            if (!Files.exists(file)) {
+                throw notFound(store, name, "freed while being mapped");
+            }
+            long size = ch.size();
+            arena = Arena.ofShared();
+            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            Format.Header h = Format.readHeader(seg, size, name);
+            if (!h.sealed()) {
+                throw notFound(store, name, "not sealed (still being written, or its writer died)");
+            }
+            Region r = new Region(store, name, h.id(), ch, lock, arena, seg);
+            r.root(h.root());
+            return r;
+        } catch (NoSuchFileException e) {
+            closeQuietly(arena, ch);
+            throw notFound(store, name, "no such region");
+        } catch (IOException e) {
+            closeQuietly(arena, ch);
+            throw new StoreException("cannot map region: region=/" + name + " store=" + store + " error=" + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(arena, ch);
+            throw e;
+        }
+    }
+
+    private static RegionNotFoundException notFound(Store store, String name, String why) {
+        return new RegionNotFoundException(why + ": region=/" + name + " store=" + store);
+    }
+
+    // ---------------------------------------------------------------- release
+
+    /** Called when a region's claim count reaches zero: unmap, unlock, and delete if nobody else holds it. */
+    static void released(Region r) {
+        LOCK.lock();
+        try {
+            if (r.holds() != 0 || r.state != Region.State.OPEN) {
+                return;
+            }
+            r.state = Region.State.RELEASED;
+            MAPPED.remove(r.name(), r);
+            closeArena(r.arena());
+            FileChannel ch = r.channel();
+            try {
+                r.lock().release();
+                deleteIfUnused(ch, r.file(), 0, false);
+            } catch (IOException e) {
+                // The file stays; the next sweep removes it once it is unused.
+            } finally {
+                closeQuietly(null, ch);
+            }
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    private static void closeArena(Arena arena) {
+        // A shared arena refuses to close while another thread is inside an access to it; such an access
+        // only happens through a view already released, and ends at once with an exception.
+        for (int attempt = 0; ; attempt++) {
+            try {
+                arena.close();
+                return;
+            } catch (IllegalStateException e) {
+                if (!arena.scope().isAlive() || attempt > 1000) {
+                    return;
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * Deletes the file behind {@code ch} if nobody holds it and its lease has run out. An unsealed file
+     * (or one whose header cannot be read) must also be older than {@code graceMillis}.
+     *
+     * @return whether the file was deleted
+     */
+    private static boolean deleteIfUnused(FileChannel ch, Path file, long graceMillis, boolean checkSealed)
+            throws IOException {
+        FileLock exclusive;
+        try {
+            exclusive = ch.tryLock(0, Long.MAX_VALUE, false);
+        } catch (OverlappingFileLockException e) {
+            return false;
+        }
+        if (exclusive == null) {
+            return false;
+        }
+        try {
+            if (!Files.exists(file)) {
+                return false;
+            }
+            long leaseEnd = Files.getLastModifiedTime(file).toMillis();
+            long now = System.currentTimeMillis();
+            boolean sealed = !checkSealed || isSealed(ch, file);
+            long deadline = sealed ? leaseEnd : leaseEnd + graceMillis;
+            if (now < deadline) {
+                return false;
+            }
+            Files.deleteIfExists(file);
+            return true;
+        } finally {
+            exclusive.release();
+        }
+    }
+
+    private static boolean isSealed(FileChannel ch, Path file) {
+        try {
+            ByteBuffer b = ByteBuffer.allocate(Format.HEADER_SIZE);
+            while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
+                // keep reading until the header is in
+            }
+            if (b.hasRemaining()) {
+                return false;
+            }
+            return Format.readHeader(MemorySegment.ofArray(b.array()), ch.size(), file.getFileName().toString())
+                    .sealed();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- leases
+
+    /**
+     * Keeps the region file alive until at least {@code millis} from now even with no holders, by moving
+     * its modification time forward (never backward).
+     */
+    public static void lease(Region r, long millis) {
+        Path file = r.file();
+        long until = System.currentTimeMillis() + millis;
+        try {
+            if (Files.getLastModifiedTime(file).toMillis() < until) {
+                Files.setLastModifiedTime(file, FileTime.fromMillis(until));
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot record lease: region=/" + r.name() + " store=" + r.store()
+                    + " error=" + e, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- sweep
+
+    /**
+     * Deletes every region file in the store that no process holds and whose lease has run out; unsealed
+     * files must also be older than {@code graceMillis}. Safe to run at any time from any process.
+     *
+     * @return names of the regions deleted
+     */
+    public static List<String> sweep(Store store, long graceMillis) {
+        List<String> freed = new ArrayList<>();
+        for (String name : store.regionNames()) {
+            LOCK.lock();
+            try {
+                if (MAPPED.containsKey(name)) {
+                    continue;
+                }
+                Path file = store.file(name);
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    if (deleteIfUnused(ch, file, graceMillis, true)) {
+                        freed.add(name);
+                    }
+                } catch (IOException e) {
+                    // Vanished or unreadable: nothing to free here.
+                }
+            } finally {
+                LOCK.unlock();
+            }
+        }
+        return freed;
+    }
+
+    /** Whether some process (this one included) holds a shared lock on the region file. */
+    public static boolean isHeld(Store store, String name) {
+        LOCK.lock();
+        try {
+            if (MAPPED.containsKey(name)) {
+                return true;
+            }
+            Path file = store.file(name);
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                FileLock probe = ch.tryLock(0, Long.MAX_VALUE, false);
+                if (probe == null) {
+                    return true;
+                }
+                probe.release();
+                return false;
+            } catch (IOException e) {
+                return false;
+            }
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * At a normal exit, gives up this process's holds and deletes the regions nobody else holds and no
+     * lease protects, instead of leaving them to the next sweep. Mappings are left alone: other shutdown
+     * hooks may still read them, and the kernel unmaps everything at exit anyway.
+     */
+    private static void releaseAllAtExit() {
+        if (!LOCK.tryLock()) {
+            return;
+        }
+        try {
+            for (Region r : MAPPED.values()) {
+                try {
+                    r.lock().release();
+                    deleteIfUnused(r.channel(), r.file(), 0, false);
+                } catch (IOException | RuntimeException e) {
+                    // Best effort at exit; the sweep covers whatever is left.
+                }
+            }
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** Names of the regions this process maps now. */
+    public static List<String> mappedHere() {
+        return List.copyOf(MAPPED.keySet());
+    }
+
+    /** Sweeps every store this process has used, once at first use and then periodically. */
+    private static void startSweeper(Store store) {
+        if (!SWEPT.add(store.directory())) {
+            return;
+        }
+        synchronized (Regions.class) {
+            if (sweeper == null) {
+                Runtime.getRuntime().addShutdownHook(new Thread(Regions::releaseAllAtExit, "grove-exit"));
+                sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+                    Thread t = new Thread(task, "grove-sweeper");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+        }
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                sweep(store, DEFAULT_GRACE_MILLIS);
+            } catch (RuntimeException e) {
+                // A sweep that fails now is retried at the next period.
+            }
+        }, 0, SWEEP_PERIOD_SECONDS, TimeUnit.SECONDS);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static void closeQuietly(Arena arena, FileChannel ch) {
+        if (arena != null && arena.scope().isAlive()) {
+            closeArena(arena);
+        }
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // Closing a channel we are abandoning: nothing useful to do with the error.
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // Left for the sweep.
+        }
+    }
+}

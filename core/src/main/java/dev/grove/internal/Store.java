@@ -1,0 +1,193 @@
+package dev.grove.internal;
+
+import dev.grove.StoreException;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A directory that holds region files: by default a per-user directory under {@code /dev/shm}
+ * (RAM-backed), or any directory on disk. The directory must belong to the calling user and be closed to
+ * group and others; region files in it are created exclusively with mode 0600.
+ *
+ * <p>Chosen by the system property {@code grove.store}, else the environment variable
+ * {@code GROVE_STORE}, else {@code /dev/shm/grove-<user>} (or {@code <java.io.tmpdir>/grove-<user>} where
+ * there is no {@code /dev/shm}).
+ */
+public final class Store {
+    /** Prefix of every region file name; the rest is the creator's pid and 64 random bits, in hex. */
+    public static final String NAME_PREFIX = "grove_";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,200}");
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static volatile Store defaultStore;
+
+    private final Path dir;
+
+    private Store(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The store chosen by configuration, created and checked on first use. */
+    public static Store defaultStore() {
+        Store s = defaultStore;
+        if (s == null) {
+            synchronized (Store.class) {
+                s = defaultStore;
+                if (s == null) {
+                    s = open(configuredDirectory());
+                    defaultStore = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** The directory configuration points at, without creating or checking it. */
+    public static Path configuredDirectory() {
+        String configured = System.getProperty("grove.store");
+        if (configured == null || configured.isBlank()) {
+            configured = System.getenv("GROVE_STORE");
+        }
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        String user = System.getProperty("user.name", "");
+        String suffix = NAME.matcher(user).matches() ? user : Integer.toString(Native.uid());
+        Path shm = Path.of("/dev/shm");
+        Path base = Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve("grove-" + suffix);
+    }
+
+    /** Opens (creating if absent, mode 0700) and checks the store at {@code dir}. */
+    public static Store open(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        } catch (FileAlreadyExistsException e) {
+            // Someone created it first: the checks below decide whether it is ours.
+        } catch (IOException e) {
+            throw new StoreException("cannot create store directory: store=" + abs + " error=" + e, e);
+        }
+        checkOwnedAndPrivate(abs, true);
+        return new Store(abs);
+    }
+
+    /**
+     * Refuses a file or directory that is a symbolic link, belongs to another uid, or is open to group
+     * or others. Grove never shares data with other users through the store.
+     */
+    public static void checkOwnedAndPrivate(Path p, boolean directory) {
+        try {
+            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            String kind = directory ? "store directory" : "region file";
+            if (directory ? !a.isDirectory() : !a.isRegularFile()) {
+                throw new StoreException(kind + " has the wrong file type (symbolic link or special file): path=" + p);
+            }
+            int me = Native.uid();
+            if (owner != me) {
+                throw new StoreException(kind + " belongs to another user: path=" + p + " owner.uid=" + owner
+                        + " caller.uid=" + me);
+            }
+            Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+            open.addAll(a.permissions());
+            open.retainAll(GROUP_OR_OTHERS);
+            if (!open.isEmpty()) {
+                throw new StoreException(kind + " is open to group or others: path=" + p + " mode="
+                        + PosixFilePermissions.toString(a.permissions()) + " expected="
+                        + (directory ? "rwx------" : "rw-------") + " (fix with chmod " + (directory ? "700" : "600") + ")");
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot check " + p + ": " + e, e);
+        }
+    }
+
+    /** The store's directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** Path of the region file called {@code name}. */
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
+    /** Whether {@code name} can name a region file (no separators, no dots, bounded length). */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
+    /** A fresh, unguessable region name: {@code grove_<pid hex>_<64 random bits hex>}. */
+    public static String newName() {
+        return NAME_PREFIX + Long.toHexString(ProcessHandle.current().pid()) + "_"
+                + HexFormat.of().toHexDigits(RANDOM.nextLong());
+    }
+
+    /** A fresh random region id, never 0. */
+    public static long newId() {
+        long id;
+        do {
+            id = RANDOM.nextLong();
+        } while (id == 0);
+        return id;
+    }
+
+    /** Creates an empty region file exclusively, mode 0600. */
+    public Path createFile(String name) {
+        Path f = file(name);
+        try {
+            return Files.createFile(f, PosixFilePermissions.asFileAttribute(FILE_MODE));
+        } catch (IOException e) {
+            throw new StoreException("cannot create region file: region=/" + name + " store=" + dir + " error=" + e, e);
+        }
+    }
+
+    /** Names of the region files currently in the store, in no particular order. */
+    public List<String> regionNames() {
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(p -> {
+                String n = p.getFileName().toString();
+                if (n.startsWith(NAME_PREFIX) && isValidName(n)) {
+                    names.add(n);
+                }
+            });
+        } catch (IOException e) {
+            throw new StoreException("cannot list store: store=" + dir + " error=" + e, e);
+        }
+        return names;
+    }
+
+    /** Bytes still free in the file system that holds the store. */
+    public long freeBytes() {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return dir.toString();
+    }
+}
