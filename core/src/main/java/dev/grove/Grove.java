@@ -209,9 +209,8 @@ public final class Grove {
         return CHECKSUM;
     }
 
+    /** Read on every {@code ref()}, so the lease can be changed while running. */
     static long leaseMillis() {
-        return LEASE_MILLIS;
+        return Math.round(Double.parseDouble(System.getProperty("grove.lease.seconds", "60")) * 1000);
     }
-
-    private static final long LEASE_MILLIS = Long.getLong("grove.lease.seconds", 60) * 1000;
 }

@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.Format;
 import dev.grove.internal.Hold;
 import dev.grove.internal.Node;
 
@@ -52,8 +53,11 @@ public final class SharedTable implements SharedObject {
         Objects.checkIndex(index, names.size());
         try {
             Node c = node.child(index, path() + "[" + index + "]");
-            if (c == null) {
-                throw new dev.grove.RegionCorruptException("null table column: path=" + path() + " column=" + index);
+            if (c == null || !(Format.isPrimitiveArray(c.tag()) || c.tag() == Format.STRING_ARRAY)
+                    || c.count() != node.rows()) {
+                throw new RegionCorruptException("table column is not an array of the table's length: path="
+                        + path() + "[" + index + "] rows=" + node.rows() + " column.count="
+                        + (c == null ? "null" : c.count()));
             }
             return (SharedList<?>) Views.view(c, h.acquire());
         } catch (IllegalStateException e) {

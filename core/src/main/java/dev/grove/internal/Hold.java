@@ -10,9 +10,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Hold implements Runnable {
     private final Region region;
     private final AtomicBoolean released = new AtomicBoolean();
+    /** Where this hold was taken, when {@code -Dgrove.debug.holds=true}; null otherwise. */
+    final Throwable origin;
 
     Hold(Region region) {
         this.region = region;
+        this.origin = Region.DEBUG ? new Throwable("hold on /" + region.name() + " taken here") : null;
     }
 
     public Region region() {
@@ -28,6 +31,7 @@ public final class Hold implements Runnable {
     public void run() {
         // CAS so that an explicit close racing the Cleaner gives up the claim only once.
         if (released.compareAndSet(false, true)) {
+            region.forget(this);
             region.releaseOne();
         }
     }

@@ -18,8 +18,10 @@ public final class Node {
     private final int tag;
     private final int aux;
     private final long length;
+    private final int depth;
 
-    private Node(MemorySegment seg, String path, long offset, int tag, int aux, long length) {
+    private Node(MemorySegment seg, String path, long offset, int tag, int aux, long length, int depth) {
+        this.depth = depth;
         this.seg = seg;
         this.path = path;
         this.offset = offset;
@@ -33,6 +35,14 @@ public final class Node {
      * size for the root): children come before parents, so this also rules out cycles.
      */
     public static Node at(MemorySegment seg, long offset, long limit, String path) {
+        return at(seg, offset, limit, path, 0);
+    }
+
+    private static Node at(MemorySegment seg, long offset, long limit, String path, int depth) {
+        if (depth > Encoder.MAX_DEPTH + 1) {
+            throw corrupt("nodes nested deeper than any writer produces", path, "depth=" + depth
+                    + " max=" + Encoder.MAX_DEPTH);
+        }
         long size = seg.byteSize();
         if (offset < HEADER_SIZE || (offset & 7) != 0 || offset >= limit || offset > size - NODE_HEADER) {
             throw corrupt("node offset out of place", path, "offset=" + offset + " limit=" + limit + " size=" + size);
@@ -45,7 +55,7 @@ public final class Node {
             throw corrupt("node length outside the region", path,
                     "offset=" + offset + " length=" + length + " size=" + size);
         }
-        Node n = new Node(seg, path, offset, tag, aux, length);
+        Node n = new Node(seg, path, offset, tag, aux, length, depth);
         n.checkShape();
         return n;
     }
@@ -64,7 +74,7 @@ public final class Node {
                 case LIST -> length >= 8 && count() >= 0 && count() == (length - 8) / 8 && length % 8 == 0;
                 case MAP -> length >= 24 && count() >= 0 && count() <= (length - 24) / 8 && mapShapeOk();
                 case TABLE -> length >= 24 && u64(8) >= 0 && u64(8) == (length - 24) / 8 && length % 8 == 0
-                        && count() >= 0;
+                        && u64(0) >= 0;
                 case MATRIX -> length >= 16 && count() >= 0 && u64(8) >= 0 && matrixShapeOk();
                 default -> throw corrupt("unknown node tag", path, "offset=" + offset + " tag=" + tag);
             };
@@ -137,7 +147,7 @@ public final class Node {
         if (isPrimitiveArray(tag)) {
             return length / elementSize(tag);
         }
-        return u64(0);
+        return tag == TABLE ? u64(8) : u64(0);
     }
 
     /** The payload as a read-only slice. */
@@ -160,13 +170,13 @@ public final class Node {
     /** Child {@code i} of a list, map or table; null where the slot holds null (offset 0). */
     public Node child(long i, String childPath) {
         long off = u64(childTable() + 8 * i);
-        return off == 0 ? null : at(seg, off, offset, childPath);
+        return off == 0 ? null : at(seg, off, offset, childPath, depth + 1);
     }
 
     /** The string array of a map's keys or a table's column names. */
     public Node names() {
         long off = tag == MAP ? u64(8) : u64(16);
-        Node n = at(seg, off, offset, path + "#names");
+        Node n = at(seg, off, offset, path + "#names", depth + 1);
         if (n.tag != STRING_ARRAY || n.count() != (tag == MAP ? count() : u64(8))) {
             throw corrupt("names are not a string array of the right length", path,
                     "offset=" + off + " type=" + tagName(n.tag) + " count=" + n.count());

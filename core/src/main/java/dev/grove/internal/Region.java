@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Region {
     enum State { OPEN, RELEASED }
 
+    /** Records where every live hold was taken, to find a leak; costs a stack trace per hold. */
+    static final boolean DEBUG = Boolean.getBoolean("grove.debug.holds");
+    private final java.util.Set<Hold> live = DEBUG ? java.util.concurrent.ConcurrentHashMap.newKeySet() : null;
+
     private final Store store;
     private final String name;
     private final long id;
@@ -96,7 +100,25 @@ public final class Region {
     /** A new claim on this region; the caller registers it with a Cleaner. */
     public Hold acquire() {
         holds.incrementAndGet();
-        return new Hold(this);
+        return remember(new Hold(this));
+    }
+
+    private Hold remember(Hold h) {
+        if (live != null) {
+            live.add(h);
+        }
+        return h;
+    }
+
+    void forget(Hold h) {
+        if (live != null) {
+            live.remove(h);
+        }
+    }
+
+    /** With {@code -Dgrove.debug.holds=true}: where each live hold was taken. Empty otherwise. */
+    public java.util.List<Throwable> liveHoldOrigins() {
+        return live == null ? java.util.List.of() : live.stream().map(h -> h.origin).toList();
     }
 
     /**
@@ -111,7 +133,7 @@ public final class Region {
                 return null;
             }
         } while (!holds.compareAndSet(n, n + 1));
-        return new Hold(this);
+        return remember(new Hold(this));
     }
 
     void releaseOne() {
@@ -131,6 +153,6 @@ public final class Region {
     /** Under Regions.LOCK: take back a region whose count reached zero but is not released yet. */
     Hold resurrect() {
         holds.incrementAndGet();
-        return new Hold(this);
+        return remember(new Hold(this));
     }
 }

@@ -161,8 +161,7 @@ public final class Regions {
         if (r != null && r.store() == store) {
             Hold h = r.tryAcquire();
             if (h != null) {
-                checkId(r, expectedId);
-                return h;
+                return checked(h, expectedId);
             }
         }
         startSweeper(store);
@@ -170,36 +169,26 @@ public final class Regions {
         try {
             r = MAPPED.get(name);
             if (r != null && r.state == Region.State.OPEN) {
-                Hold h = r.resurrect();
-                try {
-                    checkId(r, expectedId);
-                } catch (RuntimeException e) {
-                    h.run();
-                    throw e;
-                }
-                return h;
+                return checked(r.resurrect(), expectedId);
             }
             r = mapExisting(store, name);
             MAPPED.put(name, r);
-            Hold h = r.acquire();
-            try {
-                checkId(r, expectedId);
-            } catch (RuntimeException e) {
-                h.run();
-                throw e;
-            }
-            return h;
+            return checked(r.acquire(), expectedId);
         } finally {
             LOCK.unlock();
         }
     }
 
-    private static void checkId(Region r, long expectedId) {
+    /** Returns {@code h} if its region carries {@code expectedId} (or any id is fine); else releases it and throws. */
+    private static Hold checked(Hold h, long expectedId) {
+        Region r = h.region();
         if (expectedId != 0 && expectedId != r.id()) {
+            h.run();
             throw new StaleReferenceException("region id mismatch (name reused or reference forged): region=/"
                     + r.name() + " reference.id=" + Long.toHexString(expectedId) + " region.id="
                     + Long.toHexString(r.id()));
         }
+        return h;
     }
 
     private static Region mapExisting(Store store, String name) {
@@ -430,6 +419,12 @@ public final class Regions {
         } finally {
             LOCK.unlock();
         }
+    }
+
+    /** Where the live holds on region {@code name} were taken (needs {@code -Dgrove.debug.holds=true}). */
+    public static List<Throwable> holdOrigins(String name) {
+        Region r = MAPPED.get(name);
+        return r == null ? List.of() : r.liveHoldOrigins();
     }
 
     /** Names of the regions this process maps now. */
