@@ -1,0 +1,170 @@
+package dev.grove;
+
+import dev.grove.test.Leaks;
+import dev.grove.test.RegionFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static dev.grove.test.RegionFiles.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Every kind of bad input named in the format's contract gets a {@link GroveException} subclass naming
+ * the path and the offending values: never a crash, an out-of-bounds read or an unrelated exception.
+ */
+class BadInputTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "x", "/", "/x[", "/x[-1]", "/x[1", "/x[a]", "/x]", "/x[1]junk", "/../etc",
+            "/x[99999999999999999999]", "/x[ 1]", "/x/y", "/x[1][", "//x"})
+    void malformedPathsAreRejected(String path) {
+        InvalidPathException e = assertThrows(InvalidPathException.class, () -> Grove.map(path));
+        assertTrue(e.getMessage().contains("path=" + path), e.getMessage());
+    }
+
+    @Test
+    void pathsThatLeadNowhere() {
+        try (SharedList<Object> v = Grove.share(List.of(1, "s", new double[] {1}, List.of()))) {
+            String p = v.path();
+            assertMessage(assertThrows(InvalidPathException.class, () -> Grove.map(p + "[99]")), p + "[99]", "length=4");
+            assertMessage(assertThrows(InvalidPathException.class, () -> Grove.map(p + "[0][0]")), p + "[0][0]", "type=int");
+            assertMessage(assertThrows(InvalidPathException.class, () -> Grove.map(p + "[1][0]")), p + "[1][0]", "type=string");
+            assertMessage(assertThrows(InvalidPathException.class, () -> Grove.map(p + "[2][0]")), p + "[2][0]", "type=double[]");
+            assertMessage(assertThrows(InvalidPathException.class, () -> Grove.map(p + "[3][0]")), p + "[3][0]", "length=0");
+            assertMessage(assertThrows(InvalidPathException.class, () -> Grove.map(p, SharedMap.class)), p, "expected=SharedMap");
+        }
+    }
+
+    @Test
+    void missingRegion() {
+        RegionNotFoundException e = assertThrows(RegionNotFoundException.class, () -> Grove.map("/grove_0_0000000000000000"));
+        assertTrue(e.getMessage().contains("region=/grove_0_0000000000000000"), e.getMessage());
+    }
+
+    @Test
+    void foreignEmptyAndTinyFiles() {
+        expectCorrupt("hello, I am not a region, but I am long enough to hold a header of 64 bytes....."
+                .getBytes(StandardCharsets.US_ASCII), "wrong magic");
+        expectCorrupt(new byte[0], "too small");
+        expectCorrupt(new byte[10], "too small");
+    }
+
+    @Test
+    void wrongVersion() {
+        corruptAndExpect(b -> b[8] = 9, "version=9");
+    }
+
+    @Test
+    void headerChecksum() {
+        corruptAndExpect(b -> b[24] ^= 1, "header checksum");
+    }
+
+    @Test
+    void truncatedRegion() {
+        byte[] good = validRegion();
+        expectCorrupt(Arrays.copyOf(good, good.length - 8), "truncated");
+        expectCorrupt(Arrays.copyOf(good, 64), "truncated");
+    }
+
+    @Test
+    void rootOutsideTheRegion() {
+        corruptAndExpect(b -> {
+            putU64(b, 32, 1L << 40);
+            fixHeaderCrc(b);
+        }, "root=" + (1L << 40));
+        corruptAndExpect(b -> {
+            putU64(b, 32, 65);
+            fixHeaderCrc(b);
+        }, "root=65");
+    }
+
+    @Test
+    void unsealedRegionIsNotReadable() {
+        byte[] b = validRegion();
+        b[11] = 0;
+        fixHeaderCrc(b);
+        String name = write(b);
+        try {
+            RegionNotFoundException e = assertThrows(RegionNotFoundException.class, () -> Grove.map("/" + name));
+            assertMessage(e, "/" + name, "not sealed");
+        } finally {
+            delete(name);
+        }
+    }
+
+    @Test
+    void childOffsetsAndLengthsOutsideTheRegion() {
+        // Root is a list (mixed types): its payload is count, then one offset per child.
+        corruptAndExpectOnRead(b -> putU64(b, listChildSlot(b, 0), 1L << 50), "offset=" + (1L << 50));
+        corruptAndExpectOnRead(b -> putU64(b, listChildSlot(b, 0), u64(b, 32)), "limit=");
+        corruptAndExpectOnRead(b -> putU64(b, listChildSlot(b, 0), 8), "offset=8");
+        corruptAndExpectOnRead(b -> putU64(b, (int) u64(b, listChildSlot(b, 1)) + 8, 1L << 40), "length=" + (1L << 40));
+        corruptAndExpectOnRead(b -> putU32(b, (int) u64(b, listChildSlot(b, 1)), 77), "tag=77");
+        corruptAndExpectOnRead(b -> putU64(b, (int) u64(b, 32) + 16, 1000), "count=1000");
+    }
+
+    private static int listChildSlot(byte[] b, int child) {
+        return (int) u64(b, 32) + 16 + 8 + 8 * child;
+    }
+
+    /** A region whose root is a mixed list: [int, double[], string array, map]. */
+    private static byte[] validRegion() {
+        try (SharedList<Object> v = Grove.share(List.of(7, new double[] {1, 2, 3}, List.of("a", "b"),
+                java.util.Map.of("k", 1)))) {
+            return read(fileOf(v));
+        }
+    }
+
+    private static void corruptAndExpect(Consumer<byte[]> damage, String fact) {
+        byte[] b = validRegion();
+        damage.accept(b);
+        expectCorrupt(b, fact);
+    }
+
+    private static void expectCorrupt(byte[] bytes, String fact) {
+        String name = write(bytes);
+        try {
+            RegionCorruptException e = assertThrows(RegionCorruptException.class, () -> Grove.map("/" + name));
+            assertMessage(e, "/" + name, fact);
+        } finally {
+            delete(name);
+        }
+    }
+
+    /** The header is intact, so mapping works; reading every element must hit the damage. */
+    private static void corruptAndExpectOnRead(Consumer<byte[]> damage, String fact) {
+        byte[] b = validRegion();
+        damage.accept(b);
+        String name = write(b);
+        try {
+            RegionCorruptException e = assertThrows(RegionCorruptException.class, () -> {
+                try (SharedList<?> v = Grove.map("/" + name)) {
+                    for (int i = 0; i < v.size(); i++) {
+                        dev.grove.test.Graphs.canon(v.get(i));
+                    }
+                }
+            });
+            assertMessage(e, "/" + name, fact);
+        } finally {
+            Leaks.sleep(0);
+            delete(name);
+        }
+    }
+
+    private static void assertMessage(GroveException e, String path, String fact) {
+        assertTrue(e.getMessage().contains(path), "message names the path " + path + ": " + e.getMessage());
+        assertTrue(e.getMessage().contains(fact), "message says " + fact + ": " + e.getMessage());
+    }
+
+    @AfterAll
+    static void nothingLeaks() {
+        Leaks.assertNoRegionsLeft(30);
+    }
+}

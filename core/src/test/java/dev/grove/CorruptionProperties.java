@@ -1,0 +1,84 @@
+package dev.grove;
+
+import dev.grove.test.Graphs;
+import dev.grove.test.Leaks;
+import dev.grove.test.RegionFiles;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.lifecycle.AfterContainer;
+
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Random damage to a valid region: reading everything in it either gives values or throws a
+ * {@link GroveException}, never anything else; and verifying the region always notices the damage.
+ */
+class CorruptionProperties {
+
+    @Provide
+    Arbitrary<Object> graphs() {
+        return Graphs.containers();
+    }
+
+    @Provide
+    Arbitrary<Long> seeds() {
+        return Arbitraries.longs();
+    }
+
+    @Property(tries = 300)
+    void damagedRegionsFailOnlyWithGroveExceptions(@ForAll("graphs") Object graph, @ForAll("seeds") long seed,
+                                                    @ForAll @IntRange(min = 1, max = 4) int flips,
+                                                    @ForAll boolean bodyOnly) {
+        byte[] bytes;
+        try (SharedObject v = Grove.share(graph)) {
+            bytes = RegionFiles.read(RegionFiles.fileOf(v));
+        }
+        Random random = new Random(seed);
+        // Damage the body only, most of the time: the header checksum would catch header damage at once.
+        int from = bodyOnly ? 64 : 0;
+        boolean changed = false;
+        for (int i = 0; i < flips; i++) {
+            int at = from + random.nextInt(bytes.length - from);
+            bytes[at] ^= (byte) (1 + random.nextInt(255));
+            changed = true;
+        }
+        // Two copies: a region nobody holds any more is deleted, so each check gets its own.
+        String name = RegionFiles.write(bytes);
+        String twin = RegionFiles.write(bytes);
+        try {
+            try (SharedObject damaged = Grove.map("/" + name)) {
+                // Values may differ where the damage hit data; reading all of them must not fail otherwise.
+                Graphs.canon(damaged);
+                reads.incrementAndGet();
+            } catch (GroveException expectedFailure) {
+                // The allowed failure; any other exception type fails the property.
+                failures.incrementAndGet();
+            }
+            if (changed) {
+                assertThrows(RegionCorruptException.class, () -> Grove.verify("/" + twin),
+                        "verification notices every changed byte");
+            }
+        } finally {
+            RegionFiles.delete(name);
+            RegionFiles.delete(twin);
+        }
+    }
+
+    private static final AtomicInteger reads = new AtomicInteger();
+    private static final AtomicInteger failures = new AtomicInteger();
+
+    @AfterContainer
+    static void nothingLeaks() {
+        // Both outcomes must occur, or the property is not exercising what it claims to.
+        assertTrue(reads.get() > 0 && failures.get() > 0, "reads=" + reads + " failures=" + failures);
+        Leaks.assertNoRegionsLeft(30);
+    }
+}

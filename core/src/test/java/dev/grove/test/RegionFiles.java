@@ -1,0 +1,77 @@
+package dev.grove.test;
+
+import dev.grove.SharedObject;
+import dev.grove.internal.PathSyntax;
+import dev.grove.internal.Store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.zip.CRC32C;
+
+/** Raw access to region files, to build corrupt, truncated and foreign ones for tests. */
+public final class RegionFiles {
+    private RegionFiles() {
+    }
+
+    public static Path fileOf(SharedObject view) {
+        return Store.defaultStore().file(PathSyntax.parse(view.path()).name());
+    }
+
+    /** Copies the region behind {@code view} to a new, unmapped region file and returns its name. */
+    public static String copyOf(SharedObject view) {
+        return write(read(fileOf(view)));
+    }
+
+    public static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code bytes} as a new region file (mode 0600) and returns its name. */
+    public static String write(byte[] bytes) {
+        String name = Store.newName();
+        Path f = Store.defaultStore().file(name);
+        try {
+            Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.write(f, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return name;
+    }
+
+    public static void delete(String name) {
+        try {
+            Files.deleteIfExists(Store.defaultStore().file(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static long u64(byte[] b, int at) {
+        return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(at);
+    }
+
+    public static void putU64(byte[] b, int at, long v) {
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(at, v);
+    }
+
+    public static void putU32(byte[] b, int at, int v) {
+        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(at, v);
+    }
+
+    /** Recomputes the header checksum, so that a change elsewhere in the header is judged on its own. */
+    public static void fixHeaderCrc(byte[] b) {
+        CRC32C crc = new CRC32C();
+        crc.update(b, 0, 60);
+        putU32(b, 60, (int) crc.getValue());
+    }
+}
