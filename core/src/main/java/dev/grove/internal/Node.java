@@ -169,6 +169,7 @@ public final class Node {
 
     /** Child {@code i} of a list, map or table; null where the slot holds null (offset 0). */
     public Node child(long i, String childPath) {
+        java.util.Objects.checkIndex(i, count());
         long off = u64(childTable() + 8 * i);
         return off == 0 ? null : at(seg, off, offset, childPath, depth + 1);
     }

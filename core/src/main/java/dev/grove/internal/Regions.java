@@ -77,6 +77,7 @@ public final class Regions {
             FileLock lock = ch.lock(0, Long.MAX_VALUE, true);
             arena = Arena.ofShared();
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            Native.populateForWrite(seg);
             long id = Store.newId();
             Format.writeHeader(seg, 0, id, 0, 0);
             Region r = new Region(store, name, id, ch, lock, arena, seg);
@@ -201,6 +202,11 @@ public final class Regions {
         Arena arena = null;
         try {
             ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            // A region nobody holds and no lease protects is dead even before a sweep removes it: remove
+            // it now, so that mapping it fails the same way whether or not a sweep ran.
+            if (deleteIfUnused(ch, file, Long.MAX_VALUE / 2, true)) {
+                throw notFound(store, name, "freed (no holder left and its lease ended)");
+            }
             // Blocks only while a sweep holds the exclusive lock for the few microseconds it needs.
             FileLock lock = ch.lock(0, Long.MAX_VALUE, true);
             if (!Files.exists(file)) {

@@ -13,8 +13,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A child JVM driven line by line over stdin, for tests across processes. Commands: {@code map PATH},
- * {@code ref REF}, {@code share N} (a double[N] of 0..N-1), {@code close-all}, {@code gc}, {@code exit}.
+ * A child JVM driven line by line over stdin, for tests across processes. Commands:
+ * <ul>
+ * <li>{@code map PATH}, {@code ref REF}: map and hold a view, answer its digest;
+ * <li>{@code share N}: share and hold a double[N] of 0..N-1, answer its path (no reference: no lease);
+ * <li>{@code read}: the digests of all held views (they must still be readable);
+ * <li>{@code publish K}: share a double[128] of K, take its reference, drop the view at once (the lease
+ *     keeps it), answer the reference;
+ * <li>{@code check REF K}: map the reference, check all 128 values are K, close, answer {@code ok};
+ * <li>{@code churn}: share, map, read and release regions in a loop until killed;
+ * <li>{@code close-all}, {@code gc}, {@code exit}.
+ * </ul>
  * Every command answers one line: its name and result, or {@code error <class> <message>}.
  */
 public final class Child {
@@ -53,7 +62,38 @@ public final class Child {
                         }
                         SharedDoubleArray v = Grove.share(d);
                         held.add(v);
-                        System.out.println("share " + v.ref());
+                        System.out.println("share " + v.path());
+                    }
+                    case "read" -> {
+                        StringBuilder sb = new StringBuilder("read");
+                        for (SharedObject v : held) {
+                            sb.append(' ').append(digest(v));
+                        }
+                        System.out.println(sb);
+                    }
+                    case "publish" -> {
+                        double[] d = new double[128];
+                        java.util.Arrays.fill(d, Double.parseDouble(w[1]));
+                        try (SharedDoubleArray v = Grove.share(d)) {
+                            System.out.println("publish " + v.ref());
+                        }
+                    }
+                    case "check" -> {
+                        String[] a = w[1].split(" ");
+                        double k = Double.parseDouble(a[1]);
+                        try (SharedDoubleArray v = Grove.map(SharedRef.parse(a[0]))) {
+                            boolean ok = v.length() == 128 && v.doubleStream().allMatch(x -> x == k);
+                            System.out.println(ok ? "check ok" : "error WrongContent " + v);
+                        }
+                    }
+                    case "churn" -> {
+                        System.out.println("churn started");
+                        for (long i = 0; ; i++) {
+                            double[] d = new double[1 + (int) (i % 5000)];
+                            try (SharedDoubleArray v = Grove.share(d); SharedDoubleArray again = Grove.map(v.path())) {
+                                again.getDouble(d.length - 1);
+                            }
+                        }
                     }
                     case "close-all" -> {
                         held.forEach(SharedObject::close);

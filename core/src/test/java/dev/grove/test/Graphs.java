@@ -3,6 +3,7 @@ package dev.grove.test;
 import dev.grove.SharedList;
 import dev.grove.SharedMap;
 import dev.grove.SharedMatrix;
+import dev.grove.SharedObject;
 import dev.grove.SharedString;
 import dev.grove.SharedTable;
 import dev.grove.SharedValue;
@@ -160,7 +161,7 @@ public final class Graphs {
         if (v instanceof SharedMatrix m) {
             List<Object> rows = new ArrayList<>();
             for (long r = 0; r < m.rows(); r++) {
-                rows.add(canon(m.row(r)));
+                rows.add(canonAndClose(m.row(r)));
             }
             return List.of("matrix", rows);
         }
@@ -174,7 +175,7 @@ public final class Graphs {
         if (v instanceof SharedTable t) {
             Map<String, Object> cols = new LinkedHashMap<>();
             for (int c = 0; c < t.columnCount(); c++) {
-                cols.put(t.columnNames().get(c), canon(t.column(c)));
+                cols.put(t.columnNames().get(c), canonAndClose(t.column(c)));
             }
             return List.of("table", cols);
         }
@@ -185,19 +186,32 @@ public final class Graphs {
             }
             return out;
         }
+        boolean fromView = v instanceof SharedObject;
         if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>();
             for (Object x : l) {
-                out.add(canon(x));
+                out.add(fromView ? canonAndClose(x) : canon(x));
             }
             return out;
         }
         if (v instanceof Map<?, ?> m) {
             Map<Object, Object> out = new LinkedHashMap<>();
-            m.forEach((k, x) -> out.put(k, canon(x)));
+            m.forEach((k, x) -> out.put(k, fromView ? canonAndClose(x) : canon(x)));
             return List.of("map", out, new ArrayList<>(m.keySet()));
         }
         return v;
+    }
+
+    /**
+     * canon of a sub-view a view just handed out, which is then closed: every such sub-view holds the
+     * region on its own, and leaving them to the garbage collector would keep regions alive for a while.
+     */
+    private static Object canonAndClose(Object x) {
+        Object c = canon(x);
+        if (x instanceof SharedObject so) {
+            so.close();
+        }
+        return c;
     }
 
     /**

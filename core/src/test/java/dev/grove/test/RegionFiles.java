@@ -35,13 +35,17 @@ public final class RegionFiles {
         }
     }
 
-    /** Writes {@code bytes} as a new region file (mode 0600) and returns its name. */
+    /**
+     * Writes {@code bytes} as a new region file (mode 0600) with a lease running for two minutes (a
+     * sealed file nobody holds and no lease protects counts as freed) and returns its name.
+     */
     public static String write(byte[] bytes) {
         String name = Store.newName();
         Path f = Store.defaultStore().file(name);
         try {
             Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(f, bytes);
+            Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 120_000));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

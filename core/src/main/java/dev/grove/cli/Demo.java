@@ -1,0 +1,126 @@
+package dev.grove.cli;
+
+import dev.grove.Grove;
+import dev.grove.SharedDoubleArray;
+import dev.grove.SharedRef;
+import dev.grove.SharedTable;
+import dev.grove.Table;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Grove's main job in one run: share a 400 MB table once, then let a second JVM map it by reference and
+ * read one column, with sizes and times printed along the way.
+ */
+public final class Demo {
+    private static final int ROWS = 10_000_000;
+    private static final int COLS = 5;
+
+    private Demo() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("--child")) {
+            child(SharedRef.parse(args[1]));
+            return;
+        }
+        System.out.printf("Building a table of %d columns x %,d rows of doubles on the heap...%n", COLS, ROWS);
+        Table.Builder b = Table.builder();
+        SplittableRandom random = new SplittableRandom(42);
+        for (int c = 0; c < COLS; c++) {
+            b.column("x" + c, random.doubles(ROWS).toArray());
+        }
+        Table table = b.build();
+        long bytes = (long) ROWS * COLS * Double.BYTES;
+
+        long t0 = System.nanoTime();
+        try (SharedTable shared = Grove.share(table)) {
+            long shareNanos = System.nanoTime() - t0;
+            Path file = Path.of(System.getProperty("grove.store", "/dev/shm/grove-" + System.getProperty("user.name")),
+                    shared.path().substring(1));
+            System.out.printf("share():   %,d MB copied into region %s in %d ms (%.2f GB/s)%n",
+                    bytes >> 20, shared.path(), ms(shareNanos), bytes / (double) shareNanos);
+
+            SharedRef ref = shared.column("x2").ref();
+            byte[] wire = ref.toString().getBytes(StandardCharsets.UTF_8);
+            System.out.printf("reference: %s  (%d bytes instead of %,d for the column)%n", ref, wire.length, ROWS * 8L);
+
+            double expected;
+            try (SharedDoubleArray col = shared.column("x2", SharedDoubleArray.class)) {
+                expected = sum(col);
+            }
+            System.out.println("Starting a second JVM that maps the column by reference...");
+            long t1 = System.nanoTime();
+            Process p = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), Demo.class.getName(), "--child", ref.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String answer;
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                List<String> lines = r.lines().toList();
+                lines.stream().filter(l -> !l.startsWith("sum ")).forEach(System.out::println);
+                answer = lines.stream().filter(l -> l.startsWith("sum ")).findFirst().orElse("sum ?");
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("child JVM did not finish in 60 s");
+            }
+            System.out.printf("child JVM: started, mapped and summed in %d ms wall time (JVM start included)%n",
+                    ms(System.nanoTime() - t1));
+            double childSum = Double.parseDouble(answer.substring(4));
+            System.out.printf("sums:      parent %.6f, child %.6f -> %s%n", expected, childSum,
+                    Double.compare(expected, childSum) == 0 ? "identical" : "DIFFERENT");
+            shared.close();
+            System.out.printf("closed:    region file %s%n", Files.exists(file)
+                    ? "kept until the lease of the reference handed out ends, then swept" : "deleted");
+            if (Double.compare(expected, childSum) != 0) {
+                System.exit(1);
+            }
+        }
+    }
+
+    private static void child(SharedRef ref) {
+        long t0 = System.nanoTime();
+        double s;
+        long length;
+        long mapped;
+        long summed;
+        try (SharedDoubleArray col = Grove.map(ref)) {
+            mapped = System.nanoTime();
+            s = sum(col);
+            summed = System.nanoTime();
+            length = col.length();
+        }
+        // Closing unmapped the region here; mapping it again shows the cost without class loading.
+        long t1 = System.nanoTime();
+        try (SharedDoubleArray again = Grove.map(ref)) {
+            long remapped = System.nanoTime();
+            System.out.printf("  [child %d] map(ref): %.1f ms the first time (class loading included), %.3f ms again;"
+                            + " %,d doubles summed in %d ms%n", ProcessHandle.current().pid(), (mapped - t0) / 1e6,
+                    (remapped - t1) / 1e6, length, ms(summed - mapped));
+        }
+        System.out.println("sum " + s);
+    }
+
+    private static double sum(SharedDoubleArray a) {
+        double s = 0;
+        for (long i = 0, n = a.length(); i < n; i++) {
+            s += a.getDouble(i);
+        }
+        return s;
+    }
+
+    private static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
+    }
+
+    private static String java() {
+        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+}

@@ -1,0 +1,167 @@
+package dev.grove;
+
+import dev.grove.internal.Regions;
+import dev.grove.internal.Store;
+import dev.grove.test.Child;
+import dev.grove.test.ChildJvm;
+import dev.grove.test.Leaks;
+import dev.grove.test.RegionFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** When regions live and die, within a process and across processes. */
+class LifetimeTest {
+
+    @AfterEach
+    void restoreLease() {
+        System.setProperty("grove.lease.seconds", "2");
+    }
+
+    @Test
+    void closingTheLastViewDeletesTheFileAndCloseIsIdempotent() {
+        SharedDoubleArray v = Grove.share(new double[] {1, 2});
+        Path file = RegionFiles.fileOf(v);
+        SharedDoubleArray sub = Grove.map(v.path());
+        v.close();
+        v.close();
+        assertTrue(Files.exists(file), "another view still holds it");
+        assertFalse(v.isOpen());
+        assertThrows(RegionReleasedException.class, () -> v.getDouble(0));
+        assertThrows(RegionReleasedException.class, v::ref);
+        sub.close();
+        assertFalse(Files.exists(file));
+        RegionNotFoundException gone = assertThrows(RegionNotFoundException.class, () -> Grove.map(v.path()));
+        assertTrue(gone.getMessage().contains(v.path()), gone.getMessage());
+    }
+
+    @Test
+    void garbageCollectionReleasesUnreachableViews() {
+        Path file = shareAndForget();
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (Files.exists(file) && System.nanoTime() < deadline) {
+            System.gc();
+            Leaks.sleep(20);
+        }
+        assertFalse(Files.exists(file), "the Cleaner released the region after its view became unreachable");
+    }
+
+    private static Path shareAndForget() {
+        return RegionFiles.fileOf(Grove.share(List.of("dropped", new double[1000])));
+    }
+
+    @Test
+    void useFromAnotherThreadAfterReleaseThrowsInsteadOfCrashing() throws Exception {
+        SharedDoubleArray v = Grove.share(new double[1 << 16]);
+        AtomicReference<Throwable> seen = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                double s = 0;
+                while (true) {
+                    for (long i = 0; i < v.length(); i++) {
+                        s += v.getDouble(i);
+                    }
+                    if (s < 0) {
+                        return;
+                    }
+                }
+            } catch (Throwable t) {
+                seen.set(t);
+            }
+        });
+        reader.start();
+        Leaks.sleep(100);
+        v.close();
+        reader.join(10_000);
+        assertFalse(reader.isAlive(), "the reader stopped");
+        assertInstanceOf(RegionReleasedException.class, seen.get());
+    }
+
+    @Test
+    void regionLivesWhileAnotherProcessHoldsItThenIsDeleted() {
+        List<Object> original = List.of("held elsewhere", new double[] {1, 2, 3});
+        SharedList<Object> v = Grove.share(original);
+        Path file = RegionFiles.fileOf(v);
+        String path = v.path();
+        // Digest of the original: a digest of the view would leave sub-views holding the region here.
+        String digest = Child.digest(original);
+        try (ChildJvm child = ChildJvm.start(Child.class)) {
+            child.expect("ready", 30);
+            child.send("map " + path + "[1]");
+            child.expect("map ", 30);
+            v.close();
+            assertTrue(Files.exists(file), "the child's hold keeps the file after the creator let go");
+            assertTrue(Regions.isHeld(Store.defaultStore(), file.getFileName().toString()));
+            Regions.sweep(Store.defaultStore(), 0);
+            assertTrue(Files.exists(file), "a sweep leaves held regions alone");
+            child.send("map " + path);
+            assertEquals(digest, child.expect("map ", 30), "still readable in full from the child");
+            child.send("close-all");
+            child.expect("close-all", 30);
+            assertFalse(Files.exists(file), "the last holder anywhere deleted it");
+            child.send("exit");
+            assertEquals(0, child.waitFor(30));
+        }
+    }
+
+    @Test
+    void leaseKeepsAReferenceMappableAfterTheSenderLetGo() {
+        System.setProperty("grove.lease.seconds", "30");
+        SharedDoubleArray v = Grove.share(new double[] {4, 5, 6});
+        SharedRef ref = v.ref();
+        String digest = Child.digest(new double[] {4, 5, 6});
+        Path file = RegionFiles.fileOf(v);
+        v.close();
+        assertTrue(Files.exists(file), "the lease keeps the file with no holder");
+        Regions.sweep(Store.defaultStore(), 0);
+        assertTrue(Files.exists(file), "a sweep respects the lease");
+        try (ChildJvm child = ChildJvm.start(Child.class)) {
+            child.expect("ready", 30);
+            child.send("ref " + ref);
+            assertEquals(digest, child.expect("ref ", 30));
+            child.send("exit");
+            assertEquals(0, child.waitFor(30));
+        }
+        endLeaseAndSweep(file);
+    }
+
+    @Test
+    void afterTheLeaseEndsTheRegionIsGone() {
+        System.setProperty("grove.lease.seconds", "0.3");
+        SharedDoubleArray v = Grove.share(new double[] {7});
+        SharedRef ref = v.ref();
+        v.close();
+        Leaks.sleep(400);
+        try (ChildJvm child = ChildJvm.start(Child.class)) {
+            child.expect("ready", 30);
+            child.send("ref " + ref);
+            String error = child.expect("error ", 30);
+            assertTrue(error.startsWith("RegionNotFoundException") && error.contains(ref.path()), error);
+            child.send("exit");
+            assertEquals(0, child.waitFor(30));
+        }
+        assertFalse(Files.exists(Store.defaultStore().file(ref.regionName())));
+    }
+
+    private static void endLeaseAndSweep(Path file) {
+        try {
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 1));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertTrue(Regions.sweep(Store.defaultStore(), 0).contains(file.getFileName().toString()));
+        assertFalse(Files.exists(file));
+    }
+
+    @AfterAll
+    static void nothingLeaks() {
+        Leaks.assertNoRegionsLeft(30);
+    }
+}

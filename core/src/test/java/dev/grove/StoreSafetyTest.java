@@ -1,0 +1,143 @@
+package dev.grove;
+
+import dev.grove.internal.Regions;
+import dev.grove.internal.Store;
+import dev.grove.test.Child;
+import dev.grove.test.ChildJvm;
+import dev.grove.test.Leaks;
+import dev.grove.test.RegionFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The store refuses what it cannot trust (other owners, open permissions, links), reserves space up
+ * front so a full store is an exception instead of a SIGBUS, and can live anywhere configuration says.
+ * Runs as root, as this project's machines do: it changes owners and mounts a small tmpfs.
+ */
+class StoreSafetyTest {
+    private static final int NOBODY = 65534;
+
+    @Test
+    void storeDirectoryMustBeOwnedAndPrivate(@TempDir Path tmp) throws Exception {
+        Path open = Files.createDirectory(tmp.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
+        StoreException e = assertThrows(StoreException.class, () -> Store.open(open));
+        assertTrue(e.getMessage().contains("mode=rwxr-xr-x") && e.getMessage().contains(open.toString()), e.getMessage());
+
+        Path foreign = Files.createDirectory(tmp.resolve("foreign"));
+        Files.setPosixFilePermissions(foreign, PosixFilePermissions.fromString("rwx------"));
+        Files.setAttribute(foreign, "unix:uid", NOBODY);
+        e = assertThrows(StoreException.class, () -> Store.open(foreign));
+        assertTrue(e.getMessage().contains("owner.uid=" + NOBODY), e.getMessage());
+
+        Path link = Files.createSymbolicLink(tmp.resolve("link"), Files.createDirectory(tmp.resolve("target")));
+        assertThrows(StoreException.class, () -> Store.open(link));
+
+        Path fresh = tmp.resolve("fresh");
+        Store.open(fresh);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
+    }
+
+    @Test
+    void regionFilesMustBeOwnedAndPrivate() throws Exception {
+        byte[] bytes;
+        try (SharedDoubleArray v = Grove.share(new double[] {1})) {
+            bytes = RegionFiles.read(RegionFiles.fileOf(v));
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(RegionFiles.fileOf(v))));
+        }
+        String readable = RegionFiles.write(bytes);
+        String foreign = RegionFiles.write(bytes);
+        Path link = Store.defaultStore().file(Store.newName());
+        try {
+            Files.setPosixFilePermissions(Store.defaultStore().file(readable), PosixFilePermissions.fromString("rw-r--r--"));
+            StoreException e = assertThrows(StoreException.class, () -> Grove.map("/" + readable));
+            assertTrue(e.getMessage().contains("rw-r--r--"), e.getMessage());
+            Files.setAttribute(Store.defaultStore().file(foreign), "unix:uid", NOBODY);
+            e = assertThrows(StoreException.class, () -> Grove.map("/" + foreign));
+            assertTrue(e.getMessage().contains("owner.uid=" + NOBODY), e.getMessage());
+            Files.createSymbolicLink(link, Store.defaultStore().file(foreign));
+            assertThrows(StoreException.class, () -> Grove.map("/" + link.getFileName()));
+        } finally {
+            RegionFiles.delete(readable);
+            RegionFiles.delete(foreign);
+            Files.deleteIfExists(link);
+        }
+    }
+
+    @Test
+    void fullStoreFailsCleanlyWithSizes(@TempDir Path tmp) throws Exception {
+        Path mount = Files.createDirectory(tmp.resolve("small"));
+        run("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", mount.toString());
+        try {
+            Store small = Store.open(mount.resolve("store"));
+            StoreFullException e = assertThrows(StoreFullException.class, () -> Regions.create(small, 64L << 20));
+            assertTrue(e.getMessage().contains("requested=" + (64L << 20)), e.getMessage());
+            assertTrue(e.getMessage().matches(".*free=\\d+.*"), e.getMessage());
+            assertTrue(e.getMessage().contains("--shm-size"), e.getMessage());
+            assertEquals(List.of(), small.regionNames(), "nothing half-written is left");
+
+            // The same through the public API, in a JVM whose store is configured to be that mount.
+            try (ChildJvm child = ChildJvm.start(List.of("-Dgrove.store=" + mount.resolve("store")), Child.class)) {
+                child.expect("ready", 30);
+                child.send("share 100");
+                child.expect("share ", 30);
+                child.send("share 2000000");
+                String error = child.expect("error ", 30);
+                assertTrue(error.startsWith("StoreFullException") && error.contains("requested="), error);
+                child.send("close-all");
+                child.expect("close-all", 30);
+                child.send("exit");
+                assertEquals(0, child.waitFor(30));
+            }
+            assertEquals(List.of(), small.regionNames());
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    @Test
+    void storeIsChosenByEnvironmentVariable(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("env-store");
+        ProcessBuilder pb = new ProcessBuilder(ChildJvm.javaBinary(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), Child.class.getName());
+        pb.environment().put("GROVE_STORE", dir.toString());
+        Process p = pb.start();
+        try (var in = p.outputWriter(); var out = p.inputReader()) {
+            assertTrue(out.readLine().startsWith("ready"));
+            in.write("share 10\n");
+            in.flush();
+            String line = out.readLine();
+            assertTrue(line.startsWith("share "), line);
+            String name = line.substring(7);
+            assertTrue(Files.exists(dir.resolve(name)), "region created in $GROVE_STORE");
+            in.write("close-all\nexit\n");
+            in.flush();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertFalse(Files.exists(dir.resolve(name)));
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static void run(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), String.join(" ", cmd));
+        assertEquals(0, p.exitValue(), String.join(" ", cmd) + ": " + out);
+    }
+
+    @AfterAll
+    static void nothingLeaks() {
+        Leaks.assertNoRegionsLeft(30);
+    }
+}
