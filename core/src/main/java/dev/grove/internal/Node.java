@@ -96,6 +96,13 @@ public final class Node {
     }
 
     private boolean matrixShapeOk() {
+        long rows = count();
+        long cols = u64(8);
+        // Rows of zero columns take no bytes: bound them by the region size, or a damaged count would
+        // make a reader walk billions of empty rows.
+        if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE || (cols == 0 && rows > seg.byteSize())) {
+            return false;
+        }
         try {
             return length == 16 + Math.multiplyExact(Math.multiplyExact(count(), u64(8)), 8L);
         } catch (ArithmeticException e) {
