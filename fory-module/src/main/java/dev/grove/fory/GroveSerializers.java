@@ -1,0 +1,223 @@
+package dev.grove.fory;
+
+import dev.grove.Grove;
+import dev.grove.InvalidPathException;
+import dev.grove.SharedList;
+import dev.grove.SharedMap;
+import dev.grove.SharedObject;
+import dev.grove.SharedRef;
+import org.apache.fory.BaseFory;
+import org.apache.fory.context.ReadContext;
+import org.apache.fory.context.WriteContext;
+import org.apache.fory.resolver.TypeResolver;
+import org.apache.fory.serializer.Serializer;
+import org.apache.fory.serializer.collection.CollectionLikeSerializer;
+import org.apache.fory.serializer.collection.MapLikeSerializer;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fory serializers for every Grove view: each writes only the view's {@link SharedRef} (path and region
+ * id, under 64 bytes whatever the data size) and reads it back by mapping the region, so a shared object
+ * crosses any Fory-based transport by reference.
+ *
+ * <pre>{@code
+ * Fory fory = Fory.builder().withLanguage(Language.JAVA).requireClassRegistration(true).build();
+ * GroveSerializers.register(fory);
+ * }</pre>
+ *
+ * <p>Works with {@code Fory} and {@code ThreadSafeFory}, with class registration required or not and with
+ * reference tracking on or off, for views at the root, inside collections, or in fields of the user's
+ * classes declared as {@code List}, {@code Map}, {@code CharSequence} or the view types. Writing a view
+ * starts its reference's lease ({@link SharedObject#ref()}).
+ *
+ * <p>Type ids are fixed: view class {@code k} of {@link #VIEW_CLASSES} gets {@code firstId + k}, so two
+ * processes that register with the same first id agree whatever else they register.
+ */
+public final class GroveSerializers {
+    /** The first type id {@link #register(BaseFory)} uses; it takes this and the next 15. */
+    public static final int DEFAULT_FIRST_ID = 1_200;
+
+    /** Every view class, in type id order. Add at the end only: positions are wire format. */
+    public static final List<Class<?>> VIEW_CLASSES = viewClasses();
+
+    private GroveSerializers() {
+    }
+
+    private static List<Class<?>> viewClasses() {
+        List<String> names = List.of("SharedBooleanArray", "SharedByteArray", "SharedCharArray",
+                "SharedShortArray", "SharedIntArray", "SharedLongArray", "SharedFloatArray", "SharedDoubleArray",
+                "ObjectList", "StringList", "SharedMap", "SharedTable", "SharedMatrix", "SharedString", "SharedValue");
+        Map<String, Class<?>> bySimpleName = new java.util.HashMap<>();
+        for (Class<?> c : SharedObject.class.getPermittedSubclasses()) {
+            bySimpleName.put(c.getSimpleName(), c);
+            for (Class<?> sub : c.getPermittedSubclasses() == null ? new Class<?>[0] : c.getPermittedSubclasses()) {
+                bySimpleName.put(sub.getSimpleName(), sub);
+            }
+        }
+        List<Class<?>> out = names.stream().<Class<?>>map(n -> {
+            Class<?> c = bySimpleName.get(n);
+            if (c == null) {
+                throw new IllegalStateException("grove-core has no view class " + n + "; versions differ?");
+            }
+            return c;
+        }).toList();
+        if (out.size() != bySimpleName.size() - 1) { // SharedList itself is abstract and not listed
+            throw new IllegalStateException("grove-core has view classes this module does not know: " + bySimpleName.keySet());
+        }
+        return out;
+    }
+
+    /** Registers every view class, and {@link SharedRef}, with ids from {@link #DEFAULT_FIRST_ID}. */
+    public static void register(BaseFory fory) {
+        register(fory, DEFAULT_FIRST_ID);
+    }
+
+    /** Registers every view class, and {@link SharedRef}, with ids {@code firstId .. firstId + 15}. */
+    public static void register(BaseFory fory, int firstId) {
+        for (int k = 0; k < VIEW_CLASSES.size(); k++) {
+            Class<?> c = VIEW_CLASSES.get(k);
+            fory.register(c, firstId + k);
+            fory.registerSerializer(c, resolver -> serializerFor(resolver, c));
+        }
+        fory.register(SharedRef.class, firstId + VIEW_CLASSES.size());
+        fory.registerSerializer(SharedRef.class, resolver -> new RefSerializer(resolver));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Serializer<?> serializerFor(TypeResolver resolver, Class<?> c) {
+        if (SharedList.class.isAssignableFrom(c)) {
+            return new ListSerializer(resolver, c);
+        }
+        if (c == SharedMap.class) {
+            return new MapSerializer(resolver);
+        }
+        return new ViewSerializer(resolver, c);
+    }
+
+    // ------------------------------------------------------------------ the reference on the wire
+
+    static void writeRef(WriteContext ctx, SharedRef ref) {
+        ctx.writeString(ref.path());
+        // Fixed width: region ids are random 64-bit values, which a varint would make longer.
+        ctx.writeInt64(ref.regionId());
+    }
+
+    static SharedRef readRef(ReadContext ctx) {
+        String path = ctx.readString();
+        long id = ctx.readInt64();
+        if (path == null) {
+            throw new InvalidPathException("no path in a Grove reference on the wire: path=null");
+        }
+        return SharedRef.of(path, id);
+    }
+
+    static <T> T mapAs(SharedRef ref, Class<T> type) {
+        SharedObject v = Grove.map(ref);
+        if (!type.isInstance(v)) {
+            String actual = v == null ? "null" : v.getClass().getSimpleName();
+            if (v != null) {
+                v.close();
+            }
+            throw new InvalidPathException("reference names a view of another type: path=" + ref.path()
+                    + " expected=" + type.getSimpleName() + " actual=" + actual);
+        }
+        return type.cast(v);
+    }
+
+    /** Tables, matrices, strings and values: plain serializers. */
+    static final class ViewSerializer<T extends SharedObject> extends Serializer<T> {
+        ViewSerializer(TypeResolver resolver, Class<T> type) {
+            super(resolver.getConfig(), type, false, true);
+        }
+
+        @Override
+        public void write(WriteContext ctx, T value) {
+            writeRef(ctx, value.ref());
+        }
+
+        @Override
+        public T read(ReadContext ctx) {
+            return mapAs(readRef(ctx), type);
+        }
+    }
+
+    /** List views: Fory insists on a collection serializer for List classes, used here without elements. */
+    static final class ListSerializer<T extends SharedList<?>> extends CollectionLikeSerializer<T> {
+        ListSerializer(TypeResolver resolver, Class<T> type) {
+            super(resolver, type, false, true);
+        }
+
+        @Override
+        public void write(WriteContext ctx, T value) {
+            writeRef(ctx, value.ref());
+        }
+
+        @Override
+        public T read(ReadContext ctx) {
+            return mapAs(readRef(ctx), type);
+        }
+
+        @Override
+        public Collection onCollectionWrite(WriteContext ctx, T value) {
+            throw new UnsupportedOperationException("Grove list views are written as references");
+        }
+
+        @Override
+        public T onCollectionRead(Collection collection) {
+            throw new UnsupportedOperationException("Grove list views are read as references");
+        }
+    }
+
+    /** Map views, likewise with a map serializer. */
+    @SuppressWarnings("rawtypes")
+    static final class MapSerializer extends MapLikeSerializer<SharedMap> {
+        MapSerializer(TypeResolver resolver) {
+            super(resolver, SharedMap.class, false, true);
+        }
+
+        @Override
+        public void write(WriteContext ctx, SharedMap value) {
+            writeRef(ctx, value.ref());
+        }
+
+        @Override
+        public SharedMap read(ReadContext ctx) {
+            return mapAs(readRef(ctx), SharedMap.class);
+        }
+
+        @Override
+        public Map onMapWrite(WriteContext ctx, SharedMap value) {
+            throw new UnsupportedOperationException("Grove map views are written as references");
+        }
+
+        @Override
+        public SharedMap onMapCopy(Map map) {
+            throw new UnsupportedOperationException("Grove map views are immutable and need no copy");
+        }
+
+        @Override
+        public SharedMap onMapRead(Map map) {
+            throw new UnsupportedOperationException("Grove map views are read as references");
+        }
+    }
+
+    /** A bare reference: what a user sends to let the receiver decide when to map. */
+    static final class RefSerializer extends Serializer<SharedRef> {
+        RefSerializer(TypeResolver resolver) {
+            super(resolver.getConfig(), SharedRef.class, false, true);
+        }
+
+        @Override
+        public void write(WriteContext ctx, SharedRef value) {
+            writeRef(ctx, value);
+        }
+
+        @Override
+        public SharedRef read(ReadContext ctx) {
+            return readRef(ctx);
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.grove.fory;
+
+import dev.grove.Grove;
+import dev.grove.GroveException;
+import dev.grove.SharedDoubleArray;
+import dev.grove.SharedList;
+import dev.grove.SharedMap;
+import dev.grove.SharedObject;
+import dev.grove.SharedRef;
+import dev.grove.SharedString;
+import dev.grove.SharedTable;
+import dev.grove.StaleReferenceException;
+import dev.grove.Table;
+import dev.grove.test.Graphs;
+import dev.grove.test.Leaks;
+import org.apache.fory.BaseFory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Views through Fory: by reference, at the root, in collections and in fields, in every configuration. */
+class ForySerializersTest {
+    private static final List<BaseFory> FORYS = Forys.all();
+
+    @Test
+    void viewsAtTheRootTravelAsReferences() {
+        for (int i = 0; i < FORYS.size(); i++) {
+            BaseFory fory = FORYS.get(i);
+            String config = Forys.describe(i);
+            try (SharedDoubleArray a = Grove.share(new double[] {1, 2, 3});
+                 SharedList<String> s = Grove.share(new String[] {"a", null});
+                 SharedMap<Object> m = Grove.share(new LinkedHashMap<>(Map.of("k", (Object) List.of(1, "x"))));
+                 SharedString str = Grove.share("text");
+                 SharedTable t = Grove.share(Table.builder().column("c", new int[] {4, 5}).build())) {
+                for (SharedObject v : List.<SharedObject>of(a, s, m, str, t)) {
+                    Object back = fory.deserialize(fory.serialize(v));
+                    assertEquals(v.getClass(), back.getClass(), config);
+                    assertEquals(v.path(), ((SharedObject) back).path(), config);
+                    assertEquals(Graphs.canon(v), Graphs.canon(back), config);
+                    ((SharedObject) back).close();
+                }
+                SharedRef ref = a.ref();
+                assertEquals(ref, fory.deserialize(fory.serialize(ref)), config);
+            }
+        }
+    }
+
+    @Test
+    void viewsInFieldsDeclaredAsInterfacesAndInsideCollections() {
+        for (int i = 0; i < FORYS.size(); i++) {
+            BaseFory fory = FORYS.get(i);
+            String config = Forys.describe(i);
+            try (SharedList<Double> prices = Grove.share(List.of(1.5, 2.5));
+                 SharedList<Object> mixed = Grove.share(new ArrayList<>(List.of(1, "two", List.of(3.0))));
+                 SharedMap<Object> meta = Grove.share(new LinkedHashMap<>(Map.of("a", (Object) 1)));
+                 SharedString label = Grove.share("label");
+                 SharedDoubleArray sub = Grove.share(new double[] {9})) {
+                Forys.Payload p = new Forys.Payload();
+                p.name = "plain";
+                p.count = 3;
+                p.prices = prices;
+                p.mixed = mixed;
+                p.meta = meta;
+                p.label = label;
+                p.anything = new ArrayList<>(List.of(sub, "inline", 7));
+                Forys.Payload back = (Forys.Payload) fory.deserialize(fory.serialize(p));
+                assertEquals("plain", back.name, config);
+                assertEquals(3, back.count);
+                assertEquals(prices, back.prices, config);
+                assertEquals(prices.path(), ((SharedObject) back.prices).path(), config);
+                assertEquals(mixed, back.mixed);
+                assertEquals(meta, back.meta);
+                assertEquals("label", back.label.toString());
+                assertInstanceOf(SharedString.class, back.label);
+                List<?> anything = (List<?>) back.anything;
+                assertEquals(sub.path(), ((SharedObject) anything.get(0)).path());
+                assertEquals(List.of("inline", 7), anything.subList(1, 3));
+            }
+        }
+    }
+
+    @Test
+    void sizeOnTheWireDoesNotDependOnTheDataSize() {
+        BaseFory fory = FORYS.get(0);
+        int small;
+        int large;
+        try (SharedDoubleArray tiny = Grove.share(new double[10])) {
+            small = fory.serialize(tiny).length;
+        }
+        try (SharedDoubleArray big = Grove.share(new double[128 << 20])) {
+            large = fory.serialize(big).length;
+            try (SharedDoubleArray column = Grove.map(big.path())) {
+                System.out.printf("Fory bytes for a shared double[]: 10 elements %d B, 1 GiB %d B%n", small, large);
+            }
+        }
+        assertEquals(small, large, "a 1 GiB array costs what a 10-element one does");
+        assertTrue(large <= 64, "at most 64 bytes: " + large);
+    }
+
+    @Test
+    void badReferencesGiveGroveExceptions() throws Exception {
+        BaseFory fory = FORYS.get(0);
+        byte[] good;
+        String path;
+        try (SharedDoubleArray a = Grove.share(new double[] {1})) {
+            good = fory.serialize(a);
+            path = a.path();
+            // A stale id: same name, other id.
+            byte[] stale = good.clone();
+            stale[stale.length - 1] ^= 1;
+            assertGroveCause(StaleReferenceException.class, () -> fory.deserialize(stale));
+            // A path past the end of the region.
+            byte[] past = fory.serialize(SharedRef.of(path + "[0]", a.ref().regionId()));
+            Object ref = fory.deserialize(past);
+            assertThrows(GroveException.class, () -> Grove.map((SharedRef) ref));
+        }
+        // An unknown region: the reference's lease would keep it a while, so remove the file as a sweep would.
+        java.nio.file.Files.deleteIfExists(dev.grove.internal.Store.defaultStore().file(path.substring(1)));
+        assertGroveCause(dev.grove.RegionNotFoundException.class, () -> fory.deserialize(good));
+        // A malformed path: corrupt the first character of the path string.
+        byte[] malformed = good.clone();
+        int at = indexOf(malformed, path.getBytes());
+        malformed[at] = '?';
+        assertGroveCause(GroveException.class, () -> fory.deserialize(malformed));
+    }
+
+    static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    static void assertGroveCause(Class<? extends GroveException> type, org.junit.jupiter.api.function.Executable e) {
+        Throwable t = assertThrows(Throwable.class, e);
+        Throwable c = t;
+        while (c != null && !type.isInstance(c)) {
+            c = c.getCause();
+        }
+        assertNotNull(c, "expected a " + type.getSimpleName() + " in the causes of " + t);
+    }
+
+    @AfterAll
+    static void nothingLeaks() {
+        Leaks.assertNoRegionsLeft(30);
+    }
+}
