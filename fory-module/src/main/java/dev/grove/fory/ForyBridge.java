@@ -1,0 +1,166 @@
+package dev.grove.fory;
+
+import dev.grove.ArrayWriter;
+import dev.grove.Grove;
+import dev.grove.SharedByteArray;
+import dev.grove.SharedRef;
+import org.apache.fory.BaseFory;
+import org.apache.fory.memory.MemoryBuffer;
+import org.apache.fory.serializer.BufferObject;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Automatic sharing for ordinary object graphs: Fory's out-of-band buffers (every primitive array of at
+ * least {@link #threshold()} bytes, anywhere in the user's own classes) go into one shared region per
+ * message, and the message carries that region's reference instead of the bytes. The receiver hands Fory
+ * the mapped buffers and gets ordinary arrays back, copied once from shared memory with no decoding.
+ * Explicitly shared views inside the graph still travel as references (register
+ * {@link GroveSerializers} on the same Fory).
+ *
+ * <p>Message layout: {@code 'G'}, version {@code 1}, an int count of out-of-band buffers; if non-zero, the
+ * region path (modified UTF-8), its id (long) and per buffer an offset (long) and a length (int); then
+ * Fory's own bytes. The region is dropped by the sender at once: the reference's lease keeps it until the
+ * receiver maps it. Thread-safe if the Fory given is.
+ */
+public final class ForyBridge {
+    /** Arrays below this many bytes stay inline unless configured otherwise: 64 KiB. */
+    public static final int DEFAULT_THRESHOLD = 64 * 1024;
+    private static final int MAGIC = 'G';
+    private static final int VERSION = 1;
+
+    private final BaseFory fory;
+    private final int threshold;
+
+    private ForyBridge(BaseFory fory, int threshold) {
+        this.fory = fory;
+        this.threshold = threshold;
+    }
+
+    /** A bridge over {@code fory} with the default threshold. */
+    public static ForyBridge of(BaseFory fory) {
+        return new ForyBridge(fory, DEFAULT_THRESHOLD);
+    }
+
+    /** This bridge with another threshold, in bytes (0 shares every array). */
+    public ForyBridge withThreshold(int bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative threshold: " + bytes);
+        }
+        return new ForyBridge(fory, bytes);
+    }
+
+    public int threshold() {
+        return threshold;
+    }
+
+    /** Serializes {@code value}, moving its large arrays into shared memory. */
+    public byte[] serialize(Object value) {
+        List<BufferObject> outOfBand = new ArrayList<>();
+        byte[] payload = fory.serialize(value, buffer -> {
+            if (buffer.totalBytes() >= threshold) {
+                outOfBand.add(buffer);
+                return false;
+            }
+            return true;
+        });
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 64);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(MAGIC);
+            out.writeByte(VERSION);
+            out.writeInt(outOfBand.size());
+            if (!outOfBand.isEmpty()) {
+                writeShared(outOfBand, out);
+            }
+            out.write(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static void writeShared(List<BufferObject> buffers, DataOutputStream out) throws IOException {
+        long[] offsets = new long[buffers.size()];
+        long total = 0;
+        for (int i = 0; i < offsets.length; i++) {
+            offsets[i] = total;
+            // 8-aligned, so that every array lands where its elements can be read aligned.
+            total += (buffers.get(i).totalBytes() + 7L) & ~7L;
+        }
+        SharedRef ref;
+        try (ArrayWriter<SharedByteArray> w = Grove.allocate(SharedByteArray.class, total)) {
+            MemorySegment seg = w.segment();
+            for (int i = 0; i < offsets.length; i++) {
+                BufferObject b = buffers.get(i);
+                b.writeTo(MemoryBuffer.fromByteBuffer(seg.asSlice(offsets[i], b.totalBytes()).asByteBuffer()));
+            }
+            try (SharedByteArray sealed = w.seal()) {
+                ref = sealed.ref();
+            }
+        }
+        out.writeUTF(ref.path());
+        out.writeLong(ref.regionId());
+        for (int i = 0; i < offsets.length; i++) {
+            out.writeLong(offsets[i]);
+            out.writeInt(buffers.get(i).totalBytes());
+        }
+    }
+
+    /**
+     * Reads what {@link #serialize} wrote.
+     *
+     * @throws dev.grove.GroveException if the shared part is gone, stale or damaged
+     * @throws IllegalArgumentException  if {@code bytes} is not a bridge message (wrapping a
+     *                                   {@link StreamCorruptedException})
+     */
+    public Object deserialize(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        try {
+            if (bytes.length < 6 || in.get() != MAGIC || in.get() != VERSION) {
+                throw new StreamCorruptedException("not a Grove Fory bridge message (magic or version)");
+            }
+            int count = in.getInt();
+            if (count < 0 || count > bytes.length) {
+                throw new StreamCorruptedException("bad out-of-band buffer count: " + count);
+            }
+            if (count == 0) {
+                return fory.deserialize(MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining()), List.of());
+            }
+            return deserializeShared(bytes, in, count);
+        } catch (StreamCorruptedException | java.nio.BufferUnderflowException e) {
+            throw new IllegalArgumentException("malformed Grove Fory bridge message: " + e.getMessage(), e);
+        }
+    }
+
+    private Object deserializeShared(byte[] bytes, ByteBuffer in, int count) throws StreamCorruptedException {
+        int pathLength = Short.toUnsignedInt(in.getShort());
+        if (pathLength > in.remaining()) {
+            throw new StreamCorruptedException("path longer than the message");
+        }
+        String path = new String(bytes, in.position(), pathLength, java.nio.charset.StandardCharsets.UTF_8);
+        in.position(in.position() + pathLength);
+        SharedRef ref = SharedRef.of(path, in.getLong());
+        try (SharedByteArray shared = GroveSerializers.mapAs(ref, SharedByteArray.class)) {
+            MemorySegment seg = shared.segment();
+            List<MemoryBuffer> buffers = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                long offset = in.getLong();
+                int length = in.getInt();
+                if (offset < 0 || length < 0 || offset > seg.byteSize() - length) {
+                    throw new StreamCorruptedException("out-of-band buffer outside its region: path=" + path
+                            + " offset=" + offset + " length=" + length + " size=" + seg.byteSize());
+                }
+                buffers.add(MemoryBuffer.fromByteBuffer(seg.asSlice(offset, length).asByteBuffer()));
+            }
+            return fory.deserialize(MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining()), buffers);
+        }
+    }
+}
