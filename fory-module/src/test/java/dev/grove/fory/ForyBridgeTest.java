@@ -1,0 +1,110 @@
+package dev.grove.fory;
+
+import dev.grove.Grove;
+import dev.grove.SharedDoubleArray;
+import dev.grove.SharedObject;
+import dev.grove.internal.Regions;
+import dev.grove.test.Leaks;
+import org.apache.fory.BaseFory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Ordinary arrays in the user's own classes go through shared memory above the threshold, inline below. */
+class ForyBridgeTest {
+
+    /** A user's class that knows nothing of Grove. */
+    public static final class Measurements {
+        public String station;
+        public int year;
+        public double[] temperatures;
+        public long[] timestamps;
+        public byte[] raw;
+        public int[] small;
+        public List<Object> extras;
+
+        public Measurements() {
+        }
+    }
+
+    private static BaseFory fory() {
+        BaseFory f = Forys.fory(true, false, false);
+        f.register(Measurements.class, 301);
+        return f;
+    }
+
+    private static Measurements sample(int n) {
+        Measurements m = new Measurements();
+        m.station = "Lugano";
+        m.year = 2026;
+        m.temperatures = new double[n];
+        m.timestamps = new long[n];
+        m.raw = new byte[n * 3];
+        for (int i = 0; i < n; i++) {
+            m.temperatures[i] = Math.sin(i);
+            m.timestamps[i] = 1_700_000_000_000L + i;
+        }
+        for (int i = 0; i < m.raw.length; i++) {
+            m.raw[i] = (byte) i;
+        }
+        m.small = new int[] {1, 2, 3};
+        return m;
+    }
+
+    @Test
+    void largeArraysGoThroughSharedMemoryAndComeBackAsArrays() {
+        ForyBridge bridge = ForyBridge.of(fory());
+        Measurements m = sample(500_000);
+        try (SharedDoubleArray view = Grove.share(new double[] {42})) {
+            m.extras = new ArrayList<>(List.of(view, "note"));
+            byte[] wire = bridge.serialize(m);
+            byte[] plain = fory().serialize(m);
+            System.out.printf("bridge: %d bytes on the wire for %d bytes of arrays (plain Fory: %d)%n",
+                    wire.length, 500_000 * 19, plain.length);
+            assertTrue(wire.length < 1024, "three large arrays travel as one reference: " + wire.length);
+            Measurements back = (Measurements) bridge.deserialize(wire);
+            assertEquals("Lugano", back.station);
+            assertEquals(2026, back.year);
+            assertArrayEquals(m.temperatures, back.temperatures);
+            assertArrayEquals(m.timestamps, back.timestamps);
+            assertArrayEquals(m.raw, back.raw);
+            assertArrayEquals(m.small, back.small);
+            assertEquals(view.path(), ((SharedObject) back.extras.get(0)).path(), "explicit views stay views");
+            assertEquals("note", back.extras.get(1));
+            ((SharedObject) back.extras.get(0)).close();
+        }
+    }
+
+    @Test
+    void smallArraysStayInline() {
+        ForyBridge bridge = ForyBridge.of(fory()).withThreshold(1 << 20);
+        Measurements m = sample(1000);
+        int before = Regions.mappedHere().size();
+        byte[] wire = bridge.serialize(m);
+        assertEquals(before, Regions.mappedHere().size());
+        assertTrue(wire.length > 1000 * 19, "inline: " + wire.length);
+        Measurements back = (Measurements) bridge.deserialize(wire);
+        assertArrayEquals(m.temperatures, back.temperatures);
+        assertArrayEquals(m.raw, back.raw);
+    }
+
+    @Test
+    void malformedMessagesAreRejected() {
+        ForyBridge bridge = ForyBridge.of(fory()).withThreshold(0);
+        assertThrows(IllegalArgumentException.class, () -> bridge.deserialize(new byte[] {1, 2, 3, 4, 5, 6, 7}));
+        byte[] wire = bridge.serialize(sample(10));
+        byte[] cut = java.util.Arrays.copyOf(wire, 12);
+        assertThrows(IllegalArgumentException.class, () -> bridge.deserialize(cut));
+        assertThrows(IllegalArgumentException.class, () -> bridge.withThreshold(-1));
+        assertNotNull(bridge.deserialize(wire));
+    }
+
+    @AfterAll
+    static void nothingLeaks() {
+        Leaks.assertNoRegionsLeft(30);
+    }
+}
