@@ -166,7 +166,20 @@ public final class Grove {
      * @throws InvalidPathException if the view at {@code path} is of another type
      */
     public static <T extends SharedObject> T map(String path, Class<T> type) {
-        SharedObject v = map(path);
+        return checkType(map(path), path, type);
+    }
+
+    /**
+     * The view a reference names, checked to be a {@code type}.
+     *
+     * @throws InvalidPathException    if the view there is of another type
+     * @throws StaleReferenceException if the region under that name has another id
+     */
+    public static <T extends SharedObject> T map(SharedRef ref, Class<T> type) {
+        return checkType(map(ref), ref.path(), type);
+    }
+
+    private static <T extends SharedObject> T checkType(SharedObject v, String path, Class<T> type) {
         if (v != null && !type.isInstance(v)) {
             String actual = v.getClass().getSimpleName();
             v.close();

@@ -9,8 +9,11 @@ import java.lang.foreign.MemorySegment;
  * <p>Each view holds its region alive in this process until {@link #close()} is called or the view is
  * garbage collected; closing is idempotent, and a closed view throws {@link RegionReleasedException}.
  * Sub-views hold the region on their own: closing the root does not invalidate a column taken from it.
+ *
+ * <p>Views are {@link java.io.Serializable}: {@code java.io} serialization writes a small proxy with the
+ * view's reference (taking a lease, as {@link #ref()} does), and reading it maps the region again.
  */
-public sealed interface SharedObject extends AutoCloseable
+public sealed interface SharedObject extends AutoCloseable, java.io.Serializable
         permits SharedList, SharedMap, SharedTable, SharedMatrix, SharedString, SharedValue {
 
     /** Where this view lives: the region name for a root, {@code /name[i][j]} for parts of it. */

@@ -11,7 +11,9 @@ import java.util.Objects;
  * {@link StaleReferenceException} if the id does not match, so a stale or reused name is never mapped
  * silently. Obtain one from {@link SharedObject#ref()}, which also starts the reference's lease.
  */
-public final class SharedRef {
+public final class SharedRef implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final String path;
     private final long regionId;
 
@@ -77,5 +79,15 @@ public final class SharedRef {
     @Override
     public String toString() {
         return path + "#" + HexFormat.of().toHexDigits(regionId);
+    }
+
+    /** Serialization writes a tagged proxy, like the views do. */
+    private Object writeReplace() {
+        return new dev.grove.internal.SerialProxy(dev.grove.internal.SerialProxy.REF_V1, this);
+    }
+
+    /** Views are only ever read through their proxy; a stream that holds one directly is forged. */
+    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+        throw new java.io.InvalidObjectException("Grove views and references are deserialized through their proxy only");
     }
 }

@@ -107,4 +107,14 @@ public final class SharedString implements SharedObject, CharSequence, Comparabl
     public void close() {
         h.close();
     }
+
+    /** Serialization writes the reference, not the data. */
+    private Object writeReplace() {
+        return new dev.grove.internal.SerialProxy(dev.grove.internal.SerialProxy.VIEW_V1, ref());
+    }
+
+    /** Views are only ever read through their proxy; a stream that holds one directly is forged. */
+    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+        throw new java.io.InvalidObjectException("Grove views are deserialized through their proxy only");
+    }
 }

@@ -114,17 +114,13 @@ public final class GroveSerializers {
         return SharedRef.of(path, id);
     }
 
-    static <T> T mapAs(SharedRef ref, Class<T> type) {
-        SharedObject v = Grove.map(ref);
-        if (!type.isInstance(v)) {
-            String actual = v == null ? "null" : v.getClass().getSimpleName();
-            if (v != null) {
-                v.close();
-            }
-            throw new InvalidPathException("reference names a view of another type: path=" + ref.path()
-                    + " expected=" + type.getSimpleName() + " actual=" + actual);
+    /** The view {@code ref} names; a null (a path to a null element) is not a view and fails too. */
+    static <T extends SharedObject> T mapAs(SharedRef ref, Class<T> type) {
+        T v = Grove.map(ref, type);
+        if (v == null) {
+            throw new InvalidPathException("reference names a null element, not a view: path=" + ref.path());
         }
-        return type.cast(v);
+        return v;
     }
 
     /** Tables, matrices, strings and values: plain serializers. */

@@ -1,0 +1,77 @@
+package dev.grove.internal;
+
+import dev.grove.Grove;
+import dev.grove.GroveException;
+import dev.grove.SharedRef;
+
+import java.io.Externalizable;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
+import java.io.ObjectStreamException;
+import java.io.StreamCorruptedException;
+
+/**
+ * What {@code java.io} serialization writes for a Grove view or a {@link SharedRef}: a type/version tag,
+ * the path and the region id; reading it maps the region. Every view's {@code writeReplace} returns one,
+ * so views pass through any {@code ObjectOutputStream} (RMI, caches, frameworks honouring
+ * {@code writeReplace}) as references, with no setup.
+ *
+ * <p>Public only because {@link Externalizable} requires it; not an API.
+ */
+public final class SerialProxy implements Externalizable {
+    private static final long serialVersionUID = 1L;
+    /** Tag: a view, version 1. */
+    public static final byte VIEW_V1 = 1;
+    /** Tag: a bare {@link SharedRef}, version 1. */
+    public static final byte REF_V1 = 2;
+
+    private byte tag;
+    private String path;
+    private long id;
+
+    /** For deserialization only. */
+    public SerialProxy() {
+    }
+
+    public SerialProxy(byte tag, SharedRef ref) {
+        this.tag = tag;
+        this.path = ref.path();
+        this.id = ref.regionId();
+    }
+
+    @Override
+    public void writeExternal(ObjectOutput out) throws IOException {
+        out.writeByte(tag);
+        out.writeUTF(path);
+        out.writeLong(id);
+    }
+
+    @Override
+    public void readExternal(ObjectInput in) throws IOException {
+        try {
+            tag = in.readByte();
+            if (tag != VIEW_V1 && tag != REF_V1) {
+                throw new StreamCorruptedException("unknown Grove proxy tag " + tag + " (known: 1 view, 2 reference)");
+            }
+            path = in.readUTF();
+            id = in.readLong();
+        } catch (java.io.EOFException | java.io.UTFDataFormatException e) {
+            StreamCorruptedException sce = new StreamCorruptedException("truncated or damaged Grove proxy: " + e);
+            sce.initCause(e);
+            throw sce;
+        }
+    }
+
+    private Object readResolve() throws ObjectStreamException {
+        try {
+            SharedRef ref = SharedRef.of(path, id);
+            return tag == REF_V1 ? ref : Grove.map(ref);
+        } catch (GroveException e) {
+            InvalidObjectException ioe = new InvalidObjectException("cannot resolve a Grove reference: " + e.getMessage());
+            ioe.initCause(e);
+            throw ioe;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.grove.serial;
+
+import dev.grove.Grove;
+import dev.grove.GroveException;
+import dev.grove.InvalidPathException;
+import dev.grove.SharedDoubleArray;
+import dev.grove.SharedObject;
+import dev.grove.StaleReferenceException;
+import dev.grove.internal.Regions;
+import dev.grove.test.Leaks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.StreamCorruptedException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** SharingObjectOutputStream above and below its threshold, tampered proxies, and input filters. */
+class AutoSharingTest {
+
+    private static Payload sample(int n) {
+        Payload p = new Payload();
+        p.name = "station";
+        p.year = 2026;
+        p.values = new double[n];
+        p.stamps = new long[n];
+        for (int i = 0; i < n; i++) {
+            p.values[i] = i * 0.25;
+            p.stamps[i] = 1_700_000_000_000L + i;
+        }
+        p.small = new int[] {1, 2, 3};
+        return p;
+    }
+
+    @Test
+    void largeArraysAreSharedSmallOnesStayInline() throws Exception {
+        Payload p = sample(1_000_000);
+        byte[] shared = Streams.writeSharing(p, 64 * 1024);
+        byte[] plain = Streams.write(p);
+        System.out.printf("java.io: %d bytes with automatic sharing, %d bytes plain%n", shared.length, plain.length);
+        assertTrue(shared.length < 1024, "two 8 MB arrays cross as references: " + shared.length);
+        Payload back;
+        try (ObjectInputStream in = new SharingObjectInputStream(new ByteArrayInputStream(shared))) {
+            back = (Payload) in.readObject();
+        }
+        assertEquals("station", back.name);
+        assertEquals(2026, back.year);
+        assertArrayEquals(p.values, back.values);
+        assertArrayEquals(p.stamps, back.stamps);
+        assertArrayEquals(p.small, back.small);
+
+        Payload below = sample(100);
+        int mapped = Regions.mappedHere().size();
+        byte[] inline = Streams.writeSharing(below, 64 * 1024);
+        assertEquals(mapped, Regions.mappedHere().size());
+        assertTrue(inline.length > 100 * 16, "below the threshold the bytes stay inline: " + inline.length);
+        Payload belowBack = (Payload) Streams.read(inline);
+        assertArrayEquals(below.values, belowBack.values);
+    }
+
+    @Test
+    void viewsInsideAutoSharedGraphsStayViews() throws Exception {
+        try (SharedDoubleArray prices = Grove.share(new double[] {1, 2})) {
+            Payload p = sample(10);
+            p.prices = prices;
+            Payload back = (Payload) Streams.read(Streams.writeSharing(p, 0));
+            assertEquals(prices.path(), ((SharedObject) back.prices).path());
+            assertEquals(List.of(1.0, 2.0), back.prices);
+            assertArrayEquals(p.values, back.values);
+            ((SharedObject) back.prices).close();
+        }
+    }
+
+    @Test
+    void tamperedProxiesAreRejectedWithTheCause() throws Exception {
+        try (SharedDoubleArray v = Grove.share(new double[] {1, 2, 3})) {
+            byte[] good = Streams.write(v);
+            int pathAt = Streams.indexOf(good, v.path().getBytes(StandardCharsets.US_ASCII));
+            // Layout of the proxy's data: tag, u16 path length, path bytes, 8-byte id.
+            byte[] badTag = good.clone();
+            badTag[pathAt - 3] = 9;
+            assertThrows(StreamCorruptedException.class, () -> Streams.read(badTag));
+
+            byte[] badPath = good.clone();
+            badPath[pathAt] = '?';
+            InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> Streams.read(badPath));
+            assertInstanceOf(InvalidPathException.class, e.getCause());
+
+            byte[] badId = good.clone();
+            badId[pathAt + v.path().length() + 7] ^= 1;
+            e = assertThrows(InvalidObjectException.class, () -> Streams.read(badId));
+            assertInstanceOf(StaleReferenceException.class, e.getCause());
+
+            byte[] truncated = Arrays.copyOf(good, pathAt + 4);
+            Exception t = assertThrows(Exception.class, () -> Streams.read(truncated));
+            assertTrue(t instanceof StreamCorruptedException || t instanceof java.io.EOFException, t.toString());
+
+            byte[] badArray = Streams.writeSharing(new double[100_000], 0);
+            int at = Streams.indexOf(badArray, "/grove_".getBytes(StandardCharsets.US_ASCII));
+            badArray[at + 1] = '!';
+            e = assertThrows(InvalidObjectException.class, () -> Streams.read(badArray));
+            assertInstanceOf(GroveException.class, e.getCause());
+        }
+    }
+
+    @Test
+    void strictFiltersAdmitGroveProxiesOnly() throws Exception {
+        byte[] view;
+        try (SharedDoubleArray v = Grove.share(new double[] {5})) {
+            view = Streams.write(v);
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(view))) {
+                in.setObjectInputFilter(GroveSerialFilter.strict(null));
+                try (SharedObject back = (SharedObject) in.readObject()) {
+                    assertEquals(v.path(), back.path());
+                }
+            }
+        }
+        byte[] foreign = Streams.write(new java.util.Date());
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(foreign))) {
+            in.setObjectInputFilter(GroveSerialFilter.strict(null));
+            assertThrows(InvalidClassException.class, in::readObject);
+        }
+        byte[] payload = Streams.writeSharing(sample(100_000), 1024);
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(payload))) {
+            in.setObjectInputFilter(GroveSerialFilter.strict("dev.grove.serial.Payload"));
+            assertArrayEquals(sample(100_000).values, ((Payload) in.readObject()).values);
+        }
+    }
+
+    @AfterAll
+    static void nothingLeaks() {
+        Leaks.assertNoRegionsLeft(30);
+    }
+}
