@@ -1,0 +1,21 @@
+/**
+ * Grove's public API: {@link dev.grove.Grove} shares object graphs into named shared-memory regions and
+ * maps them back, from any process of the same user on the machine, as lazy read-only views
+ * ({@link dev.grove.SharedList}, {@link dev.grove.SharedMap}, {@link dev.grove.SharedTable},
+ * {@link dev.grove.SharedMatrix}, {@link dev.grove.SharedString}, {@link dev.grove.SharedValue});
+ * {@link dev.grove.SharedRef} is what travels between processes.
+ *
+ * <h2>Threads</h2>
+ * Every static method of {@code Grove} is thread-safe. Views are immutable and may be read from any number
+ * of threads at once. Closing a view while another thread reads it is safe: that read fails with
+ * {@link dev.grove.RegionReleasedException}, it never reads unmapped memory.
+ *
+ * <h2>Lifetime</h2>
+ * Each view holds its region in this process until it is closed ({@code close()} is idempotent) or
+ * garbage collected; sub-views hold it on their own. A process maps a region once, whatever the number of
+ * views, and holds a shared file lock on it meanwhile. A region's file is deleted when no process holds it
+ * and no reference's lease runs (references are leased for 60 s by default, {@code grove.lease.seconds}),
+ * by the last holder, or by a later sweep when a holder died. Keep a reference to a view while using it or
+ * a {@link java.lang.foreign.MemorySegment} taken from it: an unreachable view may be released at any time.
+ */
+package dev.grove;
