@@ -55,6 +55,15 @@ public abstract sealed class SharedList<E> extends AbstractList<E> implements Sh
         return (int) Math.min(length, Integer.MAX_VALUE);
     }
 
+    /**
+     * A private copy as a plain Java array: {@code double[]} for a {@link SharedDoubleArray} (and so on for
+     * the other primitive views), {@code String[]} for a list of strings, {@code Object[]} otherwise
+     * (nested views stay views). The list must fit in a Java array.
+     */
+    public final Object toPlainArray() {
+        return Views.toArray(this);
+    }
+
     /** A private, mutable copy of the elements; nested views stay views. */
     public ArrayList<E> copy() {
         return new ArrayList<>(this);

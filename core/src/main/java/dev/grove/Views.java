@@ -146,7 +146,7 @@ final class Views {
         return new SharedString(path, hold, bytes, (strings.aux() & AUX_WTF8) != 0);
     }
 
-    /** A column view as the plain array a {@link Table} holds. */
+    /** A list view as a plain array: see {@link SharedList#toPlainArray()}. */
     static Object toArray(SharedList<?> col) {
         return switch (col) {
             case SharedBooleanArray a -> a.toBooleanArray();
@@ -157,7 +157,8 @@ final class Views {
             case SharedLongArray a -> a.toLongArray();
             case SharedFloatArray a -> a.toFloatArray();
             case SharedDoubleArray a -> a.toDoubleArray();
-            default -> col.toArray(new String[0]);
+            case StringList a -> a.toArray(new String[0]);
+            default -> col.toArray();
         };
     }
 

@@ -2,6 +2,7 @@ package dev.grove.internal;
 
 import dev.grove.Grove;
 import dev.grove.GroveException;
+import dev.grove.SharedList;
 import dev.grove.SharedRef;
 
 import java.io.Externalizable;
@@ -26,6 +27,11 @@ public final class SerialProxy implements Externalizable {
     public static final byte VIEW_V1 = 1;
     /** Tag: a bare {@link SharedRef}, version 1. */
     public static final byte REF_V1 = 2;
+    /**
+     * Tag: a primitive array shared on the writer's behalf, version 1; read back as a plain array copy
+     * (what automatic sharing writes in place of a large array).
+     */
+    public static final byte ARRAY_V1 = 3;
 
     private byte tag;
     private String path;
@@ -52,8 +58,9 @@ public final class SerialProxy implements Externalizable {
     public void readExternal(ObjectInput in) throws IOException {
         try {
             tag = in.readByte();
-            if (tag != VIEW_V1 && tag != REF_V1) {
-                throw new StreamCorruptedException("unknown Grove proxy tag " + tag + " (known: 1 view, 2 reference)");
+            if (tag != VIEW_V1 && tag != REF_V1 && tag != ARRAY_V1) {
+                throw new StreamCorruptedException("unknown Grove proxy tag " + tag
+                        + " (known: 1 view, 2 reference, 3 array)");
             }
             path = in.readUTF();
             id = in.readLong();
@@ -64,10 +71,24 @@ public final class SerialProxy implements Externalizable {
         }
     }
 
+    private static Object plainArrayCopy(SharedRef ref) throws InvalidObjectException {
+        try (SharedList<?> shared = Grove.map(ref, SharedList.class)) {
+            Object array = shared.toPlainArray();
+            if (!array.getClass().getComponentType().isPrimitive()) {
+                throw new InvalidObjectException("not a primitive array: path=" + ref.path());
+            }
+            return array;
+        }
+    }
+
     private Object readResolve() throws ObjectStreamException {
         try {
             SharedRef ref = SharedRef.of(path, id);
-            return tag == REF_V1 ? ref : Grove.map(ref);
+            return switch (tag) {
+                case REF_V1 -> ref;
+                case ARRAY_V1 -> plainArrayCopy(ref);
+                default -> Grove.map(ref);
+            };
         } catch (GroveException e) {
             InvalidObjectException ioe = new InvalidObjectException("cannot resolve a Grove reference: " + e.getMessage());
             ioe.initCause(e);

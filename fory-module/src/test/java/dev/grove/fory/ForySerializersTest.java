@@ -125,22 +125,9 @@ class ForySerializersTest {
         assertGroveCause(dev.grove.RegionNotFoundException.class, () -> fory.deserialize(good));
         // A malformed path: corrupt the first character of the path string.
         byte[] malformed = good.clone();
-        int at = indexOf(malformed, path.getBytes());
+        int at = dev.grove.test.Bytes.indexOf(malformed, path.getBytes());
         malformed[at] = '?';
         assertGroveCause(GroveException.class, () -> fory.deserialize(malformed));
-    }
-
-    static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 
     static void assertGroveCause(Class<? extends GroveException> type, org.junit.jupiter.api.function.Executable e) {

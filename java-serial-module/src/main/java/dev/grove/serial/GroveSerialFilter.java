@@ -21,7 +21,7 @@ public final class GroveSerialFilter {
      * their proxy.
      */
     public static boolean isGroveProxy(Class<?> c) {
-        return c == SerialProxy.class || c == ArrayProxy.class || c == SharedRef.class
+        return c == SerialProxy.class || c == SharedRef.class
                 || SharedObject.class.isAssignableFrom(c);
     }
 

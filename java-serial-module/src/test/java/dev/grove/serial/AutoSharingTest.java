@@ -82,7 +82,7 @@ class AutoSharingTest {
     void tamperedProxiesAreRejectedWithTheCause() throws Exception {
         try (SharedDoubleArray v = Grove.share(new double[] {1, 2, 3})) {
             byte[] good = Streams.write(v);
-            int pathAt = Streams.indexOf(good, v.path().getBytes(StandardCharsets.US_ASCII));
+            int pathAt = dev.grove.test.Bytes.indexOf(good, v.path().getBytes(StandardCharsets.US_ASCII));
             // Layout of the proxy's data: tag, u16 path length, path bytes, 8-byte id.
             byte[] badTag = good.clone();
             badTag[pathAt - 3] = 9;
@@ -103,7 +103,7 @@ class AutoSharingTest {
             assertTrue(t instanceof StreamCorruptedException || t instanceof java.io.EOFException, t.toString());
 
             byte[] badArray = Streams.writeSharing(new double[100_000], 0);
-            int at = Streams.indexOf(badArray, "/grove_".getBytes(StandardCharsets.US_ASCII));
+            int at = dev.grove.test.Bytes.indexOf(badArray, "/grove_".getBytes(StandardCharsets.US_ASCII));
             badArray[at + 1] = '!';
             e = assertThrows(InvalidObjectException.class, () -> Streams.read(badArray));
             assertInstanceOf(GroveException.class, e.getCause());
