@@ -51,6 +51,28 @@ public final class SharedRef implements java.io.Serializable {
         return of(text.substring(0, hash), id);
     }
 
+    /**
+     * A reference as serializers read it back: {@code wireId} is what {@link #wireId()} gave the writer.
+     *
+     * @throws InvalidPathException if {@code path} is malformed
+     */
+    public static SharedRef fromWire(String path, long wireId) {
+        return of(path, wireId ^ pathHash(path));
+    }
+
+    /**
+     * The id as serializers write it: the region id mixed with a hash of the path. A path damaged or
+     * altered on the wire ({@code [3]} turned into {@code [5]}, say) then reads back with the wrong region id
+     * and is refused as stale, instead of silently naming another part of the same region.
+     */
+    public long wireId() {
+        return regionId ^ pathHash(path);
+    }
+
+    private static long pathHash(String path) {
+        return dev.grove.internal.Hashing.fnv1a(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** The path: region name and indices. */
     public String path() {
         return path;

@@ -44,7 +44,7 @@ public final class SerialProxy implements Externalizable {
     public SerialProxy(byte tag, SharedRef ref) {
         this.tag = tag;
         this.path = ref.path();
-        this.id = ref.regionId();
+        this.id = ref.wireId();
     }
 
     @Override
@@ -83,7 +83,7 @@ public final class SerialProxy implements Externalizable {
 
     private Object readResolve() throws ObjectStreamException {
         try {
-            SharedRef ref = SharedRef.of(path, id);
+            SharedRef ref = SharedRef.fromWire(path, id);
             return switch (tag) {
                 case REF_V1 -> ref;
                 case ARRAY_V1 -> plainArrayCopy(ref);

@@ -107,7 +107,7 @@ public final class ForyBridge {
             }
         }
         out.writeUTF(ref.path());
-        out.writeLong(ref.regionId());
+        out.writeLong(ref.wireId());
         for (int i = 0; i < offsets.length; i++) {
             out.writeLong(offsets[i]);
             out.writeInt(buffers.get(i).totalBytes());
@@ -147,7 +147,7 @@ public final class ForyBridge {
         }
         String path = new String(bytes, in.position(), pathLength, java.nio.charset.StandardCharsets.UTF_8);
         in.position(in.position() + pathLength);
-        SharedRef ref = SharedRef.of(path, in.getLong());
+        SharedRef ref = SharedRef.fromWire(path, in.getLong());
         try (SharedByteArray shared = GroveSerializers.mapAs(ref, SharedByteArray.class)) {
             MemorySegment seg = shared.segment();
             List<MemoryBuffer> buffers = new ArrayList<>(count);

@@ -101,8 +101,9 @@ public final class GroveSerializers {
 
     static void writeRef(WriteContext ctx, SharedRef ref) {
         ctx.writeString(ref.path());
-        // Fixed width: region ids are random 64-bit values, which a varint would make longer.
-        ctx.writeInt64(ref.regionId());
+        // Fixed width: ids are random 64-bit values, which a varint would make longer. The wire id binds
+        // the path, so a damaged path reads back as a stale reference, not as another part of the region.
+        ctx.writeInt64(ref.wireId());
     }
 
     static SharedRef readRef(ReadContext ctx) {
@@ -111,7 +112,7 @@ public final class GroveSerializers {
         if (path == null) {
             throw new InvalidPathException("no path in a Grove reference on the wire: path=null");
         }
-        return SharedRef.of(path, id);
+        return SharedRef.fromWire(path, id);
     }
 
     /** The view {@code ref} names; a null (a path to a null element) is not a view and fails too. */

@@ -115,6 +115,15 @@ class ForySerializersTest {
             byte[] stale = good.clone();
             stale[stale.length - 1] ^= 1;
             assertGroveCause(StaleReferenceException.class, () -> fory.deserialize(stale));
+            // Another part of the same region: the wire id binds the path, so this reads as stale.
+            try (SharedList<Object> list = Grove.share(new ArrayList<>(List.of(1.5, "x")))) {
+                try (SharedObject first = Grove.map(list.path() + "[1]")) {
+                    byte[] sub = fory.serialize(first);
+                    int at = dev.grove.test.Bytes.indexOf(sub, (list.path() + "[1]").getBytes());
+                    sub[at + list.path().length() + 1] = '0';
+                    assertGroveCause(StaleReferenceException.class, () -> fory.deserialize(sub));
+                }
+            }
             // A path past the end of the region.
             byte[] past = fory.serialize(SharedRef.of(path + "[0]", a.ref().regionId()));
             Object ref = fory.deserialize(past);
