@@ -1,0 +1,343 @@
+package dev.grove.conformance;
+
+import dev.grove.ArrayWriter;
+import dev.grove.Grove;
+import dev.grove.SharedByteArray;
+import dev.grove.SharedDoubleArray;
+import dev.grove.SharedList;
+import dev.grove.SharedMap;
+import dev.grove.SharedObject;
+import dev.grove.internal.PathSyntax;
+import dev.grove.internal.Regions;
+import dev.grove.internal.Store;
+
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+
+/**
+ * The checks every transport must pass, as plain methods that throw {@link AssertionError} on a
+ * violation; {@link TransportProperties} runs them as jqwik properties. Call them directly to test a
+ * transport from another framework.
+ */
+public final class GroveContract {
+    /** Wire bytes a shared object may cost, whatever its size. */
+    public static final int MAX_REFERENCE_BYTES = 256;
+    private static final ExecutorService TIMER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "grove-conformance");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private GroveContract() {
+    }
+
+    private static void check(boolean ok, String transport, String what) {
+        if (!ok) {
+            throw new AssertionError("[" + transport + "] " + what);
+        }
+    }
+
+    /** What arrives equals what was sent, for the root and every sub-path (up to {@code subPaths}). */
+    public static void roundTrip(Transport t, Object graph, int subPaths) throws Exception {
+        try (SharedObject view = Grove.share(graph)) {
+            Object expected = Canonical.of(graph);
+            Object back = t.roundTrip(view, UnaryOperator.identity());
+            try {
+                check(Objects.equals(expected, Canonical.of(back)), t.name(), "round trip changed the value at " + view.path());
+            } finally {
+                closeIfView(back);
+            }
+            int[] left = {subPaths};
+            forEachSubPath(graph, "", left, (suffix, original) -> {
+                try (SharedObject sub = Grove.map(view.path() + suffix)) {
+                    if (sub == null) {
+                        return;
+                    }
+                    Object subBack = t.roundTrip(sub, UnaryOperator.identity());
+                    try {
+                        check(Objects.equals(Canonical.of(original), Canonical.of(subBack)), t.name(),
+                                "round trip changed the value at " + sub.path());
+                        check(subBack instanceof SharedObject so && so.path().equals(sub.path()), t.name(),
+                                "sub-view came back with another path: " + describe(subBack) + " for " + sub.path());
+                    } finally {
+                        closeIfView(subBack);
+                    }
+                }
+            });
+        }
+    }
+
+    /** A shared object costs at most {@link #MAX_REFERENCE_BYTES} on the wire, the same for 10 and 10 million elements. */
+    public static void size(Transport t) throws Exception {
+        long small = wireBytes(t, new double[10]);
+        long large = wireBytes(t, new double[10_000_000]);
+        check(small == large, t.name(), "wire size depends on the data size: " + small + " B for 10 doubles, "
+                + large + " B for 10 million");
+        check(large <= MAX_REFERENCE_BYTES, t.name(), "a shared object costs " + large + " B on the wire, more than "
+                + MAX_REFERENCE_BYTES);
+    }
+
+    private static long wireBytes(Transport t, double[] data) throws Exception {
+        long[] bytes = {-1};
+        try (SharedDoubleArray v = Grove.share(data)) {
+            closeIfView(t.roundTrip(v, b -> {
+                bytes[0] = b.length;
+                return b;
+            }));
+        }
+        return bytes[0];
+    }
+
+    /**
+     * What arrives is a view of the same region, not a copy, and refuses mutation the way the original
+     * does.
+     */
+    public static void identity(Transport t, Object graph) throws Exception {
+        try (SharedObject view = Grove.share(graph)) {
+            Object back = t.roundTrip(view, UnaryOperator.identity());
+            try {
+                check(back instanceof SharedObject, t.name(), "a copy arrived instead of a view: " + describe(back));
+                SharedObject b = (SharedObject) back;
+                check(b.path().equals(view.path()), t.name(), "arrived with another path: " + b.path() + " for " + view.path());
+                check(b.getClass() == view.getClass() && b.segment().byteSize() == view.segment().byteSize(),
+                        t.name(), "arrived as another kind of view: " + describe(b));
+                check(sameMutationFailure(view, b), t.name(), "mutation does not fail the same way on both sides");
+            } finally {
+                closeIfView(back);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static boolean sameMutationFailure(SharedObject a, SharedObject b) {
+        return mutationFailure(a) == mutationFailure(b) && (mutationFailure(a) != null || !(a instanceof SharedList
+                || a instanceof SharedMap));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Class<?> mutationFailure(SharedObject v) {
+        try {
+            if (v instanceof SharedList l) {
+                l.add(null);
+            } else if (v instanceof SharedMap m) {
+                m.put("grove-conformance", null);
+            } else {
+                return null;
+            }
+        } catch (RuntimeException e) {
+            return e.getClass();
+        }
+        return Void.class;
+    }
+
+    /**
+     * A reference in flight keeps its region alive even if the sender lets go before the receiver maps it;
+     * once both sides let go and the lease ends, no region file remains.
+     */
+    public static void lifetime(Transport t, long leaseMillis) throws Exception {
+        SharedDoubleArray view = Grove.share(new double[] {1, 2, 3});
+        Path file = Store.defaultStore().file(PathSyntax.parse(view.path()).name());
+        Object back;
+        try {
+            back = t.roundTrip(view, b -> {
+                // The sender drops its only view while the bytes are on the wire.
+                view.close();
+                System.gc();
+                sleep(100);
+                return b;
+            });
+        } catch (Exception e) {
+            AssertionError failure = new AssertionError("[" + t.name() + "] a reference in flight died with its"
+                    + " sender (no lease kept it): " + e);
+            failure.initCause(e);
+            throw failure;
+        }
+        try {
+            check(Objects.equals(List.of(1.0, 2.0, 3.0), Canonical.of(back)), t.name(),
+                    "the lease did not keep the region until it was received: " + describe(back));
+        } finally {
+            closeIfView(back);
+        }
+        long deadline = System.currentTimeMillis() + leaseMillis + 30_000;
+        while (Files.exists(file) && System.currentTimeMillis() < deadline) {
+            System.gc();
+            sleep(100);
+            if (System.currentTimeMillis() > deadline - 29_000) {
+                Regions.sweep(Store.defaultStore(), Regions.DEFAULT_GRACE_MILLIS);
+            }
+        }
+        check(!Files.exists(file), t.name(), "region file left after both sides let go: " + file);
+    }
+
+    /**
+     * Random damage to a reference on the wire (its path and id, found in the bytes; anywhere if the
+     * transport encodes the path unrecognisably) yields a failure the transport documents, or the original
+     * value; never another exception, a wrong value or a hang.
+     *
+     * @return whether the damage produced a documented failure (rather than the original value)
+     */
+    public static boolean corruption(Transport t, Object graph, long seed, int flips) throws Exception {
+        try (SharedObject view = Grove.share(graph)) {
+            Object expected = Canonical.of(graph);
+            Random random = new Random(seed);
+            byte[] path = view.path().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            Future<Object> f = TIMER.submit(() -> t.roundTrip(view, b -> {
+                byte[] d = b.clone();
+                // Aim at the reference, the part Grove controls: the path and the 8-byte id after it. The
+                // frameworks' own headers carry no integrity check (a flipped Fory null flag reads as null).
+                int at = indexOf(d, path);
+                int from = at < 0 ? 0 : at;
+                int to = at < 0 ? d.length : Math.min(d.length, at + path.length + 8);
+                for (int i = 0; i < flips && to > from; i++) {
+                    d[from + random.nextInt(to - from)] ^= (byte) (1 + random.nextInt(255));
+                }
+                return d;
+            }));
+            Object back;
+            try {
+                back = f.get(30, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                f.cancel(true);
+                throw new AssertionError("[" + t.name() + "] damaged bytes made the transport hang for 30 s");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                check(t.isDocumentedFailure(cause), t.name(), "damaged bytes gave an undocumented failure: " + cause);
+                return true;
+            }
+            try {
+                check(Objects.equals(expected, Canonical.of(back)), t.name(),
+                        "damaged bytes gave a wrong value instead of a failure: " + describe(back));
+            } finally {
+                closeIfView(back);
+            }
+            return false;
+        }
+    }
+
+    /**
+     * An array of more than 2^31 elements crosses by reference. Needs about 2 GiB free in the store; callers
+     * guard it with {@link #hasRoomForHugeArray()}.
+     */
+    public static void hugeArray(Transport t) throws Exception {
+        long n = (1L << 31) + 8;
+        SharedByteArray huge;
+        try (ArrayWriter<SharedByteArray> w = Grove.allocate(SharedByteArray.class, n)) {
+            w.segment().set(ValueLayout.JAVA_BYTE, n - 1, (byte) 7);
+            huge = w.seal();
+        }
+        try (huge) {
+            Object back = t.roundTrip(huge, UnaryOperator.identity());
+            try {
+                check(back instanceof SharedByteArray b && b.length() == n && b.getByte(n - 1) == 7, t.name(),
+                        "an array of 2^31 + 8 bytes did not arrive intact: " + describe(back));
+            } finally {
+                closeIfView(back);
+            }
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Waits (collecting garbage and sweeping, as a running system would) until this process maps no region
+     * and the store holds no region file, then fails naming what is left.
+     */
+    public static void assertNothingLeft(long timeoutMillis) {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        Store store = Store.defaultStore();
+        while (System.currentTimeMillis() < deadline) {
+            System.gc();
+            sleep(100);
+            if (Regions.mappedHere().isEmpty()) {
+                Regions.sweep(store, Regions.DEFAULT_GRACE_MILLIS);
+                if (store.regionNames().isEmpty()) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("regions left behind: mapped here=" + Regions.mappedHere() + " files="
+                + store.regionNames());
+    }
+
+    /** Whether the store has room for {@link #hugeArray}. */
+    public static boolean hasRoomForHugeArray() {
+        return Store.defaultStore().freeBytes() > (4L << 30);
+    }
+
+    interface PathVisitor {
+        void visit(String suffix, Object original) throws Exception;
+    }
+
+    private static void forEachSubPath(Object v, String suffix, int[] left, PathVisitor visit) throws Exception {
+        List<Object> kids = new ArrayList<>();
+        if (v instanceof List<?> l && !(l.size() > 0 && oneBoxedType(l))) {
+            kids.addAll(l);
+        } else if (v instanceof Map<?, ?> m) {
+            kids.addAll(m.values());
+        } else if (v instanceof String[] s) {
+            kids.addAll(java.util.Arrays.asList((Object[]) s));
+        } else if (v instanceof double[][] m) {
+            kids.addAll(java.util.Arrays.asList((Object[]) m));
+        } else if (v instanceof dev.grove.Table tb) {
+            for (int c = 0; c < tb.columnCount(); c++) {
+                kids.add(tb.column(c));
+            }
+        }
+        for (int i = 0; i < kids.size() && left[0] > 0; i++) {
+            left[0]--;
+            visit.visit(suffix + "[" + i + "]", kids.get(i));
+            forEachSubPath(kids.get(i), suffix + "[" + i + "]", left, visit);
+        }
+    }
+
+    /** Lists of one boxed type are stored as primitive arrays, which have no sub-paths. */
+    private static boolean oneBoxedType(List<?> l) {
+        Object first = l.get(0);
+        return (first instanceof Number || first instanceof Boolean || first instanceof Character)
+                && l.stream().allMatch(x -> x != null && x.getClass() == first.getClass());
+    }
+
+    private static String describe(Object o) {
+        return o == null ? "null" : o instanceof SharedObject so ? so.getClass().getSimpleName() + " " + so.path()
+                : o.getClass().getName();
+    }
+
+    private static void closeIfView(Object o) {
+        if (o instanceof SharedObject so) {
+            so.close();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Counts outcomes, so a run can show it exercised both. */
+    static final AtomicInteger DOCUMENTED_FAILURES = new AtomicInteger();
+}

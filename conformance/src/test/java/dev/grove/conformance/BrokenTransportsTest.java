@@ -1,0 +1,128 @@
+package dev.grove.conformance;
+
+import dev.grove.Grove;
+import dev.grove.SharedList;
+import dev.grove.SharedObject;
+import dev.grove.test.Leaks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The kit can fail: deliberately broken transports are caught by the checks meant for them. */
+class BrokenTransportsTest {
+
+    /** Sends contents instead of references: what a stack without Grove's serializers does. */
+    static final class CopyingTransport extends InProcessTransport {
+        CopyingTransport() {
+            super(new Codec.ForyCodec());
+        }
+
+        @Override
+        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
+            Object copy = value instanceof SharedList<?> l ? new ArrayList<>(l) : value;
+            return codec.decode(wire.apply(codec.encode(copy)));
+        }
+    }
+
+    /** Takes no lease: a reference whose sender lets go is dead before it arrives. */
+    static final class LeaseDroppingTransport extends InProcessTransport {
+        LeaseDroppingTransport() {
+            super(new Codec.ForyCodec());
+        }
+
+        @Override
+        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
+            String lease = System.getProperty("grove.lease.seconds");
+            System.setProperty("grove.lease.seconds", "0");
+            byte[] bytes;
+            try {
+                bytes = codec.encode(value);
+            } finally {
+                System.setProperty("grove.lease.seconds", lease);
+            }
+            return codec.decode(wire.apply(bytes));
+        }
+    }
+
+    /** Hides failures: answers null when it cannot read a message. */
+    static final class SwallowingTransport extends InProcessTransport {
+        SwallowingTransport() {
+            super(new Codec.JavaIoCodec());
+        }
+
+        @Override
+        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) {
+            try {
+                return super.roundTrip(value, wire);
+            } catch (Exception e) {
+                return null;
+            }
+        }
+    }
+
+    /** Delivers something else than what was sent. */
+    static final class MixingTransport extends InProcessTransport {
+        MixingTransport() {
+            super(new Codec.ForyCodec());
+        }
+
+        @Override
+        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
+            Object back = super.roundTrip(value, wire);
+            if (back instanceof SharedObject so && so.path().indexOf('[') < 0) {
+                so.close();
+                return Grove.share(List.of("not", "what", "was", "sent"));
+            }
+            return back;
+        }
+    }
+
+    @Test
+    void copyingIsCaughtBySizeAndIdentity() {
+        Transport t = new CopyingTransport();
+        AssertionError size = assertThrows(AssertionError.class, () -> GroveContract.size(t));
+        assertTrue(size.getMessage().contains("depends on the data size"), size.getMessage());
+        AssertionError identity = assertThrows(AssertionError.class, () -> GroveContract.identity(t, new double[] {1, 2}));
+        assertTrue(identity.getMessage().contains("a copy arrived"), identity.getMessage());
+    }
+
+    @Test
+    void droppingLeasesIsCaughtByLifetime() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> GroveContract.lifetime(new LeaseDroppingTransport(), 2000));
+        assertTrue(e.getMessage().contains("no lease kept it"), e.getMessage());
+    }
+
+    @Test
+    void hidingFailuresIsCaughtByCorruption() throws Exception {
+        Transport t = new SwallowingTransport();
+        int caught = 0;
+        for (long seed = 0; seed < 40; seed++) {
+            try {
+                GroveContract.corruption(t, Map.of("k", List.of(1, "x")), seed, 2);
+            } catch (AssertionError e) {
+                assertTrue(e.getMessage().contains("wrong value"), e.getMessage());
+                caught++;
+            }
+        }
+        assertTrue(caught > 0, "a transport that turns failures into null must be caught");
+    }
+
+    @Test
+    void deliveringSomethingElseIsCaughtByRoundTrip() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> GroveContract.roundTrip(new MixingTransport(), List.of(1, "a", 2.5), 5));
+        assertTrue(e.getMessage().contains("changed the value"), e.getMessage());
+    }
+
+    @AfterAll
+    static void nothingLeaks() {
+        Leaks.assertNoRegionsLeft(30);
+    }
+}

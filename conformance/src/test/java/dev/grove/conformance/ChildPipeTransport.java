@@ -1,0 +1,65 @@
+package dev.grove.conformance;
+
+import dev.grove.test.ChildJvm;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** The peer is a child JVM; messages travel over its stdin and stdout. */
+class ChildPipeTransport implements Transport {
+    static final List<String> FLAGS = List.of("--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow");
+    private final Codec codec;
+    private final ChildJvm peer;
+
+    /** A failure the peer reported: its exception class, and the message. */
+    static final class PeerFailure extends Exception {
+        final String type;
+
+        PeerFailure(String type, String message) {
+            super(type + ": " + message);
+            this.type = type;
+        }
+    }
+
+    ChildPipeTransport(Codec codec) {
+        this.codec = codec;
+        this.peer = ChildJvm.start(FLAGS, EchoPeer.class, codec.name().equals("fory") ? "fory" : "java");
+        peer.expect("ready", 60);
+    }
+
+    @Override
+    public synchronized Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
+        peer.send(Base64.getEncoder().encodeToString(wire.apply(codec.encode(value))));
+        String answer = peer.receive(30);
+        if (answer.startsWith("error ")) {
+            String[] p = answer.substring(6).split(" ", 2);
+            throw new PeerFailure(p[0], p.length > 1 ? p[1] : "");
+        }
+        return codec.decode(Base64.getDecoder().decode(answer.substring(3)));
+    }
+
+    /** Documented: the peer reported, and stayed alive to report, an exception its codec documents. */
+    @Override
+    public boolean isDocumentedFailure(Throwable failure) {
+        if (!(failure instanceof PeerFailure pf) || !peer.isAlive()) {
+            return false;
+        }
+        try {
+            return codec.isDocumented(Class.forName(pf.type));
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public String name() {
+        return "child JVM over pipes, " + codec.name();
+    }
+
+    @Override
+    public void close() {
+        peer.close();
+    }
+}

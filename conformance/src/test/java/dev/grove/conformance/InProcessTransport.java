@@ -1,0 +1,36 @@
+package dev.grove.conformance;
+
+import dev.grove.SharedObject;
+
+import java.util.function.UnaryOperator;
+
+/** Both ends in this JVM: encode, pass the bytes on, decode, and encode and decode the answer. */
+class InProcessTransport implements Transport {
+    final Codec codec;
+
+    InProcessTransport(Codec codec) {
+        this.codec = codec;
+    }
+
+    @Override
+    public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
+        Object received = codec.decode(wire.apply(codec.encode(value)));
+        try {
+            return codec.decode(codec.encode(received));
+        } finally {
+            if (received instanceof SharedObject so) {
+                so.close();
+            }
+        }
+    }
+
+    @Override
+    public boolean isDocumentedFailure(Throwable failure) {
+        return codec.isDocumented(failure);
+    }
+
+    @Override
+    public String name() {
+        return "in-process " + codec.name();
+    }
+}
