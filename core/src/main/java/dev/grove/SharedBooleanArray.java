@@ -4,18 +4,15 @@ import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * A shared {@code boolean[]}: elements read straight from the region with {@link #getBoolean(long)}, without
  * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
  */
-public final class SharedBooleanArray extends SharedList<Boolean> {
-    private final MemorySegment data;
+public final class SharedBooleanArray extends PrimitiveArray<Boolean> {
 
     SharedBooleanArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data.byteSize() / 1);
-        this.data = data.asReadOnly();
+        super(path, hold, data, 1);
     }
 
     /**
@@ -24,8 +21,7 @@ public final class SharedBooleanArray extends SharedList<Boolean> {
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
      */
     public boolean getBoolean(long index) {
-        h.check();
-        long i = Objects.checkIndex(index, length);
+        long i = checked(index);
         try {
             return data.get(Layouts.BYTE, i) != 0;
         } catch (IllegalStateException e) {
@@ -49,23 +45,12 @@ public final class SharedBooleanArray extends SharedList<Boolean> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public boolean[] toBooleanArray(long from, int count) {
-        h.check();
-        Objects.checkFromIndexSize(from, count, length);
+        // Booleans are stored as bytes, and no bulk copy turns bytes into booleans.
+        byte[] bytes = copyOut(from, count, byte[]::new, Layouts.BYTE);
         boolean[] out = new boolean[count];
-        try {
-            // Booleans are stored as bytes; no bulk copy turns bytes into booleans.
-            for (int k = 0; k < count; k++) {
-                out[k] = data.get(Layouts.BYTE, from + k) != 0;
-            }
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        for (int k = 0; k < count; k++) {
+            out[k] = bytes[k] != 0;
         }
         return out;
-    }
-
-    @Override
-    public MemorySegment segment() {
-        h.check();
-        return data;
     }
 }

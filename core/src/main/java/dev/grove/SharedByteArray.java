@@ -4,18 +4,15 @@ import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * A shared {@code byte[]}: elements read straight from the region with {@link #getByte(long)}, without
  * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
  */
-public final class SharedByteArray extends SharedList<Byte> {
-    private final MemorySegment data;
+public final class SharedByteArray extends PrimitiveArray<Byte> {
 
     SharedByteArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data.byteSize() / 1);
-        this.data = data.asReadOnly();
+        super(path, hold, data, 1);
     }
 
     /**
@@ -24,8 +21,7 @@ public final class SharedByteArray extends SharedList<Byte> {
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
      */
     public byte getByte(long index) {
-        h.check();
-        long i = Objects.checkIndex(index, length);
+        long i = checked(index);
         try {
             return data.getAtIndex(Layouts.BYTE, i);
         } catch (IllegalStateException e) {
@@ -49,20 +45,6 @@ public final class SharedByteArray extends SharedList<Byte> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public byte[] toByteArray(long from, int count) {
-        h.check();
-        Objects.checkFromIndexSize(from, count, length);
-        byte[] out = new byte[count];
-        try {
-            MemorySegment.copy(data, Layouts.BYTE, from * 1, out, 0, count);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
-        }
-        return out;
-    }
-
-    @Override
-    public MemorySegment segment() {
-        h.check();
-        return data;
+        return copyOut(from, count, byte[]::new, Layouts.BYTE);
     }
 }

@@ -4,18 +4,15 @@ import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * A shared {@code char[]}: elements read straight from the region with {@link #getChar(long)}, without
  * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
  */
-public final class SharedCharArray extends SharedList<Character> {
-    private final MemorySegment data;
+public final class SharedCharArray extends PrimitiveArray<Character> {
 
     SharedCharArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data.byteSize() / 2);
-        this.data = data.asReadOnly();
+        super(path, hold, data, 2);
     }
 
     /**
@@ -24,8 +21,7 @@ public final class SharedCharArray extends SharedList<Character> {
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
      */
     public char getChar(long index) {
-        h.check();
-        long i = Objects.checkIndex(index, length);
+        long i = checked(index);
         try {
             return data.getAtIndex(Layouts.CHAR, i);
         } catch (IllegalStateException e) {
@@ -49,20 +45,6 @@ public final class SharedCharArray extends SharedList<Character> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public char[] toCharArray(long from, int count) {
-        h.check();
-        Objects.checkFromIndexSize(from, count, length);
-        char[] out = new char[count];
-        try {
-            MemorySegment.copy(data, Layouts.CHAR, from * 2, out, 0, count);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
-        }
-        return out;
-    }
-
-    @Override
-    public MemorySegment segment() {
-        h.check();
-        return data;
+        return copyOut(from, count, char[]::new, Layouts.CHAR);
     }
 }

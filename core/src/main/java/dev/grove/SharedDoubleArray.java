@@ -4,7 +4,6 @@ import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 import java.util.stream.DoubleStream;
 import java.util.stream.LongStream;
 
@@ -12,12 +11,10 @@ import java.util.stream.LongStream;
  * A shared {@code double[]}: elements read straight from the region with {@link #getDouble(long)}, without
  * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
  */
-public final class SharedDoubleArray extends SharedList<Double> {
-    private final MemorySegment data;
+public final class SharedDoubleArray extends PrimitiveArray<Double> {
 
     SharedDoubleArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data.byteSize() / 8);
-        this.data = data.asReadOnly();
+        super(path, hold, data, 8);
     }
 
     /**
@@ -26,8 +23,7 @@ public final class SharedDoubleArray extends SharedList<Double> {
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
      */
     public double getDouble(long index) {
-        h.check();
-        long i = Objects.checkIndex(index, length);
+        long i = checked(index);
         try {
             return data.getAtIndex(Layouts.DOUBLE, i);
         } catch (IllegalStateException e) {
@@ -51,26 +47,12 @@ public final class SharedDoubleArray extends SharedList<Double> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public double[] toDoubleArray(long from, int count) {
-        h.check();
-        Objects.checkFromIndexSize(from, count, length);
-        double[] out = new double[count];
-        try {
-            MemorySegment.copy(data, Layouts.DOUBLE, from * 8, out, 0, count);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
-        }
-        return out;
+        return copyOut(from, count, double[]::new, Layouts.DOUBLE);
     }
 
     /** The elements as a sequential stream, read lazily, without boxing. */
     public DoubleStream doubleStream() {
         h.check();
         return LongStream.range(0, length).mapToDouble(this::getDouble);
-    }
-
-    @Override
-    public MemorySegment segment() {
-        h.check();
-        return data;
     }
 }

@@ -4,18 +4,15 @@ import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * A shared {@code float[]}: elements read straight from the region with {@link #getFloat(long)}, without
  * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
  */
-public final class SharedFloatArray extends SharedList<Float> {
-    private final MemorySegment data;
+public final class SharedFloatArray extends PrimitiveArray<Float> {
 
     SharedFloatArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data.byteSize() / 4);
-        this.data = data.asReadOnly();
+        super(path, hold, data, 4);
     }
 
     /**
@@ -24,8 +21,7 @@ public final class SharedFloatArray extends SharedList<Float> {
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
      */
     public float getFloat(long index) {
-        h.check();
-        long i = Objects.checkIndex(index, length);
+        long i = checked(index);
         try {
             return data.getAtIndex(Layouts.FLOAT, i);
         } catch (IllegalStateException e) {
@@ -49,20 +45,6 @@ public final class SharedFloatArray extends SharedList<Float> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public float[] toFloatArray(long from, int count) {
-        h.check();
-        Objects.checkFromIndexSize(from, count, length);
-        float[] out = new float[count];
-        try {
-            MemorySegment.copy(data, Layouts.FLOAT, from * 4, out, 0, count);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
-        }
-        return out;
-    }
-
-    @Override
-    public MemorySegment segment() {
-        h.check();
-        return data;
+        return copyOut(from, count, float[]::new, Layouts.FLOAT);
     }
 }

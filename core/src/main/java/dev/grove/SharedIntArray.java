@@ -4,7 +4,6 @@ import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
@@ -12,12 +11,10 @@ import java.util.stream.LongStream;
  * A shared {@code int[]}: elements read straight from the region with {@link #getInt(long)}, without
  * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
  */
-public final class SharedIntArray extends SharedList<Integer> {
-    private final MemorySegment data;
+public final class SharedIntArray extends PrimitiveArray<Integer> {
 
     SharedIntArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data.byteSize() / 4);
-        this.data = data.asReadOnly();
+        super(path, hold, data, 4);
     }
 
     /**
@@ -26,8 +23,7 @@ public final class SharedIntArray extends SharedList<Integer> {
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
      */
     public int getInt(long index) {
-        h.check();
-        long i = Objects.checkIndex(index, length);
+        long i = checked(index);
         try {
             return data.getAtIndex(Layouts.INT, i);
         } catch (IllegalStateException e) {
@@ -51,26 +47,12 @@ public final class SharedIntArray extends SharedList<Integer> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public int[] toIntArray(long from, int count) {
-        h.check();
-        Objects.checkFromIndexSize(from, count, length);
-        int[] out = new int[count];
-        try {
-            MemorySegment.copy(data, Layouts.INT, from * 4, out, 0, count);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
-        }
-        return out;
+        return copyOut(from, count, int[]::new, Layouts.INT);
     }
 
     /** The elements as a sequential stream, read lazily, without boxing. */
     public IntStream intStream() {
         h.check();
         return LongStream.range(0, length).mapToInt(this::getInt);
-    }
-
-    @Override
-    public MemorySegment segment() {
-        h.check();
-        return data;
     }
 }

@@ -21,8 +21,7 @@ import java.util.RandomAccess;
  * @param <E> element type
  */
 public abstract sealed class SharedList<E> extends AbstractList<E> implements SharedObject, RandomAccess
-        permits SharedBooleanArray, SharedByteArray, SharedCharArray, SharedShortArray, SharedIntArray,
-        SharedLongArray, SharedFloatArray, SharedDoubleArray, ObjectList, StringList {
+        permits PrimitiveArray, ObjectList, StringList {
 
     final Handle h;
     final long length;

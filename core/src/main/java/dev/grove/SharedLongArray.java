@@ -4,19 +4,16 @@ import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 import java.util.stream.LongStream;
 
 /**
  * A shared {@code long[]}: elements read straight from the region with {@link #getLong(long)}, without
  * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
  */
-public final class SharedLongArray extends SharedList<Long> {
-    private final MemorySegment data;
+public final class SharedLongArray extends PrimitiveArray<Long> {
 
     SharedLongArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data.byteSize() / 8);
-        this.data = data.asReadOnly();
+        super(path, hold, data, 8);
     }
 
     /**
@@ -25,8 +22,7 @@ public final class SharedLongArray extends SharedList<Long> {
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
      */
     public long getLong(long index) {
-        h.check();
-        long i = Objects.checkIndex(index, length);
+        long i = checked(index);
         try {
             return data.getAtIndex(Layouts.LONG, i);
         } catch (IllegalStateException e) {
@@ -50,26 +46,12 @@ public final class SharedLongArray extends SharedList<Long> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public long[] toLongArray(long from, int count) {
-        h.check();
-        Objects.checkFromIndexSize(from, count, length);
-        long[] out = new long[count];
-        try {
-            MemorySegment.copy(data, Layouts.LONG, from * 8, out, 0, count);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
-        }
-        return out;
+        return copyOut(from, count, long[]::new, Layouts.LONG);
     }
 
     /** The elements as a sequential stream, read lazily, without boxing. */
     public LongStream longStream() {
         h.check();
         return LongStream.range(0, length).map(this::getLong);
-    }
-
-    @Override
-    public MemorySegment segment() {
-        h.check();
-        return data;
     }
 }

@@ -12,14 +12,13 @@ import java.util.Objects;
  * {@link SharedDoubleArray} with the path {@code /name[r]}; a column is gathered on request. Indices are
  * {@code long}, so the matrix may hold more than 2<sup>31</sup> values.
  */
-public final class SharedMatrix implements SharedObject {
-    private final Handle h;
+public final class SharedMatrix extends SingleView {
     private final MemorySegment data;
     private final long rows;
     private final long cols;
 
     SharedMatrix(Node node, Hold hold) {
-        this.h = new Handle(this, node.path(), hold);
+        super(node.path(), hold);
         this.rows = node.rows();
         this.cols = node.cols();
         this.data = node.payloadSlice(16, node.length() - 16).asReadOnly();
@@ -121,38 +120,8 @@ public final class SharedMatrix implements SharedObject {
     }
 
     @Override
-    public String path() {
-        return h.path();
-    }
-
-    @Override
-    public SharedRef ref() {
-        return h.ref();
-    }
-
-    @Override
     public MemorySegment segment() {
         h.check();
         return data;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return h.isOpen();
-    }
-
-    @Override
-    public void close() {
-        h.close();
-    }
-
-    /** Serialization writes the reference, not the data. */
-    private Object writeReplace() {
-        return new dev.grove.internal.SerialProxy(dev.grove.internal.SerialProxy.VIEW_V1, ref());
-    }
-
-    /** Views are only ever read through their proxy; a stream that holds one directly is forged. */
-    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-        throw new java.io.InvalidObjectException("Grove views are deserialized through their proxy only");
     }
 }

@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * view's reference (taking a lease, as {@link #ref()} does), and reading it maps the region again.
  */
 public sealed interface SharedObject extends AutoCloseable, java.io.Serializable
-        permits SharedList, SharedMap, SharedTable, SharedMatrix, SharedString, SharedValue {
+        permits SharedList, SharedMap, SingleView {
 
     /** Where this view lives: the region name for a root, {@code /name[i][j]} for parts of it. */
     String path();

@@ -4,18 +4,15 @@ import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Objects;
 
 /**
  * A shared {@code short[]}: elements read straight from the region with {@link #getShort(long)}, without
  * boxing and with 64-bit indices; {@link #get(long)} boxes for the {@link java.util.List} view.
  */
-public final class SharedShortArray extends SharedList<Short> {
-    private final MemorySegment data;
+public final class SharedShortArray extends PrimitiveArray<Short> {
 
     SharedShortArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data.byteSize() / 2);
-        this.data = data.asReadOnly();
+        super(path, hold, data, 2);
     }
 
     /**
@@ -24,8 +21,7 @@ public final class SharedShortArray extends SharedList<Short> {
      * @throws IndexOutOfBoundsException unless {@code 0 <= index < length()}
      */
     public short getShort(long index) {
-        h.check();
-        long i = Objects.checkIndex(index, length);
+        long i = checked(index);
         try {
             return data.getAtIndex(Layouts.SHORT, i);
         } catch (IllegalStateException e) {
@@ -49,20 +45,6 @@ public final class SharedShortArray extends SharedList<Short> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public short[] toShortArray(long from, int count) {
-        h.check();
-        Objects.checkFromIndexSize(from, count, length);
-        short[] out = new short[count];
-        try {
-            MemorySegment.copy(data, Layouts.SHORT, from * 2, out, 0, count);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
-        }
-        return out;
-    }
-
-    @Override
-    public MemorySegment segment() {
-        h.check();
-        return data;
+        return copyOut(from, count, short[]::new, Layouts.SHORT);
     }
 }

@@ -10,14 +10,13 @@ import java.lang.foreign.MemorySegment;
  * strings are equal when their text is; compare with a {@link String} through {@link #contentEquals}
  * or {@link #toString()}.
  */
-public final class SharedString implements SharedObject, CharSequence, Comparable<SharedString> {
-    private final Handle h;
+public final class SharedString extends SingleView implements CharSequence, Comparable<SharedString> {
     private final MemorySegment bytes;
     private final boolean wtf8;
     private String text;
 
     SharedString(String path, Hold hold, MemorySegment bytes, boolean wtf8) {
-        this.h = new Handle(this, path, hold);
+        super(path, hold);
         this.bytes = bytes.asReadOnly();
         this.wtf8 = wtf8;
     }
@@ -83,38 +82,8 @@ public final class SharedString implements SharedObject, CharSequence, Comparabl
     }
 
     @Override
-    public String path() {
-        return h.path();
-    }
-
-    @Override
-    public SharedRef ref() {
-        return h.ref();
-    }
-
-    @Override
     public MemorySegment segment() {
         h.check();
         return bytes;
-    }
-
-    @Override
-    public boolean isOpen() {
-        return h.isOpen();
-    }
-
-    @Override
-    public void close() {
-        h.close();
-    }
-
-    /** Serialization writes the reference, not the data. */
-    private Object writeReplace() {
-        return new dev.grove.internal.SerialProxy(dev.grove.internal.SerialProxy.VIEW_V1, ref());
-    }
-
-    /** Views are only ever read through their proxy; a stream that holds one directly is forged. */
-    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-        throw new java.io.InvalidObjectException("Grove views are deserialized through their proxy only");
     }
 }

@@ -16,13 +16,12 @@ import java.util.Objects;
  * {@code /name[c]}. Equals a {@link Table} or another {@code SharedTable} with the same names and
  * column contents.
  */
-public final class SharedTable implements SharedObject {
-    private final Handle h;
+public final class SharedTable extends SingleView {
     private final Node node;
     private final List<String> names;
 
     SharedTable(Node node, Hold hold) {
-        this.h = new Handle(this, node.path(), hold);
+        super(node.path(), hold);
         this.node = node;
         Node n = node.names();
         List<String> list = new ArrayList<>((int) n.count());
@@ -136,38 +135,8 @@ public final class SharedTable implements SharedObject {
     }
 
     @Override
-    public String path() {
-        return h.path();
-    }
-
-    @Override
-    public SharedRef ref() {
-        return h.ref();
-    }
-
-    @Override
     public MemorySegment segment() {
         h.check();
         return node.payloadSlice(0, node.length());
-    }
-
-    @Override
-    public boolean isOpen() {
-        return h.isOpen();
-    }
-
-    @Override
-    public void close() {
-        h.close();
-    }
-
-    /** Serialization writes the reference, not the data. */
-    private Object writeReplace() {
-        return new dev.grove.internal.SerialProxy(dev.grove.internal.SerialProxy.VIEW_V1, ref());
-    }
-
-    /** Views are only ever read through their proxy; a stream that holds one directly is forged. */
-    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-        throw new java.io.InvalidObjectException("Grove views are deserialized through their proxy only");
     }
 }

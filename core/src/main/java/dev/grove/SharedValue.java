@@ -13,13 +13,12 @@ import java.util.Objects;
  *
  * @param <T> the boxed type
  */
-public final class SharedValue<T> implements SharedObject {
-    private final Handle h;
+public final class SharedValue<T> extends SingleView {
     private final Node node;
     private final T value;
 
     SharedValue(Node node, Hold hold, T value) {
-        this.h = new Handle(this, node.path(), hold);
+        super(node.path(), hold);
         this.node = node;
         this.value = value;
     }
@@ -46,38 +45,8 @@ public final class SharedValue<T> implements SharedObject {
     }
 
     @Override
-    public String path() {
-        return h.path();
-    }
-
-    @Override
-    public SharedRef ref() {
-        return h.ref();
-    }
-
-    @Override
     public MemorySegment segment() {
         h.check();
         return node.payloadSlice(0, node.length());
-    }
-
-    @Override
-    public boolean isOpen() {
-        return h.isOpen();
-    }
-
-    @Override
-    public void close() {
-        h.close();
-    }
-
-    /** Serialization writes the reference, not the data. */
-    private Object writeReplace() {
-        return new dev.grove.internal.SerialProxy(dev.grove.internal.SerialProxy.VIEW_V1, ref());
-    }
-
-    /** Views are only ever read through their proxy; a stream that holds one directly is forged. */
-    private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
-        throw new java.io.InvalidObjectException("Grove views are deserialized through their proxy only");
     }
 }

@@ -12,6 +12,7 @@ class ChildPipeTransport implements Transport {
             "--sun-misc-unsafe-memory-access=allow");
     private final Codec codec;
     private final ChildJvm peer;
+    private long sequence;
 
     /** A failure the peer reported: its exception class, and the message. */
     static final class PeerFailure extends Exception {
@@ -31,8 +32,10 @@ class ChildPipeTransport implements Transport {
 
     @Override
     public synchronized Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
-        peer.send(Base64.getEncoder().encodeToString(wire.apply(codec.encode(value))));
-        String answer = peer.receive(30);
+        String n = Long.toString(++sequence);
+        peer.send(n + " " + Base64.getEncoder().encodeToString(wire.apply(codec.encode(value))));
+        // Numbered answers: a late answer to an earlier request can never be taken for this one.
+        String answer = peer.expect(n + " ", 30);
         if (answer.startsWith("error ")) {
             String[] p = answer.substring(6).split(" ", 2);
             throw new PeerFailure(p[0], p.length > 1 ? p[1] : "");

@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * The peer of the child-JVM bindings: reads base64 messages line by line, decodes each with the codec
- * named in its argument, and answers the re-encoded value, or {@code error <class> <message>}.
+ * The peer of the child-JVM bindings: reads {@code <n> <base64>} lines, decodes each message with the
+ * codec named in its argument, and answers {@code <n> ok <base64 of the re-encoded value>} or
+ * {@code <n> error <class> <message>}.
  */
 public final class EchoPeer {
     private EchoPeer() {
@@ -21,12 +22,16 @@ public final class EchoPeer {
         System.out.println("ready");
         String line;
         while ((line = in.readLine()) != null) {
+            String[] request = line.split(" ", 2);
+            String n = request[0];
             Object received = null;
             try {
-                received = codec.decode(Base64.getDecoder().decode(line));
-                System.out.println("ok " + Base64.getEncoder().encodeToString(codec.encode(received)));
+                received = codec.decode(Base64.getDecoder().decode(request[1]));
+                System.out.println(n + " ok " + Base64.getEncoder().encodeToString(codec.encode(received)));
             } catch (Exception e) {
-                System.out.println("error " + e.getClass().getName() + " " + String.valueOf(e.getMessage()).replace('\n', ' '));
+                // One line per answer: a damaged path may put line breaks into the message.
+                System.out.println(n + " error " + e.getClass().getName() + " "
+                        + String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", "?"));
             } finally {
                 if (received instanceof SharedObject so) {
                     so.close();

@@ -111,7 +111,8 @@ public final class Child {
                     default -> System.out.println("error unknown-command " + w[0]);
                 }
             } catch (GroveException e) {
-                System.out.println("error " + e.getClass().getSimpleName() + " " + e.getMessage());
+                System.out.println("error " + e.getClass().getSimpleName() + " "
+                        + String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", "?"));
             }
         }
     }

@@ -51,12 +51,7 @@ public final class GroveSerializers {
                 "SharedShortArray", "SharedIntArray", "SharedLongArray", "SharedFloatArray", "SharedDoubleArray",
                 "ObjectList", "StringList", "SharedMap", "SharedTable", "SharedMatrix", "SharedString", "SharedValue");
         Map<String, Class<?>> bySimpleName = new java.util.HashMap<>();
-        for (Class<?> c : SharedObject.class.getPermittedSubclasses()) {
-            bySimpleName.put(c.getSimpleName(), c);
-            for (Class<?> sub : c.getPermittedSubclasses() == null ? new Class<?>[0] : c.getPermittedSubclasses()) {
-                bySimpleName.put(sub.getSimpleName(), sub);
-            }
-        }
+        collectConcrete(SharedObject.class, bySimpleName);
         List<Class<?>> out = names.stream().<Class<?>>map(n -> {
             Class<?> c = bySimpleName.get(n);
             if (c == null) {
@@ -64,10 +59,21 @@ public final class GroveSerializers {
             }
             return c;
         }).toList();
-        if (out.size() != bySimpleName.size() - 1) { // SharedList itself is abstract and not listed
+        if (out.size() != bySimpleName.size()) {
             throw new IllegalStateException("grove-core has view classes this module does not know: " + bySimpleName.keySet());
         }
         return out;
+    }
+
+    /** The concrete classes of a sealed hierarchy, by simple name. */
+    private static void collectConcrete(Class<?> c, Map<String, Class<?>> into) {
+        if (c.isSealed()) {
+            for (Class<?> sub : c.getPermittedSubclasses()) {
+                collectConcrete(sub, into);
+            }
+        } else if (!java.lang.reflect.Modifier.isAbstract(c.getModifiers())) {
+            into.put(c.getSimpleName(), c);
+        }
     }
 
     /** Registers every view class, and {@link SharedRef}, with ids from {@link #DEFAULT_FIRST_ID}. */
