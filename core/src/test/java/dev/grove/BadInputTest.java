@@ -118,7 +118,7 @@ class BadInputTest {
     private static byte[] validRegion() {
         try (SharedList<Object> v = Grove.share(List.of(7, new double[] {1, 2, 3}, List.of("a", "b"),
                 java.util.Map.of("k", 1)))) {
-            return read(fileOf(v));
+            return bytesOf(v);
         }
     }
 

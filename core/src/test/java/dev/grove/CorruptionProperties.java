@@ -39,7 +39,7 @@ class CorruptionProperties {
                                                     @ForAll boolean bodyOnly) {
         byte[] bytes;
         try (SharedObject v = Grove.share(graph)) {
-            bytes = RegionFiles.read(RegionFiles.fileOf(v));
+            bytes = RegionFiles.bytesOf(v);
         }
         Random random = new Random(seed);
         // Damage the body only, most of the time: the header checksum would catch header damage at once.

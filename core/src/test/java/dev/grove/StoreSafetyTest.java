@@ -52,7 +52,7 @@ class StoreSafetyTest {
     void regionFilesMustBeOwnedAndPrivate() throws Exception {
         byte[] bytes;
         try (SharedDoubleArray v = Grove.share(new double[] {1})) {
-            bytes = RegionFiles.read(RegionFiles.fileOf(v));
+            bytes = RegionFiles.bytesOf(v);
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(RegionFiles.fileOf(v))));
         }
         String readable = RegionFiles.write(bytes);

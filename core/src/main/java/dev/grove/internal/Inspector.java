@@ -3,12 +3,8 @@ package dev.grove.internal;
 import dev.grove.GroveException;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,10 +30,8 @@ public final class Inspector {
                 Object inode = Files.getAttribute(f, "unix:ino");
                 String state;
                 long created = mtime;
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-                    ByteBuffer b = ByteBuffer.allocate(Format.HEADER_SIZE);
-                    ch.read(b, 0);
-                    Format.Header h = Format.readHeader(MemorySegment.ofArray(b.array()), size, name);
+                try {
+                    Format.Header h = Regions.header(store, name);
                     state = h.sealed() ? "sealed" : "writing";
                     created = h.createdMillis();
                 } catch (GroveException e) {

@@ -381,6 +381,30 @@ public final class Regions {
         return freed;
     }
 
+    /**
+     * The header of region {@code name}, read without disturbing this process's locks: from the mapping if
+     * this process maps the region, else through a descriptor opened and closed under {@link #LOCK} (closing
+     * a descriptor would drop this process's lock on a file it maps).
+     *
+     * @throws dev.grove.RegionCorruptException if the header is not valid
+     */
+    public static Format.Header header(Store store, String name) throws IOException {
+        LOCK.lock();
+        try {
+            Region r = MAPPED.get(name);
+            if (r != null) {
+                return Format.readHeader(r.segment(), r.segment().byteSize(), name);
+            }
+            try (FileChannel ch = FileChannel.open(store.file(name), StandardOpenOption.READ)) {
+                ByteBuffer b = ByteBuffer.allocate(Format.HEADER_SIZE);
+                ch.read(b, 0);
+                return Format.readHeader(MemorySegment.ofArray(b.array()), ch.size(), name);
+            }
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
     /** Whether some process (this one included) holds a shared lock on the region file. */
     public static boolean isHeld(Store store, String name) {
         LOCK.lock();

@@ -1,7 +1,9 @@
 package dev.grove.test;
 
 import dev.grove.SharedObject;
+import dev.grove.internal.Hold;
 import dev.grove.internal.PathSyntax;
+import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 
 import java.io.IOException;
@@ -24,7 +26,20 @@ public final class RegionFiles {
 
     /** Copies the region behind {@code view} to a new, unmapped region file and returns its name. */
     public static String copyOf(SharedObject view) {
-        return write(read(fileOf(view)));
+        return write(bytesOf(view));
+    }
+
+    /**
+     * The bytes of the region behind {@code view}, read through this process's mapping. Reading the file
+     * through a descriptor instead would drop this process's lock on it when the descriptor closes.
+     */
+    public static byte[] bytesOf(SharedObject view) {
+        Hold hold = Regions.open(Store.defaultStore(), PathSyntax.parse(view.path()).name(), 0);
+        try {
+            return hold.region().segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        } finally {
+            hold.run();
+        }
     }
 
     public static byte[] read(Path file) {
