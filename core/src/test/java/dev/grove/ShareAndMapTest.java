@@ -220,6 +220,10 @@ class ShareAndMapTest {
             SharedRef ref = v.ref();
             assertEquals(v.path(), ref.path());
             assertEquals(ref, SharedRef.parse(ref.toString()));
+            assertEquals(ref, SharedRef.fromWire(ref.path(), ref.wireId()), "the wire id gives back the region id");
+            SharedRef moved = SharedRef.fromWire(v.path() + "[0]", ref.wireId());
+            assertNotEquals(ref.regionId(), moved.regionId(), "another path read with this wire id names another id");
+            assertThrows(StaleReferenceException.class, () -> Grove.map(moved));
             assertEquals(v.path().substring(1), ref.regionName());
             SharedRef forged = SharedRef.of(v.path(), ref.regionId() ^ 1);
             StaleReferenceException e = assertThrows(StaleReferenceException.class, () -> Grove.map(forged));
