@@ -34,6 +34,8 @@ public final class Inspector {
                     Format.Header h = Regions.header(store, name);
                     state = h.sealed() ? "sealed" : "writing";
                     created = h.createdMillis();
+                } catch (dev.grove.RegionNotFoundException e) {
+                    state = "writing";
                 } catch (GroveException e) {
                     state = "corrupt";
                 }

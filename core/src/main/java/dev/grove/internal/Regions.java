@@ -47,6 +47,11 @@ public final class Regions {
     /** Serialises opening, releasing and sweeping region files in this process. */
     static final ReentrantLock LOCK = new ReentrantLock();
     private static final Map<String, Region> MAPPED = new ConcurrentHashMap<>();
+    /**
+     * Regions this process is creating and has not registered in {@link #MAPPED} yet. A sweep in this
+     * process must not open their files: closing its descriptor could drop the creator's fresh lock.
+     */
+    private static final Set<String> CREATING = ConcurrentHashMap.newKeySet();
     /** How long an unsealed file with no holders is left alone: its creator may be between create and lock. */
     public static final long DEFAULT_GRACE_MILLIS = 10_000;
     private static final long SWEEP_PERIOD_SECONDS = 60;
@@ -65,10 +70,12 @@ public final class Regions {
     public static Hold create(Store store, long size) {
         startSweeper(store);
         String name = Store.newName();
-        Path file = store.createFile(name);
+        CREATING.add(name);
         FileChannel ch = null;
         Arena arena = null;
+        Path file = null;
         try {
+            file = store.createFile(name);
             int err = Native.fallocate(file, size);
             if (err != 0) {
                 throw reserveFailed(store, name, size, err);
@@ -86,12 +93,16 @@ public final class Regions {
             return writer;
         } catch (IOException | RuntimeException e) {
             closeQuietly(arena, ch);
-            deleteQuietly(file);
+            if (file != null) {
+                deleteQuietly(file);
+            }
             if (e instanceof GroveException ge) {
                 throw ge;
             }
             throw new StoreException("cannot create region: region=/" + name + " store=" + store + " size=" + size
                     + " error=" + e, e);
+        } finally {
+            CREATING.remove(name);
         }
     }
 
@@ -363,7 +374,7 @@ public final class Regions {
         for (String name : store.regionNames()) {
             LOCK.lock();
             try {
-                if (MAPPED.containsKey(name)) {
+                if (MAPPED.containsKey(name) || CREATING.contains(name)) {
                     continue;
                 }
                 Path file = store.file(name);
@@ -395,6 +406,9 @@ public final class Regions {
             if (r != null) {
                 return Format.readHeader(r.segment(), r.segment().byteSize(), name);
             }
+            if (CREATING.contains(name)) {
+                throw new dev.grove.RegionNotFoundException("region is being created: region=/" + name);
+            }
             try (FileChannel ch = FileChannel.open(store.file(name), StandardOpenOption.READ)) {
                 ByteBuffer b = ByteBuffer.allocate(Format.HEADER_SIZE);
                 ch.read(b, 0);
@@ -409,7 +423,7 @@ public final class Regions {
     public static boolean isHeld(Store store, String name) {
         LOCK.lock();
         try {
-            if (MAPPED.containsKey(name)) {
+            if (MAPPED.containsKey(name) || CREATING.contains(name)) {
                 return true;
             }
             Path file = store.file(name);
