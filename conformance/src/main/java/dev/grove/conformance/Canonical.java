@@ -22,6 +22,7 @@ public final class Canonical {
     private Canonical() {
     }
 
+    /** The canonical form of {@code v}: an original value or anything Grove or a transport produced. */
     public static Object of(Object v) {
         if (v == null || v instanceof String || v instanceof Number || v instanceof Boolean || v instanceof Character) {
             return v;

@@ -27,6 +27,7 @@ public final class GroveArbitraries {
                 Tuple.of(1, Arbitraries.strings().withCharRange('a', 'z').ofMinLength(10_000).ofMaxLength(70_000)));
     }
 
+    /** Doubles with NaN (two payloads), -0.0, infinity and the smallest subnormal among them. */
     public static Arbitrary<Double> doubles() {
         return Arbitraries.doubles().withSpecialValue(Double.NaN).withSpecialValue(-0.0)
                 .withSpecialValue(Double.POSITIVE_INFINITY).withSpecialValue(Double.MIN_VALUE)
@@ -77,6 +78,7 @@ public final class GroveArbitraries {
                 }));
     }
 
+    /** Rectangular matrices up to 4 x 4, empty ones included. */
     public static Arbitrary<double[][]> matrices() {
         return Combinators.combine(Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 4))
                 .flatAs((r, c) -> doubles().array(double[].class).ofSize(c).array(double[][].class).ofSize(r));

@@ -32,6 +32,7 @@ public abstract class TransportProperties {
         return (long) (Double.parseDouble(System.getProperty("grove.lease.seconds", "60")) * 1000);
     }
 
+    /** The transport of this test class, opened on first use. */
     protected final Transport transport() throws Exception {
         Transport t = OPEN.get(getClass());
         if (t == null) {

@@ -28,6 +28,7 @@ public final class Demo {
     private Demo() {
     }
 
+    /** Runs the demo; with {@code --child REF} it is the second JVM's part. */
     public static void main(String[] args) throws Exception {
         if (args.length == 2 && args[0].equals("--child")) {
             child(SharedRef.parse(args[1]));

@@ -46,6 +46,7 @@ public final class GroveCommand {
     private GroveCommand() {
     }
 
+    /** Runs one command and exits with its code. */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }

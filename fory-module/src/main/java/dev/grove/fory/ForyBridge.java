@@ -58,6 +58,7 @@ public final class ForyBridge {
         return new ForyBridge(fory, bytes);
     }
 
+    /** The size in bytes from which an array goes through shared memory. */
     public int threshold() {
         return threshold;
     }
