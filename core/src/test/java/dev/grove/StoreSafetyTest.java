@@ -129,6 +129,35 @@ class StoreSafetyTest {
         }
     }
 
+    @Test
+    void storeOnDiskWorksLikeShm(@TempDir Path tmp) throws Exception {
+        Path disk = tmp.resolve("disk-store");
+        assertNotEquals("tmpfs", Files.getFileStore(tmp).type(), "this test wants a store outside tmpfs");
+        try (ChildJvm a = ChildJvm.start(List.of("-Dgrove.store=" + disk), Child.class);
+             ChildJvm b = ChildJvm.start(List.of("-Dgrove.store=" + disk), Child.class)) {
+            a.expect("ready", 30);
+            b.expect("ready", 30);
+            a.send("share 100000");
+            String path = a.expect("share ", 30);
+            assertTrue(Files.exists(disk.resolve(path.substring(1))), "region file on disk");
+            b.send("map " + path);
+            double[] expected = new double[100_000];
+            for (int i = 0; i < expected.length; i++) {
+                expected[i] = i;
+            }
+            assertEquals(Child.digest(expected), b.expect("map ", 30));
+            a.send("close-all");
+            a.expect("close-all", 30);
+            b.send("close-all");
+            b.expect("close-all", 30);
+            assertFalse(Files.exists(disk.resolve(path.substring(1))), "deleted by the last holder");
+            a.send("exit");
+            b.send("exit");
+            assertEquals(0, a.waitFor(30));
+            assertEquals(0, b.waitFor(30));
+        }
+    }
+
     private static void run(String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());

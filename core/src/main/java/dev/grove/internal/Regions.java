@@ -84,7 +84,9 @@ public final class Regions {
             FileLock lock = ch.lock(0, Long.MAX_VALUE, true);
             arena = Arena.ofShared();
             MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
-            Native.populateForWrite(seg);
+            if (store.inMemory()) {
+                Native.populateForWrite(seg);
+            }
             long id = Store.newId();
             Format.writeHeader(seg, 0, id, 0, 0);
             Region r = new Region(store, name, id, ch, lock, arena, seg);

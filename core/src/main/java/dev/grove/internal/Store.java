@@ -41,9 +41,25 @@ public final class Store {
     private static volatile Store defaultStore;
 
     private final Path dir;
+    private final boolean inMemory;
 
     private Store(Path dir) {
         this.dir = dir;
+        boolean tmpfs;
+        try {
+            tmpfs = "tmpfs".equals(Files.getFileStore(dir).type());
+        } catch (IOException e) {
+            tmpfs = false;
+        }
+        this.inMemory = tmpfs;
+    }
+
+    /**
+     * Whether the store is RAM-backed (tmpfs). Only then are a new region's pages mapped up front: on disk
+     * that would pull a region larger than RAM through the page cache at once.
+     */
+    public boolean inMemory() {
+        return inMemory;
     }
 
     /** The store chosen by configuration, created and checked on first use. */
