@@ -1,7 +1,6 @@
 package dev.grove;
 
 import dev.grove.internal.Hold;
-import dev.grove.internal.Native;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -11,8 +10,6 @@ import java.util.function.IntFunction;
 /** What the eight primitive array views share: the payload segment, index checks and bulk copies out. */
 abstract sealed class PrimitiveArray<E> extends SharedList<E> permits SharedBooleanArray, SharedByteArray,
         SharedCharArray, SharedShortArray, SharedIntArray, SharedLongArray, SharedFloatArray, SharedDoubleArray {
-    /** Copies this large map their source pages in one call first, instead of faulting page by page. */
-    private static final long BATCH_FAULTS_FROM = 1 << 20;
     final MemorySegment data;
 
     PrimitiveArray(String path, Hold hold, MemorySegment data, int elementSize) {
@@ -31,13 +28,8 @@ abstract sealed class PrimitiveArray<E> extends SharedList<E> permits SharedBool
         h.check();
         Objects.checkFromIndexSize(from, count, length);
         A out = newArray.apply(count);
-        long offset = from * layout.byteSize();
-        long bytes = count * layout.byteSize();
         try {
-            if (bytes >= BATCH_FAULTS_FROM) {
-                Native.populateForRead(data.asSlice(offset, bytes));
-            }
-            MemorySegment.copy(data, layout, offset, out, 0, count);
+            MemorySegment.copy(data, layout, from * layout.byteSize(), out, 0, count);
         } catch (IllegalStateException e) {
             throw h.released(e);
         }

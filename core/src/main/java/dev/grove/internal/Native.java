@@ -28,9 +28,6 @@ public final class Native {
     private static final MethodHandle MADVISE;
     /** Linux 5.14+: fault in and map every page of a range now, writable. */
     private static final int MADV_POPULATE_WRITE = 23;
-    /** Linux 5.14+: fault in and map every page of a range now, for reading. */
-    private static final int MADV_POPULATE_READ = 22;
-    private static final long PAGE = 4096;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -84,20 +81,6 @@ public final class Native {
             int ignored = (int) MADVISE.invokeExact(mapping, mapping.byteSize(), MADV_POPULATE_WRITE);
         } catch (Throwable t) {
             // Pages are then faulted in as the copy touches them.
-        }
-    }
-
-    /**
-     * Maps every page of {@code range} (part of a mapping) in one system call, before a bulk read of all of
-     * it: one call instead of a page fault per 4 KiB page. Only a speed-up; failure changes nothing.
-     */
-    public static void populateForRead(MemorySegment range) {
-        long start = range.address() & ~(PAGE - 1);
-        long end = range.address() + range.byteSize();
-        try {
-            int ignored = (int) MADVISE.invokeExact(MemorySegment.ofAddress(start), end - start, MADV_POPULATE_READ);
-        } catch (Throwable t) {
-            // Pages are then faulted in as they are read.
         }
     }
 

@@ -159,10 +159,7 @@ public final class ForyBridge {
                     throw new StreamCorruptedException("out-of-band buffer outside its region: path=" + path
                             + " offset=" + offset + " length=" + length + " size=" + seg.byteSize());
                 }
-                MemorySegment buffer = seg.asSlice(offset, length);
-                // Fory reads every byte: map the pages in one call rather than one fault per page.
-                dev.grove.internal.Native.populateForRead(buffer);
-                buffers.add(MemoryBuffer.fromByteBuffer(buffer.asByteBuffer()));
+                buffers.add(MemoryBuffer.fromByteBuffer(seg.asSlice(offset, length).asByteBuffer()));
             }
             return fory.deserialize(MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining()), buffers);
         }
