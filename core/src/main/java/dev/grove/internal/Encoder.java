@@ -91,11 +91,6 @@ public final class Encoder {
             return size;
         }
 
-        /** The root node's tag. */
-        public int rootTag() {
-            return root.tag;
-        }
-
         /** Writes every node into {@code region} (from offset 64) and returns the root offset. */
         public long writeTo(MemorySegment region) {
             encoder.out = region;
