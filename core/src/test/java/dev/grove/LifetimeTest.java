@@ -112,6 +112,30 @@ class LifetimeTest {
     }
 
     @Test
+    void anotherProcessReleasesThroughItsGarbageCollector() {
+        SharedDoubleArray v = Grove.share(new double[] {1, 2});
+        Path file = RegionFiles.fileOf(v);
+        try (ChildJvm child = ChildJvm.start(Child.class)) {
+            child.expect("ready", 30);
+            child.send("map " + v.path());
+            child.expect("map ", 30);
+            v.close();
+            assertTrue(Files.exists(file));
+            child.send("forget");
+            child.expect("forget", 30);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (Files.exists(file) && System.nanoTime() < deadline) {
+                child.send("gc");
+                child.expect("gc", 30);
+                Leaks.sleep(100);
+            }
+            assertFalse(Files.exists(file), "the child's Cleaner released its unreachable view");
+            child.send("exit");
+            assertEquals(0, child.waitFor(30));
+        }
+    }
+
+    @Test
     void leaseKeepsAReferenceMappableAfterTheSenderLetGo() {
         System.setProperty("grove.lease.seconds", "30");
         SharedDoubleArray v = Grove.share(new double[] {4, 5, 6});

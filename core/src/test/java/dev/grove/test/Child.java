@@ -22,6 +22,7 @@ import java.util.List;
  *     keeps it), answer the reference;
  * <li>{@code check REF K}: map the reference, check all 128 values are K, close, answer {@code ok};
  * <li>{@code churn}: share, map, read and release regions in a loop until killed;
+ * <li>{@code forget}: drop every held view without closing it (the garbage collector must release them);
  * <li>{@code close-all}, {@code gc}, {@code exit}.
  * </ul>
  * Every command answers one line: its name and result, or {@code error <class> <message>}.
@@ -99,6 +100,10 @@ public final class Child {
                         held.forEach(SharedObject::close);
                         held.clear();
                         System.out.println("close-all ok");
+                    }
+                    case "forget" -> {
+                        held.clear();
+                        System.out.println("forget ok");
                     }
                     case "gc" -> {
                         System.gc();
