@@ -34,6 +34,9 @@ public final class FanOut {
             return;
         }
         int workers = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        // Workers map their reference within a second or two: a short lease, so that nothing stays in
+        // /dev/shm for the default minute after the run.
+        System.setProperty("grove.lease.seconds", "3");
         double[][] columns = new double[COLS][ROWS];
         for (int c = 0; c < COLS; c++) {
             for (int r = 0; r < ROWS; r++) {
@@ -46,6 +49,8 @@ public final class FanOut {
             run("by value (java.io)", workers, columns, false);
             run("by reference (Grove)", workers, columns, true);
         }
+        Thread.sleep(3_100);
+        dev.grove.internal.Regions.sweep(dev.grove.internal.Store.defaultStore(), dev.grove.internal.Regions.DEFAULT_GRACE_MILLIS);
     }
 
     private static void run(String label, int workers, double[][] columns, boolean shared) throws Exception {
