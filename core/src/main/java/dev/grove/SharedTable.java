@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A shared table: named columns of equal length, all in one region; a column is read only when asked
@@ -105,28 +106,35 @@ public final class SharedTable extends SingleView {
         return b.build();
     }
 
-    private List<Object> columnViews() {
+    /** Runs {@code use} on views of all columns, closed afterwards so they do not hold the region. */
+    private <R> R withColumns(Function<List<Object>, R> use) {
         List<Object> cols = new ArrayList<>(names.size());
-        for (int c = 0; c < names.size(); c++) {
-            cols.add(column(c));
+        try {
+            for (int c = 0; c < names.size(); c++) {
+                cols.add(column(c));
+            }
+            return use.apply(cols);
+        } finally {
+            for (Object c : cols) {
+                ((SharedObject) c).close();
+            }
         }
-        return cols;
     }
 
     @Override
     public boolean equals(Object o) {
         if (o instanceof SharedTable s) {
-            return Table.contentEquals(names, columnViews(), s.names, s.columnViews());
+            return withColumns(mine -> s.withColumns(theirs -> Table.contentEquals(names, mine, s.names, theirs)));
         }
         if (o instanceof Table t) {
-            return Table.contentEquals(names, columnViews(), t.columnNames(), t.columns());
+            return withColumns(mine -> Table.contentEquals(names, mine, t.columnNames(), t.columns()));
         }
         return false;
     }
 
     @Override
     public int hashCode() {
-        return Table.contentHash(names, columnViews());
+        return withColumns(mine -> Table.contentHash(names, mine));
     }
 
     @Override

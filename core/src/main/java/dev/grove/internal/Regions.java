@@ -330,18 +330,19 @@ public final class Regions {
 
     private static boolean isSealed(FileChannel ch, Path file) {
         try {
-            ByteBuffer b = ByteBuffer.allocate(Format.HEADER_SIZE);
-            while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
-                // keep reading until the header is in
-            }
-            if (b.hasRemaining()) {
-                return false;
-            }
-            return Format.readHeader(MemorySegment.ofArray(b.array()), ch.size(), file.getFileName().toString())
-                    .sealed();
+            return readHeader(ch, file.getFileName().toString()).sealed();
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** The checked header of the region file behind {@code ch}, read through the channel. */
+    private static Format.Header readHeader(FileChannel ch, String name) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(Format.HEADER_SIZE);
+        while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
+            // keep reading until the header is in, or the file ends (readHeader then reports it too small)
+        }
+        return Format.readHeader(MemorySegment.ofArray(b.array()), ch.size(), name);
     }
 
     // ---------------------------------------------------------------- leases
@@ -412,9 +413,7 @@ public final class Regions {
                 throw new dev.grove.RegionNotFoundException("region is being created: region=/" + name);
             }
             try (FileChannel ch = FileChannel.open(store.file(name), StandardOpenOption.READ)) {
-                ByteBuffer b = ByteBuffer.allocate(Format.HEADER_SIZE);
-                ch.read(b, 0);
-                return Format.readHeader(MemorySegment.ofArray(b.array()), ch.size(), name);
+                return readHeader(ch, name);
             }
         } finally {
             LOCK.unlock();
