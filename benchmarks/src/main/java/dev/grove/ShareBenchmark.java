@@ -1,5 +1,7 @@
 package dev.grove;
 
+import dev.grove.internal.Regions;
+import dev.grove.internal.Store;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -10,6 +12,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.SplittableRandom;
@@ -17,7 +20,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code share()} of a double[] against plain heap copies of the same bytes, side by side. share() here
- * is the whole life of a region: create, reserve, map, copy, checksum, seal, then close (unmap, delete).
+ * is the whole life of a region: create (or take a recycled one), map, copy, checksum, seal, then close.
+ * With {@code recycling=on} (the default configuration) a closed region is kept for the next share; with
+ * {@code off} every share makes a fresh file, whose pages the kernel must allocate and zero first.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,19 +56,42 @@ public class ShareBenchmark {
         return source.clone();
     }
 
+    /** Whether closed regions are recycled: Grove's default, or turned off to show fresh-page costs. */
+    @State(Scope.Benchmark)
+    public static class Recycling {
+        @Param({"on", "off"})
+        String recycling;
+
+        @Setup
+        public void setUp() {
+            if (recycling.equals("off")) {
+                System.setProperty("grove.recycle.bytes", "0");
+            } else {
+                System.clearProperty("grove.recycle.bytes");
+            }
+            Regions.dropSpares(Store.defaultStore());
+        }
+
+        @TearDown
+        public void tearDown() {
+            Regions.dropSpares(Store.defaultStore());
+        }
+    }
+
     /**
      * What share() costs before copying a byte: create the file, reserve its pages, map them, then unmap
-     * and delete. The difference to share() is the copy and the checksum.
+     * and delete (with recycling: take the spare and zero it). The difference to share() is the copy and
+     * the checksum.
      */
     @Benchmark
-    public long reserveOnly() {
+    public long reserveOnly(Recycling recycling) {
         try (ArrayWriter<SharedDoubleArray> w = Grove.allocate(SharedDoubleArray.class, source.length)) {
             return w.length();
         }
     }
 
     @Benchmark
-    public long share() {
+    public long share(Recycling recycling) {
         try (SharedDoubleArray shared = Grove.share(source)) {
             return shared.length();
         }

@@ -15,7 +15,8 @@
  * garbage collected; sub-views hold it on their own. A process maps a region once, whatever the number of
  * views, and holds a shared file lock on it meanwhile. A region's file is deleted when no process holds it
  * and no reference's lease runs (references are leased for 60 s by default, {@code grove.lease.seconds}),
- * by the last holder, or by a later sweep when a holder died. Keep a reference to a view while using it or
+ * by the last holder, or by a later sweep when a holder died (a creator may instead keep a large region it
+ * released as a spare for its next region, under a new name no reference knows). Keep a reference to a view while using it or
  * a {@link java.lang.foreign.MemorySegment} taken from it: an unreachable view may be released at any time.
  */
 package dev.grove;

@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.Hold;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 import dev.grove.test.Child;
@@ -99,6 +100,25 @@ class StoreSafetyTest {
                 child.send("exit");
                 assertEquals(0, child.waitFor(30));
             }
+            assertEquals(List.of(), small.regionNames());
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    @Test
+    void aFullStoreGivesBackThisProcesssSparesBeforeFailing(@TempDir Path tmp) throws Exception {
+        Path mount = Files.createDirectory(tmp.resolve("small"));
+        run("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", mount.toString());
+        try {
+            Store small = Store.open(mount.resolve("store"));
+            Regions.create(small, 5L << 20).run();
+            assertEquals(1, small.regionNames().size(), "the released 5 MiB region is kept as a spare");
+            Hold h = Regions.create(small, 6L << 20);
+            assertEquals(List.of(h.region().name()), small.regionNames(),
+                    "6 MiB fit only after the spare was given back");
+            h.run();
+            Regions.dropSpares(small);
             assertEquals(List.of(), small.regionNames());
         } finally {
             run("umount", mount.toString());

@@ -357,6 +357,7 @@ public final class Encoder {
             case MATRIX -> writeMatrix(it, p);
             default -> {
                 if (isScalar(it.tag)) {
+                    out.set(U64, p, 0);
                     writeScalar(it.tag, it.src, p);
                 } else {
                     writeArray(it.tag, it.src, p);
@@ -365,6 +366,11 @@ public final class Encoder {
         }
         it.offset = at;
         cursor = at + it.footprint();
+        // Every byte is written, padding included: a recycled region holds an earlier region's bytes.
+        long end = p + it.length;
+        if (end < cursor) {
+            out.asSlice(end, cursor - end).fill((byte) 0);
+        }
         return at;
     }
 
@@ -442,6 +448,7 @@ public final class Encoder {
         long slots = it.rows;
         out.set(U64, p + 16 + 8L * n, slots);
         long table = p + 24 + 8L * n;
+        out.asSlice(table, 4 * slots).fill((byte) 0);
         for (int i = 0; i < n; i++) {
             long s = Hashing.fnv1a(it.names.strings[i]) & (slots - 1);
             while (out.get(U32, table + 4 * s) != 0) {

@@ -32,7 +32,8 @@ public final class Inspector {
                 long created = mtime;
                 try {
                     Format.Header h = Regions.header(store, name);
-                    state = h.sealed() ? "sealed" : "writing";
+                    // Id 0 marks a released region its creator keeps mapped for reuse (see Spares).
+                    state = h.sealed() ? "sealed" : h.id() == 0 ? "spare" : "writing";
                     created = h.createdMillis();
                 } catch (dev.grove.RegionNotFoundException e) {
                     state = "writing";

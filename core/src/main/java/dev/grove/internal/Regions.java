@@ -68,18 +68,50 @@ public final class Regions {
      * returns the writer's claim on it. Nothing is left behind if any step fails.
      */
     public static Hold create(Store store, long size) {
+        return create(store, size, false);
+    }
+
+    /**
+     * As {@link #create(Store, long)}; with {@code zeroBody}, everything after the header reads as zero
+     * (a fresh file does anyway; a recycled spare is cleared).
+     */
+    static Hold create(Store store, long size, boolean zeroBody) {
         startSweeper(store);
         String name = Store.newName();
         CREATING.add(name);
+        try {
+            Hold recycled = fromSpare(store, name, size, zeroBody);
+            return recycled != null ? recycled : createFresh(store, name, size);
+        } finally {
+            CREATING.remove(name);
+        }
+    }
+
+    private static Hold fromSpare(Store store, String name, long size, boolean zeroBody) {
+        Spares.Taken t;
+        LOCK.lock();
+        try {
+            t = Spares.take(store, name, size);
+        } finally {
+            LOCK.unlock();
+        }
+        if (t == null) {
+            return null;
+        }
+        MemorySegment seg = t.segment();
+        if (zeroBody) {
+            seg.asSlice(Format.HEADER_SIZE).fill((byte) 0);
+        }
+        return register(store, name, t.channel(), t.lock(), t.arena(), seg);
+    }
+
+    private static Hold createFresh(Store store, String name, long size) {
         FileChannel ch = null;
         Arena arena = null;
         Path file = null;
         try {
             file = store.createFile(name);
-            int err = Native.fallocate(file, size);
-            if (err != 0) {
-                throw reserveFailed(store, name, size, err);
-            }
+            reserve(store, name, file, size);
             ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock = ch.lock(0, Long.MAX_VALUE, true);
             arena = Arena.ofShared();
@@ -87,12 +119,7 @@ public final class Regions {
             if (store.inMemory()) {
                 Native.populateForWrite(seg);
             }
-            long id = Store.newId();
-            Format.writeHeader(seg, 0, id, 0, 0);
-            Region r = new Region(store, name, id, ch, lock, arena, seg);
-            Hold writer = r.acquire();
-            MAPPED.put(name, r);
-            return writer;
+            return register(store, name, ch, lock, arena, seg);
         } catch (IOException | RuntimeException e) {
             closeQuietly(arena, ch);
             if (file != null) {
@@ -103,8 +130,28 @@ public final class Regions {
             }
             throw new StoreException("cannot create region: region=/" + name + " store=" + store + " size=" + size
                     + " error=" + e, e);
-        } finally {
-            CREATING.remove(name);
+        }
+    }
+
+    /** Writes the unsealed header of a new region and claims it for the writer. */
+    private static Hold register(Store store, String name, FileChannel ch, FileLock lock, Arena arena,
+                                 MemorySegment seg) {
+        long id = Store.newId();
+        Format.writeHeader(seg, 0, id, 0, 0);
+        Region r = new Region(store, name, id, ch, lock, arena, seg);
+        Hold writer = r.acquire();
+        MAPPED.put(name, r);
+        return writer;
+    }
+
+    /** Reserves the file's pages; a full store first gives back this process's spares there. */
+    private static void reserve(Store store, String name, Path file, long size) {
+        int err = Native.fallocate(file, size);
+        if (err == Native.ENOSPC && dropSpares(store)) {
+            err = Native.fallocate(file, size);
+        }
+        if (err != 0) {
+            throw reserveFailed(store, name, size, err);
         }
     }
 
@@ -154,7 +201,7 @@ public final class Regions {
     /** Creates a region with one array node of {@code bytes} payload bytes, zero-filled, unsealed. */
     public static Writable createArray(Store store, int tag, long bytes) {
         long node = Format.HEADER_SIZE;
-        Hold writer = create(store, node + Format.NODE_HEADER + Format.align8(bytes));
+        Hold writer = create(store, node + Format.NODE_HEADER + Format.align8(bytes), true);
         MemorySegment seg = writer.region().writable();
         seg.set(Format.U32, node, tag);
         seg.set(Format.U32, node + 4, 0);
@@ -184,6 +231,10 @@ public final class Regions {
             r = MAPPED.get(name);
             if (r != null && r.state == Region.State.OPEN) {
                 return checked(r.resurrect(), expectedId);
+            }
+            if (Spares.contains(name) || CREATING.contains(name)) {
+                // Never a second descriptor on a file this process has open: closing it drops our lock.
+                throw notFound(store, name, "not sealed (being written here, or a released region kept for reuse)");
             }
             r = mapExisting(store, name);
             MAPPED.put(name, r);
@@ -262,6 +313,9 @@ public final class Regions {
             }
             r.state = Region.State.RELEASED;
             MAPPED.remove(r.name(), r);
+            if (Spares.keep(r)) {
+                return;
+            }
             closeArena(r.arena());
             FileChannel ch = r.channel();
             try {
@@ -277,7 +331,7 @@ public final class Regions {
         }
     }
 
-    private static void closeArena(Arena arena) {
+    static void closeArena(Arena arena) {
         // A shared arena refuses to close while another thread is inside an access to it; such an access
         // only happens through a view already released, and ends at once with an exception.
         for (int attempt = 0; ; attempt++) {
@@ -377,7 +431,7 @@ public final class Regions {
         for (String name : store.regionNames()) {
             LOCK.lock();
             try {
-                if (MAPPED.containsKey(name) || CREATING.contains(name)) {
+                if (heldHere(name)) {
                     continue;
                 }
                 Path file = store.file(name);
@@ -406,8 +460,9 @@ public final class Regions {
         LOCK.lock();
         try {
             Region r = MAPPED.get(name);
-            if (r != null) {
-                return Format.readHeader(r.segment(), r.segment().byteSize(), name);
+            MemorySegment mapped = r != null ? r.segment() : Spares.segment(name);
+            if (mapped != null) {
+                return Format.readHeader(mapped, mapped.byteSize(), name);
             }
             if (CREATING.contains(name)) {
                 throw new dev.grove.RegionNotFoundException("region is being created: region=/" + name);
@@ -420,11 +475,31 @@ public final class Regions {
         }
     }
 
+    /** Whether this process has the file open: mapped, being created, or kept as a spare. Under {@link #LOCK}. */
+    private static boolean heldHere(String name) {
+        return MAPPED.containsKey(name) || CREATING.contains(name) || Spares.contains(name);
+    }
+
+    /**
+     * Deletes the released regions this process keeps for reuse in {@code store} (see {@link Spares}); they
+     * would otherwise go after a few idle seconds.
+     *
+     * @return whether there were any
+     */
+    public static boolean dropSpares(Store store) {
+        LOCK.lock();
+        try {
+            return Spares.dropAll(store);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
     /** Whether some process (this one included) holds a shared lock on the region file. */
     public static boolean isHeld(Store store, String name) {
         LOCK.lock();
         try {
-            if (MAPPED.containsKey(name) || CREATING.contains(name)) {
+            if (heldHere(name)) {
                 return true;
             }
             Path file = store.file(name);
@@ -461,6 +536,7 @@ public final class Regions {
                     // Best effort at exit; the sweep covers whatever is left.
                 }
             }
+            Spares.deleteAllAtExit();
         } finally {
             LOCK.unlock();
         }
@@ -499,6 +575,15 @@ public final class Regions {
                 // A sweep that fails now is retried at the next period.
             }
         }, 0, SWEEP_PERIOD_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Runs {@code task} once on the sweeper thread after {@code delayMillis}. */
+    static void schedule(Runnable task, long delayMillis) {
+        synchronized (Regions.class) {
+            if (sweeper != null) {
+                sweeper.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers
