@@ -42,8 +42,10 @@ public class MapBenchmark {
     @TearDown
     public void tearDown() throws java.io.IOException {
         held.close();
-        // Its lease would keep the unmapped region for an hour: remove the file, nobody maps it now.
-        java.nio.file.Files.deleteIfExists(dev.grove.internal.Store.defaultStore().file(unmappedRef.regionName()));
+        // Their leases would keep both files for an hour: remove them, nobody maps them now.
+        for (SharedRef ref : new SharedRef[] {heldRef, unmappedRef}) {
+            java.nio.file.Files.deleteIfExists(dev.grove.internal.Store.defaultStore().file(ref.regionName()));
+        }
     }
 
     @Benchmark
