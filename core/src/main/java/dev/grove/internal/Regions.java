@@ -261,7 +261,14 @@ public final class Regions {
         if (!Files.exists(file)) {
             throw notFound(store, name, "no such region");
         }
-        Store.checkOwnedAndPrivate(file, false);
+        try {
+            Store.checkOwnedAndPrivate(file, false);
+        } catch (StoreException e) {
+            if (e.getCause() instanceof NoSuchFileException) {
+                throw notFound(store, name, "no such region (freed while being mapped)");
+            }
+            throw e;
+        }
         FileChannel ch = null;
         Arena arena = null;
         try {

@@ -51,6 +51,7 @@ final class Spares {
     /** Oldest first. */
     private static final Map<String, Spare> SPARES = new LinkedHashMap<>();
     private static long bytes;
+    private static long reused;
 
     private Spares() {
     }
@@ -151,6 +152,7 @@ final class Spares {
                 best.channel().truncate(size);
             }
             Files.setLastModifiedTime(store.file(name), FileTime.fromMillis(System.currentTimeMillis()));
+            reused++;
             return new Taken(best.channel(), best.lock(), best.arena(), best.segment().asSlice(0, size));
         } catch (IOException | RuntimeException e) {
             discard(best, store.file(name));
@@ -241,6 +243,11 @@ final class Spares {
         } catch (IOException ignored) {
             // Left to the sweep: an unsealed file without holders.
         }
+    }
+
+    /** How many regions this process has made from spares so far. */
+    static long reused() {
+        return reused;
     }
 
     /** Bytes of spares this process keeps now. */

@@ -239,4 +239,66 @@ class RecyclingTest {
                     "a normal exit deletes the spares");
         }
     }
+
+    @Test
+    void threadsSharingAndClosingAtOnceEachSeeTheirOwnContents() throws Exception {
+        int threads = 4;
+        int rounds = 150;
+        long reusedBefore = Spares.reused();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                results.add(pool.submit(() -> {
+                    java.util.Random random = new java.util.Random(id);
+                    for (int k = 0; k < rounds; k++) {
+                        double value = id * 1_000_000 + k;
+                        // 1 to 3 MiB: sizes that fit each other's spares, and some that do not.
+                        double[] d = new double[(1 << 17) + random.nextInt(1 << 18)];
+                        Arrays.fill(d, value);
+                        try (SharedDoubleArray v = Grove.share(d);
+                             SharedDoubleArray again = Grove.map(v.path(), SharedDoubleArray.class)) {
+                            assertEquals(d.length, again.length());
+                            assertTrue(again.doubleStream().allMatch(x -> x == value), "thread " + id + " round " + k);
+                        }
+                    }
+                    return rounds;
+                }));
+            }
+            for (var r : results) {
+                assertEquals(rounds, r.get(120, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertTrue(Spares.reused() > reusedBefore, "some regions were made from spares");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void mappersRacingTheCreatorsCloseSeeTheWholeRegionOrNothing() {
+        int rounds = 300;
+        int mapped = 0;
+        int gone = 0;
+        try (ChildJvm child = ChildJvm.start(Child.class)) {
+            child.expect("ready", 30);
+            child.send("recycle " + rounds);
+            for (String line = child.receive(30); !line.equals("recycle done"); line = child.receive(30)) {
+                String[] w = line.split(" ");
+                double k = Double.parseDouble(w[2]);
+                try (SharedDoubleArray v = Grove.map(w[1], SharedDoubleArray.class)) {
+                    assertTrue(v.doubleStream().allMatch(x -> x == k), "round " + k + " right after mapping");
+                    Leaks.sleep(2);
+                    assertTrue(v.doubleStream().allMatch(x -> x == k), "round " + k + " while the child goes on");
+                    mapped++;
+                } catch (RegionNotFoundException e) {
+                    gone++;
+                }
+            }
+            assertEquals(rounds, mapped + gone);
+            child.send("exit");
+            assertEquals(0, child.waitFor(30));
+        }
+        System.out.println("racing mappers: mapped " + mapped + ", gone before mapping " + gone);
+    }
 }

@@ -96,6 +96,19 @@ public final class Child {
                             }
                         }
                     }
+                    case "recycle" -> {
+                        // Shares and closes at once, round after round: every region becomes the next one's spare.
+                        java.util.Random random = new java.util.Random();
+                        double[] d = new double[1 << 17];
+                        for (int k = 0, n = Integer.parseInt(w[1]); k < n; k++) {
+                            java.util.Arrays.fill(d, k);
+                            try (SharedDoubleArray v = Grove.share(d)) {
+                                System.out.println("recycle " + v.path() + " " + k);
+                                Thread.sleep(random.nextInt(3));
+                            }
+                        }
+                        System.out.println("recycle done");
+                    }
                     case "close-all" -> {
                         held.forEach(SharedObject::close);
                         held.clear();
