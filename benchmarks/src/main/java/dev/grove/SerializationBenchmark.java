@@ -36,7 +36,8 @@ import java.util.concurrent.TimeUnit;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-        "--sun-misc-unsafe-memory-access=allow", "-Xmx6g", "-Dgrove.lease.seconds=0.05"})
+        "--sun-misc-unsafe-memory-access=allow", "-Xmx6g", "-Xms6g", "-XX:+AlwaysPreTouch",
+        "-Dgrove.lease.seconds=0.05"})
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 3)
 public class SerializationBenchmark {

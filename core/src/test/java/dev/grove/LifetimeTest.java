@@ -174,6 +174,45 @@ class LifetimeTest {
         assertFalse(Files.exists(Store.defaultStore().file(ref.regionName())));
     }
 
+    @Test
+    void theLastHolderHereDeletesTheFileWhenTheLeaseEndsWithoutWaitingForASweep() throws Exception {
+        System.setProperty("grove.lease.seconds", "0.3");
+        SharedDoubleArray v = Grove.share(new double[] {8});
+        v.ref();
+        Path file = RegionFiles.fileOf(v);
+        v.close();
+        assertTrue(Files.exists(file), "leased");
+        long deadline = System.nanoTime() + 5_000_000_000L; // periodic sweeps run once a minute
+        while (Files.exists(file) && System.nanoTime() < deadline) {
+            Leaks.sleep(20);
+        }
+        assertFalse(Files.exists(file), "deleted when the lease ended");
+
+        // A lease moved further (by another process's ref(), say) is respected by that retry.
+        SharedDoubleArray w = Grove.share(new double[] {9});
+        w.ref();
+        Path other = RegionFiles.fileOf(w);
+        w.close();
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+        Leaks.sleep(800);
+        assertTrue(Files.exists(other), "the longer lease still runs");
+        endLeaseAndSweep(other);
+    }
+
+    @Test
+    void aProcessThatExitsLeavesNoRegionWhoseLeaseHasEnded() {
+        try (ChildJvm child = ChildJvm.start(List.of("-Dgrove.lease.seconds=0.05"), Child.class)) {
+            child.expect("ready", 30);
+            child.send("publish 1");
+            SharedRef ref = SharedRef.parse(child.expect("publish ", 30));
+            Path file = Store.defaultStore().file(ref.regionName());
+            Leaks.sleep(60);
+            child.send("exit");
+            assertEquals(0, child.waitFor(30));
+            assertFalse(Files.exists(file), "deleted by the child, on time or at its exit");
+        }
+    }
+
     private static void endLeaseAndSweep(Path file) {
         try {
             Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 1));

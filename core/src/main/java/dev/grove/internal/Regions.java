@@ -56,6 +56,8 @@ public final class Regions {
     public static final long DEFAULT_GRACE_MILLIS = 10_000;
     private static final long SWEEP_PERIOD_SECONDS = 60;
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
+    /** Regions released here while leased, by name: deleted when the lease ends, or at exit if it has. */
+    private static final Map<String, Store> LEASED = new ConcurrentHashMap<>();
     private static ScheduledExecutorService sweeper;
 
     private Regions() {
@@ -327,7 +329,9 @@ public final class Regions {
             FileChannel ch = r.channel();
             try {
                 r.lock().release();
-                deleteIfUnused(ch, r.file(), 0, false);
+                if (!deleteIfUnused(ch, r.file(), 0, false)) {
+                    deleteAtLeaseEnd(r.store(), r.name());
+                }
             } catch (IOException e) {
                 // The file stays; the next sweep removes it once it is unused.
             } finally {
@@ -335,6 +339,31 @@ public final class Regions {
             }
         } finally {
             LOCK.unlock();
+        }
+    }
+
+    /**
+     * For a region released here while its lease runs: tries again when the lease ends, instead of leaving
+     * the file (a whole message's arrays, for the serializers) to the next periodic sweep.
+     */
+    private static void deleteAtLeaseEnd(Store store, String name) {
+        long left;
+        try {
+            left = Files.getLastModifiedTime(store.file(name)).toMillis() - System.currentTimeMillis();
+        } catch (IOException e) {
+            return; // already gone
+        }
+        if (left >= 0) {
+            LEASED.put(name, store);
+            schedule(() -> {
+                LOCK.lock();
+                try {
+                    LEASED.remove(name);
+                    sweepOne(store, name, DEFAULT_GRACE_MILLIS);
+                } finally {
+                    LOCK.unlock();
+                }
+            }, left + 20);
         }
     }
 
@@ -438,22 +467,27 @@ public final class Regions {
         for (String name : store.regionNames()) {
             LOCK.lock();
             try {
-                if (heldHere(name)) {
-                    continue;
-                }
-                Path file = store.file(name);
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    if (deleteIfUnused(ch, file, graceMillis, true)) {
-                        freed.add(name);
-                    }
-                } catch (IOException e) {
-                    // Vanished or unreadable: nothing to free here.
+                if (sweepOne(store, name, graceMillis)) {
+                    freed.add(name);
                 }
             } finally {
                 LOCK.unlock();
             }
         }
         return freed;
+    }
+
+    /** The sweep of one file, under {@link #LOCK}: never one this process has open. */
+    private static boolean sweepOne(Store store, String name, long graceMillis) {
+        if (heldHere(name)) {
+            return false;
+        }
+        Path file = store.file(name);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            return deleteIfUnused(ch, file, graceMillis, true);
+        } catch (IOException e) {
+            return false; // vanished or unreadable: nothing to free here
+        }
     }
 
     /**
@@ -531,7 +565,12 @@ public final class Regions {
      * hooks may still read them, and the kernel unmaps everything at exit anyway.
      */
     private static void releaseAllAtExit() {
-        if (!LOCK.tryLock()) {
+        try {
+            // Another thread may be in the middle of a release or a sweep, which takes microseconds.
+            if (!LOCK.tryLock(1, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
             return;
         }
         try {
@@ -544,6 +583,7 @@ public final class Regions {
                 }
             }
             Spares.deleteAllAtExit();
+            LEASED.forEach((name, store) -> sweepOne(store, name, DEFAULT_GRACE_MILLIS));
         } finally {
             LOCK.unlock();
         }
