@@ -75,12 +75,24 @@ class StoreSafetyTest {
         }
     }
 
-    @Test
-    void fullStoreFailsCleanlyWithSizes(@TempDir Path tmp) throws Exception {
+    /** A test body given a store on its own 8 MiB tmpfs mount. */
+    private interface InSmallStore {
+        void run(Path mount, Store small) throws Exception;
+    }
+
+    private static void withSmallStore(Path tmp, InSmallStore body) throws Exception {
         Path mount = Files.createDirectory(tmp.resolve("small"));
         run("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", mount.toString());
         try {
-            Store small = Store.open(mount.resolve("store"));
+            body.run(mount, Store.open(mount.resolve("store")));
+        } finally {
+            run("umount", mount.toString());
+        }
+    }
+
+    @Test
+    void fullStoreFailsCleanlyWithSizes(@TempDir Path tmp) throws Exception {
+        withSmallStore(tmp, (mount, small) -> {
             StoreFullException e = assertThrows(StoreFullException.class, () -> Regions.create(small, 64L << 20));
             assertTrue(e.getMessage().contains("requested=" + (64L << 20)), e.getMessage());
             assertTrue(e.getMessage().matches(".*free=\\d+.*"), e.getMessage());
@@ -101,17 +113,12 @@ class StoreSafetyTest {
                 assertEquals(0, child.waitFor(30));
             }
             assertEquals(List.of(), small.regionNames());
-        } finally {
-            run("umount", mount.toString());
-        }
+        });
     }
 
     @Test
     void aFullStoreGivesBackThisProcesssSparesBeforeFailing(@TempDir Path tmp) throws Exception {
-        Path mount = Files.createDirectory(tmp.resolve("small"));
-        run("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", mount.toString());
-        try {
-            Store small = Store.open(mount.resolve("store"));
+        withSmallStore(tmp, (mount, small) -> {
             Regions.create(small, 5L << 20).run();
             assertEquals(1, small.regionNames().size(), "the released 5 MiB region is kept as a spare");
             Hold h = Regions.create(small, 6L << 20);
@@ -120,9 +127,7 @@ class StoreSafetyTest {
             h.run();
             Regions.dropSpares(small);
             assertEquals(List.of(), small.regionNames());
-        } finally {
-            run("umount", mount.toString());
-        }
+        });
     }
 
     @Test

@@ -206,13 +206,7 @@ class RecyclingTest {
         Store store = Store.defaultStore();
         String spare;
         try (ChildJvm child = ChildJvm.start(Child.class)) {
-            String pid = Long.toHexString(child.pid());
-            child.expect("ready", 30);
-            child.send("share " + N);
-            child.expect("share ", 30);
-            child.send("close-all");
-            child.expect("close-all", 30);
-            List<String> childs = store.regionNames().stream().filter(n -> n.contains("_" + pid + "_")).toList();
+            List<String> childs = shareAndCloseIn(child);
             assertEquals(1, childs.size(), "the child keeps one spare: " + childs);
             spare = childs.get(0);
             assertTrue(Regions.isHeld(store, spare));
@@ -226,18 +220,27 @@ class RecyclingTest {
         assertEquals(List.of(spare), Regions.sweep(store, 0), "then the sweep deletes it");
 
         try (ChildJvm child = ChildJvm.start(Child.class)) {
-            String pid = Long.toHexString(child.pid());
-            child.expect("ready", 30);
-            child.send("share " + N);
-            child.expect("share ", 30);
-            child.send("close-all");
-            child.expect("close-all", 30);
-            assertEquals(1, store.regionNames().stream().filter(n -> n.contains("_" + pid + "_")).count());
+            assertEquals(1, shareAndCloseIn(child).size());
             child.send("exit");
             assertEquals(0, child.waitFor(30));
-            assertEquals(List.of(), store.regionNames().stream().filter(n -> n.contains("_" + pid + "_")).toList(),
-                    "a normal exit deletes the spares");
+            assertEquals(List.of(), filesOf(child), "a normal exit deletes the spares");
         }
+    }
+
+    /** Has a new child share a region large enough to be kept and close it; returns the child's files. */
+    private static List<String> shareAndCloseIn(ChildJvm child) {
+        child.expect("ready", 30);
+        child.send("share " + N);
+        child.expect("share ", 30);
+        child.send("close-all");
+        child.expect("close-all", 30);
+        return filesOf(child);
+    }
+
+    /** Region files named after the child's pid: the ones it created (spares included). */
+    private static List<String> filesOf(ChildJvm child) {
+        String pid = "_" + Long.toHexString(child.pid()) + "_";
+        return Store.defaultStore().regionNames().stream().filter(n -> n.contains(pid)).toList();
     }
 
     @Test
