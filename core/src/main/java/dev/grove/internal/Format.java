@@ -124,14 +124,9 @@ public final class Format {
         return (int) crc.getValue();
     }
 
-    /** CRC32C of everything after the header, in chunks because a ByteBuffer stops at 2 GiB. */
+    /** CRC32C of everything after the header. */
     public static int bodyCrc(MemorySegment seg) {
-        CRC32C crc = new CRC32C();
-        long chunk = 1L << 30;
-        for (long off = HEADER_SIZE; off < seg.byteSize(); off += chunk) {
-            crc.update(seg.asSlice(off, Math.min(chunk, seg.byteSize() - off)).asByteBuffer());
-        }
-        return (int) crc.getValue();
+        return Checksums.crc32c(seg.asSlice(HEADER_SIZE));
     }
 
     /**

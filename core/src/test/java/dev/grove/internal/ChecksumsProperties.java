@@ -1,0 +1,67 @@
+package dev.grove.internal;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.zip.CRC32C;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Checksums joined from pieces equal the JDK's CRC-32C over the whole, whatever the cut and the size. */
+class ChecksumsProperties {
+
+    private static int jdk(byte[] b, int from, int to) {
+        CRC32C crc = new CRC32C();
+        crc.update(b, from, to - from);
+        return (int) crc.getValue();
+    }
+
+    @Property(tries = 300)
+    void joiningTwoChecksumsGivesTheChecksumOfTheWhole(@ForAll @Size(max = 3000) byte[] bytes,
+                                                        @ForAll @IntRange(min = 0, max = 3000) int cut) {
+        int at = Math.min(cut, bytes.length);
+        assertEquals(jdk(bytes, 0, bytes.length),
+                Checksums.combine(jdk(bytes, 0, at), jdk(bytes, at, bytes.length), bytes.length - at));
+    }
+
+    @Property(tries = 8)
+    void largeSegmentsChecksummedInParallelPiecesMatchOnePass(@ForAll @IntRange(min = 0, max = 3 * Checksums.PIECE) int extra,
+                                                               @ForAll long seed) {
+        long size = Checksums.PARALLEL_FROM + extra; // a last piece of any length, including a full one
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment seg = arena.allocate(size);
+            byte[] chunk = new byte[1 << 16];
+            SplittableRandom random = new SplittableRandom(seed);
+            CRC32C onePass = new CRC32C();
+            for (long off = 0; off < size; off += chunk.length) {
+                int n = (int) Math.min(chunk.length, size - off);
+                for (int i = 0; i < n; i++) {
+                    chunk[i] = (byte) random.nextInt();
+                }
+                MemorySegment.copy(MemorySegment.ofArray(chunk), 0, seg, off, n);
+                onePass.update(chunk, 0, n);
+            }
+            assertEquals((int) onePass.getValue(), Checksums.crc32c(seg));
+        }
+    }
+
+    @Test
+    void wholePiecesEmptySegmentsAndThreadConfinedSegmentsAreRight() {
+        byte[] b = new byte[(int) Checksums.PARALLEL_FROM];
+        Arrays.fill(b, (byte) 7);
+        assertEquals(jdk(b, 0, b.length), Checksums.crc32c(MemorySegment.ofArray(b)));
+        assertEquals(jdk(b, 0, 0), Checksums.crc32c(MemorySegment.ofArray(new byte[0])));
+        try (Arena confined = Arena.ofConfined()) {
+            // Only this thread may read it: checksummed here, in one pass.
+            MemorySegment seg = confined.allocate(b.length).copyFrom(MemorySegment.ofArray(b));
+            assertEquals(jdk(b, 0, b.length), Checksums.crc32c(seg));
+        }
+    }
+}
