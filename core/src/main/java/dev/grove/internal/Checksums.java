@@ -59,7 +59,7 @@ final class Checksums {
         // afterwards it waits at most for the pieces helpers are still computing.
         worker.run();
         while (done.get() < pieces) {
-            Thread.onSpinWait();
+            Thread.yield();
         }
         if (failure.get() != null) {
             throw failure.get();

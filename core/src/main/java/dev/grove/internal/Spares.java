@@ -155,7 +155,9 @@ final class Spares {
             reused++;
             return new Taken(best.channel(), best.lock(), best.arena(), best.segment().asSlice(0, size));
         } catch (IOException | RuntimeException e) {
-            discard(best, store.file(name));
+            // Under whichever name the file is now, nobody else can want it.
+            discard(best, store.file(best.name()));
+            deleteQuietly(store.file(name));
             return null;
         }
     }
