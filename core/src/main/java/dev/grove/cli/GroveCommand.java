@@ -29,7 +29,8 @@ public final class GroveCommand {
             usage: grove [--store DIR] COMMAND [ARGS]
 
             commands:
-              ls                    list regions: name, size, state, holders (pids), age, lease left
+              ls                    list regions: name, size, state (sealed, writing, or spare:
+                                    kept for reuse by its creator), holders (pids), age, lease left
               inspect PATH [--depth N] [--width N]
                                     print the node tree at PATH (e.g. /grove_1a_9f3c[2]) with types and sizes
               verify PATH           recompute the region's checksum and compare with the stored one
