@@ -176,25 +176,26 @@ class LifetimeTest {
 
     @Test
     void theLastHolderHereDeletesTheFileWhenTheLeaseEndsWithoutWaitingForASweep() throws Exception {
-        System.setProperty("grove.lease.seconds", "0.3");
+        // Leases of a second: long enough that a stalled test thread does not outrun them.
+        System.setProperty("grove.lease.seconds", "1");
         SharedDoubleArray v = Grove.share(new double[] {8});
         v.ref();
         Path file = RegionFiles.fileOf(v);
         v.close();
         assertTrue(Files.exists(file), "leased");
-        long deadline = System.nanoTime() + 5_000_000_000L; // periodic sweeps run once a minute
+        long deadline = System.nanoTime() + 6_000_000_000L; // periodic sweeps run once a minute
         while (Files.exists(file) && System.nanoTime() < deadline) {
             Leaks.sleep(20);
         }
         assertFalse(Files.exists(file), "deleted when the lease ended");
 
-        // A lease moved further (by another process's ref(), say) is respected by that retry.
+        // A lease moved further after the release (by another process's ref(), say) is respected.
         SharedDoubleArray w = Grove.share(new double[] {9});
         w.ref();
         Path other = RegionFiles.fileOf(w);
         w.close();
         Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
-        Leaks.sleep(800);
+        Leaks.sleep(1_500);
         assertTrue(Files.exists(other), "the longer lease still runs");
         endLeaseAndSweep(other);
     }
