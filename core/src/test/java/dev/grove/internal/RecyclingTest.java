@@ -130,6 +130,7 @@ class RecyclingTest {
 
     @Test
     void aLeasedRegionIsNotRecycled() {
+        System.setProperty("grove.lease.seconds", "30");
         SharedDoubleArray v = Grove.share(filled(3));
         SharedRef ref = v.ref();
         Path file = RegionFiles.fileOf(v);
