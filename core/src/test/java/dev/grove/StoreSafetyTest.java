@@ -75,14 +75,14 @@ class StoreSafetyTest {
         }
     }
 
-    /** A test body given a store on its own 8 MiB tmpfs mount. */
+    /** A test body given a store on its own small tmpfs mount. */
     private interface InSmallStore {
         void run(Path mount, Store small) throws Exception;
     }
 
-    private static void withSmallStore(Path tmp, InSmallStore body) throws Exception {
+    private static void withSmallStore(Path tmp, int mebibytes, InSmallStore body) throws Exception {
         Path mount = Files.createDirectory(tmp.resolve("small"));
-        run("mount", "-t", "tmpfs", "-o", "size=8m,mode=0700", "tmpfs", mount.toString());
+        run("mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m,mode=0700", "tmpfs", mount.toString());
         try {
             body.run(mount, Store.open(mount.resolve("store")));
         } finally {
@@ -92,7 +92,7 @@ class StoreSafetyTest {
 
     @Test
     void fullStoreFailsCleanlyWithSizes(@TempDir Path tmp) throws Exception {
-        withSmallStore(tmp, (mount, small) -> {
+        withSmallStore(tmp, 8, (mount, small) -> {
             StoreFullException e = assertThrows(StoreFullException.class, () -> Regions.create(small, 64L << 20));
             assertTrue(e.getMessage().contains("requested=" + (64L << 20)), e.getMessage());
             assertTrue(e.getMessage().matches(".*free=\\d+.*"), e.getMessage());
@@ -118,13 +118,31 @@ class StoreSafetyTest {
 
     @Test
     void aFullStoreGivesBackThisProcesssSparesBeforeFailing(@TempDir Path tmp) throws Exception {
-        withSmallStore(tmp, (mount, small) -> {
-            Regions.create(small, 5L << 20).run();
-            assertEquals(1, small.regionNames().size(), "the released 5 MiB region is kept as a spare");
-            Hold h = Regions.create(small, 6L << 20);
+        withSmallStore(tmp, 64, (mount, small) -> {
+            Regions.create(small, 6L << 20).run();
+            assertEquals(1, small.regionNames().size(), "the released 6 MiB region is kept as a spare");
+            // Something else fills the file system until the spare's 6 MiB are about all that is free.
+            Files.write(mount.resolve("filler"), new byte[52 << 20]);
+            Hold h = Regions.create(small, 7L << 20);
             assertEquals(List.of(h.region().name()), small.regionNames(),
-                    "6 MiB fit only after the spare was given back");
+                    "7 MiB fit only after the spare was given back");
             h.run();
+            assertEquals(List.of(), small.regionNames(), "not kept: the store is nearly full");
+        });
+    }
+
+    @Test
+    void sparesTakeAtMostAnEighthOfTheStoreAndNoneOnceItIsThreeQuartersFull(@TempDir Path tmp) throws Exception {
+        withSmallStore(tmp, 64, (mount, small) -> {
+            Regions.create(small, 10L << 20).run();
+            assertEquals(List.of(), small.regionNames(), "10 MiB is more than an eighth of 64 MiB: deleted");
+            Hold big = Regions.create(small, 45L << 20);
+            Regions.create(small, 6L << 20).run();
+            assertEquals(List.of(big.region().name()), small.regionNames(),
+                    "with 13 of 64 MiB left free, the 6 MiB region is deleted, not kept");
+            big.run();
+            Regions.create(small, 6L << 20).run();
+            assertEquals(1, small.regionNames().size(), "with room again, it is kept");
             Regions.dropSpares(small);
             assertEquals(List.of(), small.regionNames());
         });

@@ -21,7 +21,8 @@ import java.util.Map;
  * <p>Why: on tmpfs the kernel must allocate and zero every page of a new region before anything can be
  * copied into it, which costs several times the copy itself. A spare's pages are already allocated and
  * mapped here, so a region made from it costs about one copy. The pool is bounded in bytes
- * ({@code grove.recycle.bytes}, default 1 GiB, 0 turns recycling off) and in time: a spare unused for
+ * ({@code grove.recycle.bytes}, default 1 GiB, 0 turns recycling off, and never more than an eighth of the
+ * store; nothing is kept once the store is three quarters full) and in time: a spare unused for
  * {@code grove.recycle.seconds} (default 5) is deleted, and so is every spare when the store runs full or
  * the process exits.
  *
@@ -84,7 +85,7 @@ final class Spares {
     static boolean keep(Region r) {
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
-        if (seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || size > budget()) {
+        if (seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)) {
             return false;
         }
         FileChannel ch = r.channel();
@@ -111,7 +112,7 @@ final class Spares {
                 exclusive.release();
             }
             FileLock shared = ch.lock(0, Long.MAX_VALUE, true);
-            makeRoom(size);
+            makeRoom(r.store(), size);
             SPARES.put(name, new Spare(r.store(), name, ch, shared, r.arena(), seg, System.currentTimeMillis()));
             bytes += size;
             Regions.schedule(Spares::dropIdle, idleMillis() + 50);
@@ -122,6 +123,22 @@ final class Spares {
             }
             return false;
         }
+    }
+
+    /**
+     * Whether a spare of {@code size} bytes may be kept: within the budget, which is also at most an eighth
+     * of the store, and only while the store stays at most three quarters full. Spares are invisible to
+     * other processes, which can only see a full store; a small {@code /dev/shm} (64 MiB in a Docker
+     * container) must not be filled with them.
+     */
+    private static boolean roomFor(Store store, long size) {
+        long total = store.totalBytes();
+        long free = store.freeBytes();
+        if (total <= 0 || free < 0) {
+            return false;
+        }
+        long limit = Math.min(budget(), total / 8);
+        return size <= limit && free >= total / 4;
     }
 
     /**
@@ -205,8 +222,8 @@ final class Spares {
         }
     }
 
-    private static void makeRoom(long size) {
-        long budget = budget();
+    private static void makeRoom(Store store, long size) {
+        long budget = Math.min(budget(), store.totalBytes() / 8);
         Iterator<Spare> oldest = List.copyOf(SPARES.values()).iterator();
         while (bytes + size > budget && oldest.hasNext()) {
             drop(oldest.next());

@@ -4,6 +4,7 @@ import dev.grove.StoreException;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -42,16 +43,19 @@ public final class Store {
 
     private final Path dir;
     private final boolean inMemory;
+    /** The file system holding the store, looked up once (finding it reads the mount table). */
+    private final FileStore fileSystem;
 
     private Store(Path dir) {
         this.dir = dir;
-        boolean tmpfs;
+        FileStore fs;
         try {
-            tmpfs = "tmpfs".equals(Files.getFileStore(dir).type());
+            fs = Files.getFileStore(dir);
         } catch (IOException e) {
-            tmpfs = false;
+            fs = null;
         }
-        this.inMemory = tmpfs;
+        this.fileSystem = fs;
+        this.inMemory = fs != null && "tmpfs".equals(fs.type());
     }
 
     /**
@@ -193,10 +197,19 @@ public final class Store {
         return names;
     }
 
-    /** Bytes still free in the file system that holds the store. */
+    /** Bytes still free in the file system that holds the store, or -1 if unknown. */
     public long freeBytes() {
         try {
-            return Files.getFileStore(dir).getUsableSpace();
+            return fileSystem == null ? -1 : fileSystem.getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Size of the file system that holds the store, or -1 if unknown. */
+    public long totalBytes() {
+        try {
+            return fileSystem == null ? -1 : fileSystem.getTotalSpace();
         } catch (IOException e) {
             return -1;
         }
