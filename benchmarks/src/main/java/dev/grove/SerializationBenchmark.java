@@ -75,8 +75,11 @@ public class SerializationBenchmark {
     }
 
     @TearDown
-    public void tearDown() {
+    public void tearDown() throws InterruptedException {
         view.close();
+        // The last reference's 50 ms lease keeps the region; once it ends, this process deletes it
+        // (within 20 ms), which must happen before the benchmark JVM exits.
+        Thread.sleep(200);
     }
 
     @Benchmark

@@ -214,6 +214,46 @@ class LifetimeTest {
         }
     }
 
+    @Test
+    void leasesAreMovedUnderTheStoresLeaseLockButAStuckHolderDelaysThemOnlyASecond() throws Exception {
+        SharedDoubleArray warmUp = Grove.share(new double[] {1});
+        SharedDoubleArray v = Grove.share(new double[] {2});
+        Path warmFile = RegionFiles.fileOf(warmUp);
+        Path file = RegionFiles.fileOf(v);
+        try (ChildJvm child = ChildJvm.start(List.of("-Dgrove.lease.seconds=30"), Child.class)) {
+            child.expect("ready", 30);
+            child.send("map " + warmUp.path());
+            child.expect("map ", 30);
+            child.send("map " + v.path());
+            child.expect("map ", 30);
+            child.send("ref-of 0");
+            child.expect("ref-of ", 30); // the child's lease path is warm: unhindered, it answers at once
+            long before = Files.getLastModifiedTime(file).toMillis();
+            Path lockFile = Store.defaultStore().file(Regions.LEASE_LOCK_FILE);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
+                    java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock held = ch.lock()) {
+                child.send("ref-of 1");
+                assertNull(child.poll(400), "the child's lease waits for the lock");
+                assertEquals(before, Files.getLastModifiedTime(file).toMillis(), "and has not moved the time");
+                // A holder that never lets go (a stopped process) delays other leases by a second, no more.
+                String late = child.poll(10_000);
+                assertNotNull(late, "the child gave up waiting while the lock was still held");
+                assertTrue(late.startsWith("ref-of "), late);
+            }
+            assertTrue(Files.getLastModifiedTime(file).toMillis() >= System.currentTimeMillis() + 25_000,
+                    "the 30 s lease is recorded");
+            child.send("close-all");
+            child.expect("close-all", 30);
+            child.send("exit");
+            assertEquals(0, child.waitFor(30));
+        }
+        warmUp.close();
+        v.close();
+        endLeaseAndSweep(file);
+        endLeaseAndSweep(warmFile);
+    }
+
     private static void endLeaseAndSweep(Path file) {
         try {
             Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 1));

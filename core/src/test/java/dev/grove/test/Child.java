@@ -65,6 +65,10 @@ public final class Child {
                         held.add(v);
                         System.out.println("share " + v.path());
                     }
+                    case "ref-of" -> {
+                        // A reference to a view held here: starts (or extends) its lease.
+                        System.out.println("ref-of " + held.get(Integer.parseInt(w[1])).ref());
+                    }
                     case "read" -> {
                         StringBuilder sb = new StringBuilder("read");
                         for (SharedObject v : held) {

@@ -127,6 +127,21 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** The child's next stdout line if one comes within {@code millis}, else null (nothing consumed). */
+    public String poll(long millis) {
+        try {
+            String line = out.poll(millis, TimeUnit.MILLISECONDS);
+            if (EOF.equals(line)) {
+                out.offer(EOF);
+                throw new AssertionError("child " + pid() + " ended (exit " + exitCodeOrAlive() + "); stderr:\n" + stderr());
+            }
+            return line;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Reads lines until one starts with {@code prefix}, returning the rest of it. */
     public String expect(String prefix, int seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
