@@ -111,23 +111,18 @@ public final class ChildJvm implements AutoCloseable {
      * @throws AssertionError if none comes within {@code seconds} or the child ended
      */
     public String receive(int seconds) {
-        try {
-            String line = out.poll(seconds, TimeUnit.SECONDS);
-            if (line == null) {
-                throw new AssertionError("child " + pid() + " sent nothing within " + seconds + " s; stderr:\n" + stderr());
-            }
-            if (line.equals(EOF)) {
-                out.offer(EOF);
-                throw new AssertionError("child " + pid() + " ended (exit " + exitCodeOrAlive() + "); stderr:\n" + stderr());
-            }
-            return line;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+        String line = poll(TimeUnit.SECONDS.toMillis(seconds));
+        if (line == null) {
+            throw new AssertionError("child " + pid() + " sent nothing within " + seconds + " s; stderr:\n" + stderr());
         }
+        return line;
     }
 
-    /** The child's next stdout line if one comes within {@code millis}, else null (nothing consumed). */
+    /**
+     * The child's next stdout line if one comes within {@code millis}, else null.
+     *
+     * @throws AssertionError if the child ended
+     */
     public String poll(long millis) {
         try {
             String line = out.poll(millis, TimeUnit.MILLISECONDS);
