@@ -1,8 +1,8 @@
 package dev.grove;
 
 import dev.grove.internal.Hold;
+import dev.grove.internal.Leases;
 import dev.grove.internal.Region;
-import dev.grove.internal.Regions;
 
 import java.lang.ref.Cleaner;
 
@@ -57,7 +57,7 @@ final class Handle {
 
     SharedRef ref() {
         check();
-        Regions.lease(region(), Grove.leaseMillis());
+        Leases.extend(region(), Grove.leaseMillis());
         return new SharedRef(path, region().id());
     }
 

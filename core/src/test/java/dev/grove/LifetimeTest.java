@@ -229,7 +229,7 @@ class LifetimeTest {
             child.send("ref-of 0");
             child.expect("ref-of ", 30); // the child's lease path is warm: unhindered, it answers at once
             long before = Files.getLastModifiedTime(file).toMillis();
-            Path lockFile = Store.defaultStore().file(Regions.LEASE_LOCK_FILE);
+            Path lockFile = Store.defaultStore().file(dev.grove.internal.Leases.LEASE_LOCK_FILE);
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
                     java.nio.file.StandardOpenOption.WRITE);
                  java.nio.channels.FileLock held = ch.lock()) {

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,10 +55,6 @@ public final class Regions {
     public static final long DEFAULT_GRACE_MILLIS = 10_000;
     private static final long SWEEP_PERIOD_SECONDS = 60;
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
-    /** The file in each store whose lock makes a lease update (read, then move the mtime) atomic. */
-    public static final String LEASE_LOCK_FILE = ".grove-lease-lock";
-    private static final long LEASE_LOCK_WAIT_NANOS = 1_000_000_000L;
-    private static final Map<Path, FileChannel> LEASE_LOCKS = new ConcurrentHashMap<>();
     /** Regions released here while leased, by name: deleted when the lease ends, or at exit if it has. */
     private static final Map<String, Store> LEASED = new ConcurrentHashMap<>();
     private static ScheduledExecutorService sweeper;
@@ -440,76 +435,6 @@ public final class Regions {
     }
 
     // ---------------------------------------------------------------- leases
-
-    /**
-     * Keeps the region file alive until at least {@code millis} from now even with no holders, by moving
-     * its modification time forward (never backward). Reading and moving the time is one step for all
-     * processes, under the store's lease lock, so that a shorter lease given at the same moment elsewhere
-     * cannot overwrite a longer one.
-     */
-    public static void lease(Region r, long millis) {
-        Path file = r.file();
-        long until = System.currentTimeMillis() + millis;
-        FileChannel lockFile = leaseLock(r.store());
-        try {
-            // One thread of this process at a time: the JVM refuses a second lock on the file meanwhile.
-            synchronized (lockFile) {
-                FileLock lock = waitForLock(lockFile);
-                try {
-                    if (Files.getLastModifiedTime(file).toMillis() < until) {
-                        Files.setLastModifiedTime(file, FileTime.fromMillis(until));
-                    }
-                } finally {
-                    if (lock != null) {
-                        lock.release();
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new StoreException("cannot record lease: region=/" + r.name() + " store=" + r.store()
-                    + " error=" + e, e);
-        }
-    }
-
-    /**
-     * The lease lock, or null after a second: a process stopped while holding it (SIGSTOP, a debugger)
-     * must not stop every other process from handing out references; they fall back to an unlocked update.
-     */
-    private static FileLock waitForLock(FileChannel lockFile) throws IOException {
-        long deadline = System.nanoTime() + LEASE_LOCK_WAIT_NANOS;
-        for (;;) {
-            FileLock lock = lockFile.tryLock();
-            if (lock != null || System.nanoTime() > deadline) {
-                return lock;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000); // holders keep it for microseconds
-        }
-    }
-
-    /**
-     * The store's lease lock file, opened once per process and never closed: closing a descriptor would
-     * drop this process's locks on the file.
-     */
-    private static FileChannel leaseLock(Store store) {
-        return LEASE_LOCKS.computeIfAbsent(store.directory(), dir -> {
-            Path f = dir.resolve(LEASE_LOCK_FILE);
-            FileChannel ch = null;
-            try {
-                ch = FileChannel.open(f, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
-                                StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
-                        java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-                Store.checkOwnedAndPrivate(f, false);
-                return ch;
-            } catch (IOException | RuntimeException e) {
-                closeQuietly(null, ch); // no lock is held on it yet
-                if (e instanceof StoreException se) {
-                    throw se;
-                }
-                throw new StoreException("cannot open the lease lock: path=" + f + " error=" + e, e);
-            }
-        });
-    }
 
     // ---------------------------------------------------------------- sweep
 

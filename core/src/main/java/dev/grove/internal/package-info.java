@@ -1,11 +1,13 @@
 /**
- * Grove's machinery, not an API: the region format ({@code Format}, {@code Node}, {@code Encoder}), the
- * store directory ({@code Store}), mapping, holding, leasing and sweeping regions ({@code Regions},
- * {@code Region}, {@code Hold}), recycling released ones ({@code Spares}), and the few libc calls ({@code Native}). Public only so that Grove's other
- * modules and tools can reach it; it changes without notice.
+ * Grove's machinery, not an API: the region format ({@code Format}, {@code Node}, {@code Encoder},
+ * {@code Checksums}), the store directory ({@code Store}), mapping, holding and sweeping regions
+ * ({@code Regions}, {@code Region}, {@code Hold}), leases ({@code Leases}), recycling released regions
+ * ({@code Spares}), and the few libc calls ({@code Native}). Public only so that Grove's other modules and
+ * tools can reach it; it changes without notice.
  *
- * <p>Threads: {@code Regions} serialises every open, release and sweep of region files in the process under
- * one lock (spares included); a region already mapped is found without it. {@code Node} and {@code Encoder} instances are
- * confined to the thread using them.
+ * <p>Threads: {@code Regions} serialises every open, release and sweep of region files in the process
+ * under one lock (spares included); a region already mapped is found without it. Lease updates take the
+ * store's lease lock, across processes. {@code Node} and {@code Encoder} instances are confined to the
+ * thread using them.
  */
 package dev.grove.internal;
