@@ -65,10 +65,8 @@ final class Checksums {
             throw failure.get();
         }
         int whole = crcs[0];
-        int shift = xPow8n(PIECE);
         for (int i = 1; i < pieces; i++) {
-            long length = Math.min(PIECE, size - (long) i * PIECE);
-            whole = multiply(length == PIECE ? shift : xPow8n(length), whole) ^ crcs[i];
+            whole = combine(whole, crcs[i], Math.min(PIECE, size - (long) i * PIECE));
         }
         return whole;
     }

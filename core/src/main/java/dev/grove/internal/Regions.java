@@ -233,7 +233,7 @@ public final class Regions {
             if (r != null && r.state == Region.State.OPEN) {
                 return checked(r.resurrect(), expectedId);
             }
-            if (Spares.contains(name) || CREATING.contains(name)) {
+            if (heldHere(name)) {
                 // Never a second descriptor on a file this process has open: closing it drops our lock.
                 throw notFound(store, name, "not sealed (being written here, or a released region kept for reuse)");
             }

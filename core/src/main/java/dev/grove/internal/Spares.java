@@ -134,11 +134,12 @@ final class Spares {
     private static boolean roomFor(Store store, long size) {
         long total = store.totalBytes();
         long free = store.freeBytes();
-        if (total <= 0 || free < 0) {
-            return false;
-        }
-        long limit = Math.min(budget(), total / 8);
-        return size <= limit && free >= total / 4;
+        return total > 0 && free >= total / 4 && size <= limit(store);
+    }
+
+    /** The most bytes of spares this process keeps for {@code store}. */
+    private static long limit(Store store) {
+        return Math.min(budget(), store.totalBytes() / 8);
     }
 
     /**
@@ -195,14 +196,14 @@ final class Spares {
     }
 
     /**
-     * Deletes every spare of {@code store} (or of all stores if null).
+     * Deletes every spare of {@code store}.
      *
      * @return whether any was deleted
      */
     static boolean dropAll(Store store) {
         boolean any = false;
         for (Spare s : List.copyOf(SPARES.values())) {
-            if (store == null || s.store() == store) {
+            if (s.store() == store) {
                 drop(s);
                 any = true;
             }
@@ -223,7 +224,7 @@ final class Spares {
     }
 
     private static void makeRoom(Store store, long size) {
-        long budget = Math.min(budget(), store.totalBytes() / 8);
+        long budget = limit(store);
         Iterator<Spare> oldest = List.copyOf(SPARES.values()).iterator();
         while (bytes + size > budget && oldest.hasNext()) {
             drop(oldest.next());
