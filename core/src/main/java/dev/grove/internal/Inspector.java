@@ -4,6 +4,8 @@ import dev.grove.GroveException;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,21 +15,28 @@ public final class Inspector {
     private Inspector() {
     }
 
-    /** One region file as listed: sizes and times from its header and file, holders from /proc/locks. */
+    /** One region file as listed: sizes and times from its header and file, holders from the kernel's lock records. */
     public record Entry(String name, long size, String state, List<Long> holderPids, boolean held,
                         long ageMillis, long leaseLeftMillis) {
     }
 
     public static List<Entry> list(Store store) {
         List<Entry> out = new ArrayList<>();
-        LockTable locks = LockTable.read();
+        LockTable locks = LockTable.read(store);
         long now = System.currentTimeMillis();
         for (String name : store.regionNames()) {
             Path f = store.file(name);
             try {
-                long size = Files.size(f);
-                long mtime = Files.getLastModifiedTime(f).toMillis();
-                Object inode = Files.getAttribute(f, "unix:ino");
+                BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!a.isRegularFile()) {
+                    // Never followed or opened; listed so that a person sees what does not belong here.
+                    out.add(new Entry(name, 0, a.isSymbolicLink() ? "invalid:symlink" : "invalid:not-a-file",
+                            List.of(), false, 0, 0));
+                    continue;
+                }
+                long size = a.size();
+                long mtime = a.lastModifiedTime().toMillis();
+                Object inode = Files.getAttribute(f, "unix:ino", LinkOption.NOFOLLOW_LINKS);
                 String state;
                 long created = mtime;
                 try {
@@ -40,7 +49,7 @@ public final class Inspector {
                 } catch (GroveException e) {
                     state = "corrupt";
                 }
-                List<Long> pids = locks.readers(((Number) inode).longValue());
+                List<Long> pids = locks.holders(((Number) inode).longValue());
                 out.add(new Entry(name, size, state, pids, !pids.isEmpty() || Regions.isHeld(store, name),
                         now - created, Math.max(0, mtime - now)));
             } catch (IOException e) {
@@ -50,35 +59,77 @@ public final class Inspector {
         return out;
     }
 
-    /** Shared locks per inode, from /proc/locks: who holds what, for diagnostics only. */
-    static final class LockTable {
+    /**
+     * Who holds which store file, from the kernel: {@code /proc/locks} names the holder of a POSIX lock (older
+     * Grove versions) but shows -1 for an open file description lock, so for those each process's descriptors
+     * into the store are looked up in {@code /proc/PID/fd} and their locks in {@code /proc/PID/fdinfo}. For
+     * diagnostics only: processes of other users are not visible to everyone.
+     */
+    public static final class LockTable {
+        /** {inode, pid} pairs. */
         private final List<long[]> entries;
 
         private LockTable(List<long[]> entries) {
             this.entries = entries;
         }
 
-        static LockTable read() {
+        /** The holders of every file in {@code store}. */
+        public static LockTable read(Store store) {
             List<long[]> e = new ArrayList<>();
+            boolean anyOfd = false;
             try {
                 for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
-                    // "1: POSIX  ADVISORY  READ 1234 00:1a:5678 0 EOF"
+                    // "1: POSIX  ADVISORY  READ 1234 00:1a:5678 0 EOF" or "2: OFDLCK ADVISORY  READ -1 00:1a:5678 0 EOF"
                     String[] w = line.trim().split("\\s+");
-                    if (w.length >= 6 && w[1].equals("POSIX") && w[3].equals("READ")) {
-                        String[] dev = w[5].split(":");
-                        e.add(new long[] {Long.parseLong(dev[dev.length - 1]), Long.parseLong(w[4])});
+                    if (w.length >= 6 && w[1].equals("POSIX")) {
+                        e.add(new long[] {inode(w[5]), Long.parseLong(w[4])});
                     }
+                    anyOfd |= w.length >= 6 && w[1].equals("OFDLCK");
                 }
             } catch (IOException | RuntimeException ignored) {
                 // No /proc/locks: holders are shown as held / not held only.
             }
+            if (anyOfd) {
+                descriptorLocks(store.directory().toString() + "/", e);
+            }
             return new LockTable(e);
         }
 
-        List<Long> readers(long inode) {
+        private static long inode(String devAndInode) {
+            String[] dev = devAndInode.split(":");
+            return Long.parseLong(dev[dev.length - 1]);
+        }
+
+        private static void descriptorLocks(String storePrefix, List<long[]> out) {
+            try (var procs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+                for (Path proc : procs) {
+                    long pid = Long.parseLong(proc.getFileName().toString());
+                    try (var fds = Files.newDirectoryStream(proc.resolve("fd"))) {
+                        for (Path fd : fds) {
+                            if (!Files.readSymbolicLink(fd).toString().startsWith(storePrefix)) {
+                                continue;
+                            }
+                            for (String line : Files.readAllLines(proc.resolve("fdinfo").resolve(fd.getFileName()))) {
+                                String[] w = line.trim().split("\\s+");
+                                if (w[0].equals("lock:") && w.length >= 7) {
+                                    out.add(new long[] {inode(w[6]), pid});
+                                }
+                            }
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // The process ended, or is not ours to look at.
+                    }
+                }
+            } catch (IOException ignored) {
+                // No /proc: nothing more to learn.
+            }
+        }
+
+        /** The pids holding a lock on the file with {@code inode}, each once. */
+        public List<Long> holders(long inode) {
             List<Long> pids = new ArrayList<>();
             for (long[] e : entries) {
-                if (e[0] == inode) {
+                if (e[0] == inode && !pids.contains(e[1])) {
                     pids.add(e[1]);
                 }
             }

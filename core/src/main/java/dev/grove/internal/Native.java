@@ -3,71 +3,287 @@ package dev.grove.internal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
- * The few libc calls Grove needs and the JDK does not offer: reserving a file's blocks
- * ({@code posix_fallocate}, so a full tmpfs fails here instead of as a SIGBUS later) and the
- * caller's uid (to check who owns the store).
+ * The libc calls Grove makes on store files itself instead of through {@code FileChannel}.
+ *
+ * <p>Why not the JDK: {@code FileChannel.lock} takes POSIX record locks, which belong to the process and
+ * vanish when <em>any</em> descriptor of the file is closed in it (setting a file's time by path does that
+ * behind the scenes). Grove's liveness rests on those locks, so region files are opened here, locked with
+ * open file description locks ({@code F_OFD_*}, Linux 3.15+, owned by the descriptor that took them), have
+ * their times set on that descriptor, and are mapped from it. Every method returns the raw result or
+ * {@code -errno}; {@link RegionFile} turns them into exceptions.
  */
-public final class Native {
-    private static final int O_RDWR = 2;
-    private static final int O_CLOEXEC = 0x80000;
+final class Native {
+    static final int ENOENT = 2, EINTR = 4, EAGAIN = 11, EACCES = 13, EEXIST = 17, ENOSPC = 28, ELOOP = 40,
+            EDQUOT = 122;
 
-    private static final MethodHandle OPEN;
-    private static final MethodHandle CLOSE;
-    private static final MethodHandle FALLOCATE;
-    private static final MethodHandle GETUID;
-    private static final MethodHandle MADVISE;
+    static final int O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
+    /** Differs between architectures (octal 0400000 on x86-64, 0100000 on the arm64 and generic ABI). */
+    static final int O_NOFOLLOW = "amd64".equals(System.getProperty("os.arch"))
+            || "x86_64".equals(System.getProperty("os.arch")) ? 0x20000 : 0x8000;
+
+    static final int F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
+    static final short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
+
+    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
+    private static final int AT_EMPTY_PATH = 0x1000, STATX_BASIC_STATS = 0x7ff;
+    private static final long UTIME_OMIT = (1L << 30) - 2;
     /** Linux 5.14+: fault in and map every page of a range now, writable. */
     private static final int MADV_POPULATE_WRITE = 23;
+
+    /** {@code struct flock} on 64-bit Linux. */
+    private static final StructLayout FLOCK = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("l_type"), JAVA_SHORT.withName("l_whence"), MemoryLayout.paddingLayout(4),
+            JAVA_LONG.withName("l_start"), JAVA_LONG.withName("l_len"), JAVA_INT.withName("l_pid"),
+            MemoryLayout.paddingLayout(4));
+    private static final VarHandle L_TYPE = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_type"));
+    /** {@code struct statx} is the same on every architecture (unlike {@code struct stat}): 256 bytes. */
+    private static final long STATX_SIZE = 256, STX_UID = 20, STX_MODE = 28, STX_INO = 32, STX_SIZE = 40,
+            STX_MTIME = 112;
+
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final ThreadLocal<MemorySegment> ERRNO_SLOT =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
+
+    private static final MethodHandle OPEN, CLOSE, FCNTL, FUTIMENS, FTRUNCATE, FALLOCATE, STATX, MMAP, MUNMAP,
+            PREAD, MADVISE, GETUID;
 
     static {
         Linker linker = Linker.nativeLinker();
         SymbolLookup libc = linker.defaultLookup();
+        Linker.Option errno = Linker.Option.captureCallState("errno");
         OPEN = linker.downcallHandle(libc.findOrThrow("open"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno, Linker.Option.firstVariadicArg(2));
         CLOSE = linker.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        FCNTL = linker.downcallHandle(libc.findOrThrow("fcntl"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), errno, Linker.Option.firstVariadicArg(2));
+        FUTIMENS = linker.downcallHandle(libc.findOrThrow("futimens"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), errno);
+        FTRUNCATE = linker.downcallHandle(libc.findOrThrow("ftruncate"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), errno);
         FALLOCATE = linker.downcallHandle(libc.findOrThrow("posix_fallocate"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-        GETUID = linker.downcallHandle(libc.findOrThrow("getuid"), FunctionDescriptor.of(JAVA_INT));
+        STATX = linker.downcallHandle(libc.findOrThrow("statx"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errno);
+        MMAP = linker.downcallHandle(libc.findOrThrow("mmap"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), errno);
+        MUNMAP = linker.downcallHandle(libc.findOrThrow("munmap"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+        PREAD = linker.downcallHandle(libc.findOrThrow("pread"),
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), errno);
         MADVISE = linker.downcallHandle(libc.findOrThrow("madvise"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+        GETUID = linker.downcallHandle(libc.findOrThrow("getuid"), FunctionDescriptor.of(JAVA_INT));
     }
 
     private Native() {
     }
 
-    /** errno value of ENOSPC on Linux. */
-    public static final int ENOSPC = 28;
+    /** What {@code statx} tells of a file. */
+    record Stat(int uid, int mode, long inode, long size, long mtimeMillis) {
+        static final int S_IFMT = 0xF000, S_IFREG = 0x8000;
+
+        boolean isRegularFile() {
+            return (mode & S_IFMT) == S_IFREG;
+        }
+
+        /** The permission bits, such as 0600. */
+        int permissions() {
+            return mode & 0777;
+        }
+    }
+
+    private static int errno(MemorySegment slot) {
+        return (int) ERRNO.get(slot, 0L);
+    }
+
+    private static IllegalStateException linkFailure(String call, Throwable t) {
+        return new IllegalStateException("native call failed: call=" + call, t);
+    }
+
+    /** {@code open(2)}: a descriptor, or {@code -errno}. */
+    static int open(Path file, int flags, int mode) {
+        MemorySegment slot = ERRNO_SLOT.get();
+        try (Arena arena = Arena.ofConfined()) {
+            int fd = (int) OPEN.invokeExact(slot, arena.allocateFrom(file.toString()), flags, mode);
+            return fd >= 0 ? fd : -errno(slot);
+        } catch (Throwable t) {
+            throw linkFailure("open", t);
+        }
+    }
+
+    static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw linkFailure("close", t);
+        }
+    }
 
     /**
-     * Reserves {@code [0, length)} of an existing file.
+     * An open file description lock over the whole file ({@code type} {@link #F_RDLCK}, {@link #F_WRLCK} or
+     * {@link #F_UNLCK}); {@code cmd} {@link #F_OFD_SETLK} (try) or {@link #F_OFD_SETLKW} (wait).
      *
-     * @return 0 on success, otherwise the error number posix_fallocate reported
+     * @return 0, or {@code -errno} ({@code -EAGAIN} when another description holds a conflicting lock)
      */
-    public static int fallocate(Path file, long length) {
+    static int lock(int fd, int cmd, short type) {
+        MemorySegment slot = ERRNO_SLOT.get();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment cPath = arena.allocateFrom(file.toString());
-            int fd = (int) OPEN.invokeExact(cPath, O_RDWR | O_CLOEXEC, 0);
-            if (fd < 0) {
-                return -1;
-            }
-            try {
-                // posix_fallocate returns the error number itself instead of setting errno.
-                return (int) FALLOCATE.invokeExact(fd, 0L, length);
-            } finally {
-                int ignored = (int) CLOSE.invokeExact(fd);
+            MemorySegment fl = arena.allocate(FLOCK); // zeroed: SEEK_SET, start 0, length 0 = to the end, pid 0
+            L_TYPE.set(fl, 0L, type);
+            for (;;) {
+                int r = (int) FCNTL.invokeExact(slot, fd, cmd, fl);
+                if (r == 0) {
+                    return 0;
+                }
+                int e = errno(slot);
+                if (e != EINTR) {
+                    return -(e == EACCES ? EAGAIN : e);
+                }
             }
         } catch (Throwable t) {
-            throw new IllegalStateException("posix_fallocate downcall failed for " + file, t);
+            throw linkFailure("fcntl", t);
+        }
+    }
+
+    /**
+     * {@code F_OFD_GETLK}: the type of a lock some other open file description holds that would conflict
+     * with {@code type}, or {@link #F_UNLCK} if none would; {@code -errno} on failure.
+     */
+    static int conflictingLock(int fd, short type) {
+        MemorySegment slot = ERRNO_SLOT.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment fl = arena.allocate(FLOCK);
+            L_TYPE.set(fl, 0L, type);
+            int r = (int) FCNTL.invokeExact(slot, fd, F_OFD_GETLK, fl);
+            return r == 0 ? (short) L_TYPE.get(fl, 0L) : -errno(slot);
+        } catch (Throwable t) {
+            throw linkFailure("fcntl", t);
+        }
+    }
+
+    /** Sets the modification time (the access time is left alone); 0 or {@code -errno}. */
+    static int setModifiedTime(int fd, long millis) {
+        MemorySegment slot = ERRNO_SLOT.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment times = arena.allocate(JAVA_LONG, 4);
+            times.setAtIndex(JAVA_LONG, 1, UTIME_OMIT);
+            times.setAtIndex(JAVA_LONG, 2, Math.floorDiv(millis, 1000));
+            times.setAtIndex(JAVA_LONG, 3, Math.floorMod(millis, 1000) * 1_000_000L);
+            int r = (int) FUTIMENS.invokeExact(slot, fd, times);
+            return r == 0 ? 0 : -errno(slot);
+        } catch (Throwable t) {
+            throw linkFailure("futimens", t);
+        }
+    }
+
+    static int truncate(int fd, long length) {
+        MemorySegment slot = ERRNO_SLOT.get();
+        try {
+            int r = (int) FTRUNCATE.invokeExact(slot, fd, length);
+            return r == 0 ? 0 : -errno(slot);
+        } catch (Throwable t) {
+            throw linkFailure("ftruncate", t);
+        }
+    }
+
+    /**
+     * Reserves {@code [0, length)} of the file, so a full tmpfs fails here instead of as a SIGBUS later.
+     *
+     * @return 0, or the (positive) error number {@code posix_fallocate} returns instead of setting errno
+     */
+    static int allocate(int fd, long length) {
+        try {
+            return (int) FALLOCATE.invokeExact(fd, 0L, length);
+        } catch (Throwable t) {
+            throw linkFailure("posix_fallocate", t);
+        }
+    }
+
+    /** The file behind {@code fd}; throws {@link IllegalStateException} only if the call itself fails. */
+    static Stat stat(int fd) throws java.io.IOException {
+        MemorySegment slot = ERRNO_SLOT.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
+            int r = (int) STATX.invokeExact(slot, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, buf);
+            if (r != 0) {
+                throw new java.io.IOException("statx failed: fd=" + fd + " errno=" + errno(slot));
+            }
+            long mtime = buf.get(JAVA_LONG, STX_MTIME) * 1000 + buf.get(JAVA_INT, STX_MTIME + 8) / 1_000_000;
+            return new Stat(buf.get(JAVA_INT, STX_UID), Short.toUnsignedInt(buf.get(JAVA_SHORT, STX_MODE)),
+                    buf.get(JAVA_LONG, STX_INO), buf.get(JAVA_LONG, STX_SIZE), mtime);
+        } catch (java.io.IOException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw linkFailure("statx", t);
+        }
+    }
+
+    /**
+     * Maps {@code [0, size)} of the file, shared; the mapping is undone when {@code arena} closes. A mapping
+     * without write access is returned read-only, so no code path can fault on a write.
+     *
+     * @return the mapping, or null with {@code errnoOut[0]} set
+     */
+    static MemorySegment map(int fd, long size, boolean writable, Arena arena, int[] errnoOut) {
+        MemorySegment slot = ERRNO_SLOT.get();
+        try {
+            long addr = (long) MMAP.invokeExact(slot, 0L, size, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0L);
+            if (addr == -1L) {
+                errnoOut[0] = errno(slot);
+                return null;
+            }
+            MemorySegment seg = MemorySegment.ofAddress(addr).reinterpret(size, arena, s -> unmap(addr, size));
+            return writable ? seg : seg.asReadOnly();
+        } catch (Throwable t) {
+            throw linkFailure("mmap", t);
+        }
+    }
+
+    private static void unmap(long addr, long size) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(addr, size);
+        } catch (Throwable t) {
+            throw linkFailure("munmap", t);
+        }
+    }
+
+    /** Reads up to {@code dst.byteSize()} bytes at {@code offset}; the count read, or {@code -errno}. */
+    static long read(int fd, MemorySegment dst, long offset) {
+        MemorySegment slot = ERRNO_SLOT.get();
+        try {
+            long done = 0;
+            while (done < dst.byteSize()) {
+                long n = (long) PREAD.invokeExact(slot, fd, dst.asSlice(done), dst.byteSize() - done, offset + done);
+                if (n == 0) {
+                    break;
+                }
+                if (n < 0) {
+                    int e = errno(slot);
+                    if (e == EINTR) {
+                        continue;
+                    }
+                    return -e;
+                }
+                done += n;
+            }
+            return done;
+        } catch (Throwable t) {
+            throw linkFailure("pread", t);
         }
     }
 
@@ -76,7 +292,7 @@ public final class Native {
      * copy alone instead of one page fault per 4 KiB page (about a third less time on this VM's tmpfs).
      * Only a speed-up: failure (an older kernel) changes nothing.
      */
-    public static void populateForWrite(MemorySegment mapping) {
+    static void populateForWrite(MemorySegment mapping) {
         try {
             int ignored = (int) MADVISE.invokeExact(mapping, mapping.byteSize(), MADV_POPULATE_WRITE);
         } catch (Throwable t) {
@@ -85,14 +301,14 @@ public final class Native {
     }
 
     /** The uid this process runs as, read from /proc without a native call (cheaper to start). */
-    public static int uid() {
+    static int uid() {
         try {
             return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (java.io.IOException | UnsupportedOperationException e) {
             try {
                 return (int) GETUID.invokeExact();
             } catch (Throwable t) {
-                throw new IllegalStateException("cannot tell this process's uid", t);
+                throw linkFailure("getuid", t);
             }
         }
     }

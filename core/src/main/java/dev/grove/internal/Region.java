@@ -2,15 +2,15 @@ package dev.grove.internal;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * This process's one mapping of one region file, shared by every view of that region here. While the
  * mapping exists the process holds a shared lock on the file, which is how other processes (and a sweep
- * after a crash) know the region is in use: the kernel drops the lock when the process dies.
+ * after a crash) know the region is in use: the kernel drops the lock when the process dies. The lock is an
+ * open file description lock on {@link #handle()}, so nothing else this process does with the file (another
+ * descriptor opened and closed, a time set) can drop it.
  */
 public final class Region {
     enum State { OPEN, RELEASED }
@@ -22,8 +22,8 @@ public final class Region {
     private final Store store;
     private final String name;
     private final long id;
-    private final FileChannel channel;
-    private final FileLock lock;
+    /** The descriptor whose shared lock says, to every process, that this one holds the region. */
+    private final RegionFile handle;
     private final Arena arena;
     private final MemorySegment segment;
     private final MemorySegment readOnly;
@@ -33,12 +33,11 @@ public final class Region {
     // Set once: at mapping for readers, at sealing for the creator (before any view exists).
     private volatile long root;
 
-    Region(Store store, String name, long id, FileChannel channel, FileLock lock, Arena arena, MemorySegment segment) {
+    Region(Store store, String name, long id, RegionFile handle, Arena arena, MemorySegment segment) {
         this.store = store;
         this.name = name;
         this.id = id;
-        this.channel = channel;
-        this.lock = lock;
+        this.handle = handle;
         this.arena = arena;
         this.segment = segment;
         this.readOnly = segment.asReadOnly();
@@ -85,12 +84,8 @@ public final class Region {
         return Node.at(readOnly, root, readOnly.byteSize(), "/" + name);
     }
 
-    FileChannel channel() {
-        return channel;
-    }
-
-    FileLock lock() {
-        return lock;
+    RegionFile handle() {
+        return handle;
     }
 
     Arena arena() {

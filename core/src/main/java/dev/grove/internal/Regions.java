@@ -9,14 +9,9 @@ import dev.grove.StoreFullException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,10 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * when nobody maps it. The file's modification time doubles as its lease: handing out a reference moves it
  * into the future, and nobody deletes the file before that time.
  *
- * <p>POSIX record locks belong to the process and the kernel drops all of them on a file when the process
- * closes any descriptor of that file. So this class is the only place that opens region files, keeps one
- * channel per mapped region, and opens a second descriptor (for a sweep) only under {@link #LOCK} and only
- * for a file this process does not map.
+ * <p>The locks are open file description locks ({@link RegionFile}): they belong to the descriptor that
+ * took them, so opening and closing other descriptors of a held file (a sweep, a listing, a checksum, in this
+ * process or another) never drops them, and the lease time is set through the holding descriptor. With
+ * {@code -Dgrove.debug.holds=true}, every region this process creates, recycles or leases is checked
+ * against the kernel's own record of its locks ({@link #checkHeld}).
  */
 public final class Regions {
     /** Serialises opening, releasing and sweeping region files in this process. */
@@ -103,28 +99,26 @@ public final class Regions {
         if (zeroBody) {
             seg.asSlice(Format.HEADER_SIZE).fill((byte) 0);
         }
-        return register(store, name, t.channel(), t.lock(), t.arena(), seg);
+        return register(store, name, t.file(), t.arena(), seg);
     }
 
     private static Hold createFresh(Store store, String name, long size) {
-        FileChannel ch = null;
+        RegionFile file = null;
         Arena arena = null;
-        Path file = null;
         try {
             file = store.createFile(name);
+            file.lock(false);
             reserve(store, name, file, size);
-            ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock = ch.lock(0, Long.MAX_VALUE, true);
             arena = Arena.ofShared();
-            MemorySegment seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            MemorySegment seg = file.map(size, true, arena);
             if (store.inMemory()) {
                 Native.populateForWrite(seg);
             }
-            return register(store, name, ch, lock, arena, seg);
+            return register(store, name, file, arena, seg);
         } catch (IOException | RuntimeException e) {
-            closeQuietly(arena, ch);
+            closeQuietly(arena, file);
             if (file != null) {
-                deleteQuietly(file);
+                deleteQuietly(store.file(name));
             }
             if (e instanceof GroveException ge) {
                 throw ge;
@@ -135,21 +129,21 @@ public final class Regions {
     }
 
     /** Writes the unsealed header of a new region and claims it for the writer. */
-    private static Hold register(Store store, String name, FileChannel ch, FileLock lock, Arena arena,
-                                 MemorySegment seg) {
+    private static Hold register(Store store, String name, RegionFile file, Arena arena, MemorySegment seg) {
         long id = Store.newId();
         Format.writeHeader(seg, 0, id, 0, 0);
-        Region r = new Region(store, name, id, ch, lock, arena, seg);
+        Region r = new Region(store, name, id, file, arena, seg);
         Hold writer = r.acquire();
         MAPPED.put(name, r);
+        checkHeldIfDebugging(r);
         return writer;
     }
 
     /** Reserves the file's pages; a full store first gives back this process's spares there. */
-    private static void reserve(Store store, String name, Path file, long size) {
-        int err = Native.fallocate(file, size);
+    private static void reserve(Store store, String name, RegionFile file, long size) {
+        int err = file.allocate(size);
         if (err == Native.ENOSPC && dropSpares(store)) {
-            err = Native.fallocate(file, size);
+            err = file.allocate(size);
         }
         if (err != 0) {
             throw reserveFailed(store, name, size, err);
@@ -234,7 +228,7 @@ public final class Regions {
                 return checked(r.resurrect(), expectedId);
             }
             if (heldHere(name)) {
-                // Never a second descriptor on a file this process has open: closing it drops our lock.
+                // Spares and regions being written here are unsealed: no reader may see them.
                 throw notFound(store, name, "not sealed (being written here, or a released region kept for reuse)");
             }
             r = mapExisting(store, name);
@@ -257,51 +251,54 @@ public final class Regions {
         return h;
     }
 
+    /**
+     * Opens, checks, locks and maps an existing sealed region. The order matters: the file is opened
+     * first and everything after is checked on that descriptor; once the shared lock is held nobody can
+     * delete or recycle the file, and only then is its name checked to still lead to it (a region recycled
+     * into a spare between the open and the lock has been renamed away).
+     */
     private static Region mapExisting(Store store, String name) {
         Path file = store.file(name);
-        if (!Files.exists(file)) {
-            throw notFound(store, name, "no such region");
-        }
-        try {
-            Store.checkOwnedAndPrivate(file, false);
-        } catch (StoreException e) {
-            if (e.getCause() instanceof NoSuchFileException) {
-                throw notFound(store, name, "no such region (freed while being mapped)");
-            }
-            throw e;
-        }
-        FileChannel ch = null;
+        RegionFile f = null;
         Arena arena = null;
         try {
-            ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            f = RegionFile.open(file);
+            Store.checkOwnedAndPrivate(f, "region file");
             // A region nobody holds and no lease protects is dead even before a sweep removes it: remove
             // it now, so that mapping it fails the same way whether or not a sweep ran.
-            if (deleteIfUnused(ch, file, Long.MAX_VALUE / 2, true)) {
+            if (deleteIfUnused(f, file, Long.MAX_VALUE / 2, true)) {
                 throw notFound(store, name, "freed (no holder left and its lease ended)");
             }
             // Blocks only while a sweep holds the exclusive lock for the few microseconds it needs.
-            FileLock lock = ch.lock(0, Long.MAX_VALUE, true);
-            if (!Files.exists(file)) {
+            f.lock(false);
+            if (!f.stillAt(file)) {
                 throw notFound(store, name, "freed while being mapped");
             }
-            long size = ch.size();
+            long size = f.stat().size();
+            if (size < Format.HEADER_SIZE) {
+                Format.readHeader(MemorySegment.ofArray(new byte[Format.HEADER_SIZE]), size, name); // throws: too small
+            }
             arena = Arena.ofShared();
-            MemorySegment seg = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            MemorySegment seg = f.map(size, false, arena);
             Format.Header h = Format.readHeader(seg, size, name);
             if (!h.sealed()) {
                 throw notFound(store, name, "not sealed (still being written, or its writer died)");
             }
-            Region r = new Region(store, name, h.id(), ch, lock, arena, seg);
+            Region r = new Region(store, name, h.id(), f, arena, seg);
             r.root(h.root());
             return r;
         } catch (NoSuchFileException e) {
-            closeQuietly(arena, ch);
+            closeQuietly(arena, f);
             throw notFound(store, name, "no such region");
+        } catch (RegionFile.NotRegularFileException e) {
+            closeQuietly(arena, f);
+            throw new StoreException("region file has the wrong file type (" + e.getReason() + "): region=/"
+                    + name + " store=" + store, e);
         } catch (IOException e) {
-            closeQuietly(arena, ch);
+            closeQuietly(arena, f);
             throw new StoreException("cannot map region: region=/" + name + " store=" + store + " error=" + e, e);
         } catch (RuntimeException e) {
-            closeQuietly(arena, ch);
+            closeQuietly(arena, f);
             throw e;
         }
     }
@@ -325,16 +322,15 @@ public final class Regions {
                 return;
             }
             closeArena(r.arena());
-            FileChannel ch = r.channel();
+            RegionFile f = r.handle();
             try {
-                r.lock().release();
-                if (!deleteIfUnused(ch, r.file(), 0, false)) {
-                    deleteAtLeaseEnd(r.store(), r.name());
+                if (!deleteIfUnused(f, r.file(), 0, false)) {
+                    deleteAtLeaseEnd(r.store(), r.name(), f.stat().mtimeMillis());
                 }
             } catch (IOException e) {
-                // The file stays; the next sweep removes it once it is unused.
+                log(System.Logger.Level.DEBUG, "release of region=/" + r.name() + " left its file to the sweep", e);
             } finally {
-                closeQuietly(null, ch);
+                f.close(); // drops this descriptor's lock, if it still has one
             }
         } finally {
             LOCK.unlock();
@@ -345,13 +341,8 @@ public final class Regions {
      * For a region released here while its lease runs: tries again when the lease ends, instead of leaving
      * the file (a whole message's arrays, for the serializers) to the next periodic sweep.
      */
-    private static void deleteAtLeaseEnd(Store store, String name) {
-        long left;
-        try {
-            left = Files.getLastModifiedTime(store.file(name)).toMillis() - System.currentTimeMillis();
-        } catch (IOException e) {
-            return; // already gone
-        }
+    private static void deleteAtLeaseEnd(Store store, String name, long leaseEnd) {
+        long left = leaseEnd - System.currentTimeMillis();
         if (left >= 0) {
             LEASED.put(name, store);
             schedule(() -> {
@@ -383,29 +374,25 @@ public final class Regions {
     }
 
     /**
-     * Deletes the file behind {@code ch} if nobody holds it and its lease has run out. An unsealed file
-     * (or one whose header cannot be read) must also be older than {@code graceMillis}.
+     * Deletes the file open as {@code f} if no other descriptor holds it and its lease has run out. An
+     * unsealed file (or one whose header cannot be read) must also be older than {@code graceMillis}. A
+     * shared lock {@code f} holds is converted to the exclusive one in one step. If another descriptor holds
+     * the file, {@code f} keeps the lock it had; otherwise it has none on return.
      *
      * @return whether the file was deleted
      */
-    private static boolean deleteIfUnused(FileChannel ch, Path file, long graceMillis, boolean checkSealed)
+    private static boolean deleteIfUnused(RegionFile f, Path file, long graceMillis, boolean checkSealed)
             throws IOException {
-        FileLock exclusive;
-        try {
-            exclusive = ch.tryLock(0, Long.MAX_VALUE, false);
-        } catch (OverlappingFileLockException e) {
-            return false;
-        }
-        if (exclusive == null) {
+        if (!f.tryLock(true)) {
             return false;
         }
         try {
-            if (!Files.exists(file)) {
+            if (!f.stillAt(file)) {
                 return false;
             }
-            long leaseEnd = Files.getLastModifiedTime(file).toMillis();
+            long leaseEnd = f.stat().mtimeMillis();
             long now = System.currentTimeMillis();
-            boolean sealed = !checkSealed || isSealed(ch, file);
+            boolean sealed = !checkSealed || isSealed(f);
             long deadline = sealed ? leaseEnd : leaseEnd + graceMillis;
             if (now < deadline) {
                 return false;
@@ -413,28 +400,28 @@ public final class Regions {
             Files.deleteIfExists(file);
             return true;
         } finally {
-            exclusive.release();
+            f.unlock();
         }
     }
 
-    private static boolean isSealed(FileChannel ch, Path file) {
+    private static boolean isSealed(RegionFile f) {
         try {
-            return readHeader(ch, file.getFileName().toString()).sealed();
+            return readHeader(f, f.path().getFileName().toString()).sealed();
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    /** The checked header of the region file behind {@code ch}, read through the channel. */
-    private static Format.Header readHeader(FileChannel ch, String name) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(Format.HEADER_SIZE);
-        while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
-            // keep reading until the header is in, or the file ends (readHeader then reports it too small)
+    /** The checked header of the region file open as {@code f}, read through the descriptor. */
+    private static Format.Header readHeader(RegionFile f, String name) throws IOException {
+        MemorySegment b = MemorySegment.ofArray(new byte[Format.HEADER_SIZE]);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(Format.HEADER_SIZE, 8);
+            long n = f.read(buf, 0);
+            MemorySegment.copy(buf, 0, b, 0, n);
         }
-        return Format.readHeader(MemorySegment.ofArray(b.array()), ch.size(), name);
+        return Format.readHeader(b, f.stat().size(), name);
     }
-
-    // ---------------------------------------------------------------- leases
 
     // ---------------------------------------------------------------- sweep
 
@@ -465,17 +452,24 @@ public final class Regions {
             return false;
         }
         Path file = store.file(name);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            return deleteIfUnused(ch, file, graceMillis, true);
+        try (RegionFile f = RegionFile.open(file)) {
+            return deleteIfUnused(f, file, graceMillis, true);
+        } catch (RegionFile.NotRegularFileException e) {
+            // A link or a FIFO under a region's name: never followed, never locked, left for a person to see.
+            log(System.Logger.Level.WARNING, "sweep skips a store entry that is not a region file: path=" + file
+                    + " (" + e.getReason() + ")", null);
+            return false;
+        } catch (NoSuchFileException e) {
+            return false; // another process freed it first
         } catch (IOException e) {
-            return false; // vanished or unreadable: nothing to free here
+            log(System.Logger.Level.DEBUG, "sweep could not examine region=/" + name + " store=" + store, e);
+            return false;
         }
     }
 
     /**
-     * The header of region {@code name}, read without disturbing this process's locks: from the mapping if
-     * this process maps the region, else through a descriptor opened and closed under {@link #LOCK} (closing
-     * a descriptor would drop this process's lock on a file it maps).
+     * The header of region {@code name}: from the mapping if this process maps the region, else through a
+     * descriptor of its own (which cannot disturb any lock, see {@link RegionFile}).
      *
      * @throws dev.grove.RegionCorruptException if the header is not valid
      */
@@ -490,8 +484,8 @@ public final class Regions {
             if (CREATING.contains(name)) {
                 throw new dev.grove.RegionNotFoundException("region is being created: region=/" + name);
             }
-            try (FileChannel ch = FileChannel.open(store.file(name), StandardOpenOption.READ)) {
-                return readHeader(ch, name);
+            try (RegionFile f = RegionFile.open(store.file(name))) {
+                return readHeader(f, name);
             }
         } finally {
             LOCK.unlock();
@@ -518,26 +512,44 @@ public final class Regions {
         }
     }
 
-    /** Whether some process (this one included) holds a shared lock on the region file. */
+    /** Whether some process (this one included) holds a lock on the region file, asked of the kernel. */
     public static boolean isHeld(Store store, String name) {
+        try (RegionFile f = RegionFile.open(store.file(name))) {
+            return f.lockedElsewhere();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Checks that the kernel agrees with this process about what it holds: every region mapped here and
+     * every spare kept here has a lock on its descriptor, as {@code /proc/self/fdinfo} lists it.
+     *
+     * @throws IllegalStateException naming the regions this process believes it holds but does not
+     */
+    public static void checkHeld() {
+        List<String> lost = new ArrayList<>();
         LOCK.lock();
         try {
-            if (heldHere(name)) {
-                return true;
-            }
-            Path file = store.file(name);
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                FileLock probe = ch.tryLock(0, Long.MAX_VALUE, false);
-                if (probe == null) {
-                    return true;
+            for (Region r : MAPPED.values()) {
+                if (!r.handle().holdsLock()) {
+                    lost.add("/" + r.name());
                 }
-                probe.release();
-                return false;
-            } catch (IOException e) {
-                return false;
             }
+            lost.addAll(Spares.unlocked());
         } finally {
             LOCK.unlock();
+        }
+        if (!lost.isEmpty()) {
+            throw new IllegalStateException("this process holds no lock on regions it maps: regions=" + lost);
+        }
+    }
+
+    /** Under {@code -Dgrove.debug.holds=true}: {@link #checkHeld} for one region. */
+    static void checkHeldIfDebugging(Region r) {
+        if (Region.DEBUG && !r.handle().holdsLock()) {
+            throw new IllegalStateException("this process holds no lock on a region it maps: region=/" + r.name()
+                    + " fd=" + r.handle().fd());
         }
     }
 
@@ -558,10 +570,9 @@ public final class Regions {
         try {
             for (Region r : MAPPED.values()) {
                 try {
-                    r.lock().release();
-                    deleteIfUnused(r.channel(), r.file(), 0, false);
+                    deleteIfUnused(r.handle(), r.file(), 0, false);
                 } catch (IOException | RuntimeException e) {
-                    // Best effort at exit; the sweep covers whatever is left.
+                    log(System.Logger.Level.DEBUG, "exit left region=/" + r.name() + " to the sweep", e);
                 }
             }
             Spares.deleteAllAtExit();
@@ -601,7 +612,7 @@ public final class Regions {
             try {
                 sweep(store, DEFAULT_GRACE_MILLIS);
             } catch (RuntimeException e) {
-                // A sweep that fails now is retried at the next period.
+                log(System.Logger.Level.WARNING, "periodic sweep failed, retried next period: store=" + store, e);
             }
         }, 0, SWEEP_PERIOD_SECONDS, TimeUnit.SECONDS);
     }
@@ -617,17 +628,18 @@ public final class Regions {
 
     // ---------------------------------------------------------------- helpers
 
-    private static void closeQuietly(Arena arena, FileChannel ch) {
+    private static void closeQuietly(Arena arena, RegionFile file) {
         if (arena != null && arena.scope().isAlive()) {
             closeArena(arena);
         }
-        if (ch != null) {
-            try {
-                ch.close();
-            } catch (IOException ignored) {
-                // Closing a channel we are abandoning: nothing useful to do with the error.
-            }
+        if (file != null) {
+            file.close();
         }
+    }
+
+    /** Failures that must not propagate (exit, a sweep losing a race) are logged, never dropped. */
+    static void log(System.Logger.Level level, String message, Throwable cause) {
+        System.getLogger("dev.grove").log(level, message, cause);
     }
 
     private static void deleteQuietly(Path file) {

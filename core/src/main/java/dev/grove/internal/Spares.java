@@ -3,12 +3,9 @@ package dev.grove.internal;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -38,15 +35,14 @@ final class Spares {
     /** Smaller regions cost little to make fresh. */
     static final long MIN_BYTES = 1L << 20;
 
-    private record Spare(Store store, String name, FileChannel channel, FileLock lock, Arena arena,
-                         MemorySegment segment, long since) {
+    private record Spare(Store store, String name, RegionFile file, Arena arena, MemorySegment segment, long since) {
         long capacity() {
             return segment.byteSize();
         }
     }
 
-    /** A spare taken for a new region: its file already renamed, its lock, channel and mapping kept. */
-    record Taken(FileChannel channel, FileLock lock, Arena arena, MemorySegment segment) {
+    /** A spare taken for a new region: its file already renamed, its descriptor (still locked) and mapping kept. */
+    record Taken(RegionFile file, Arena arena, MemorySegment segment) {
     }
 
     /** Oldest first. */
@@ -79,8 +75,8 @@ final class Spares {
      * Turns a region this process just released into a spare, if it was created here, is large enough and
      * nobody else holds it. Called with the region's shared lock held.
      *
-     * @return true if the spare now owns the region's channel, lock and mapping; false if the caller must
-     *         unmap, unlock and delete as usual (the shared lock may have been released already)
+     * @return true if the spare now owns the region's descriptor and mapping; false if the caller must
+     *         unmap, unlock and delete as usual (the descriptor still has its shared lock then)
      */
     static boolean keep(Region r) {
         MemorySegment seg = r.writable();
@@ -88,37 +84,36 @@ final class Spares {
         if (seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)) {
             return false;
         }
-        FileChannel ch = r.channel();
+        RegionFile f = r.handle();
         Path from = r.file();
         Path to = null;
         try {
-            r.lock().release();
-            FileLock exclusive = ch.tryLock(0, Long.MAX_VALUE, false);
-            if (exclusive == null) {
+            // Shared to exclusive in one step: the region is never unheld on the way.
+            if (!f.tryLock(true)) {
                 return false; // another process maps it: it stays a region
             }
-            String name = Store.newName();
             try {
                 long now = System.currentTimeMillis();
-                if (Files.getLastModifiedTime(from).toMillis() > now) {
+                if (f.stat().mtimeMillis() > now) {
                     return false; // a lease keeps it for a mapper yet to come
                 }
                 Format.writeHeader(seg, 0, 0, 0, 0);
+                String name = Store.newName();
                 to = r.store().file(name);
                 Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
                 // A sweep elsewhere spares an unheld unsealed file for a grace period counted from its mtime.
-                Files.setLastModifiedTime(to, FileTime.fromMillis(now));
+                f.setModifiedTime(now);
+                makeRoom(r.store(), size);
+                SPARES.put(name, new Spare(r.store(), name, f, r.arena(), seg, now));
+                bytes += size;
             } finally {
-                exclusive.release();
+                f.tryLock(false); // back to shared, which cannot fail for the holder of the exclusive lock
             }
-            FileLock shared = ch.lock(0, Long.MAX_VALUE, true);
-            makeRoom(r.store(), size);
-            SPARES.put(name, new Spare(r.store(), name, ch, shared, r.arena(), seg, System.currentTimeMillis()));
-            bytes += size;
             Regions.schedule(Spares::dropIdle, idleMillis() + 50);
             return true;
         } catch (IOException | RuntimeException e) {
             if (to != null) {
+                Regions.log(System.Logger.Level.DEBUG, "a region being made a spare was deleted instead: path=" + to, e);
                 deleteQuietly(to);
             }
             return false;
@@ -167,12 +162,13 @@ final class Spares {
         try {
             Files.move(store.file(best.name()), store.file(name), StandardCopyOption.ATOMIC_MOVE);
             if (best.capacity() > size) {
-                best.channel().truncate(size);
+                best.file().truncate(size);
             }
-            Files.setLastModifiedTime(store.file(name), FileTime.fromMillis(System.currentTimeMillis()));
+            best.file().setModifiedTime(System.currentTimeMillis());
             reused++;
-            return new Taken(best.channel(), best.lock(), best.arena(), best.segment().asSlice(0, size));
+            return new Taken(best.file(), best.arena(), best.segment().asSlice(0, size));
         } catch (IOException | RuntimeException e) {
+            Regions.log(System.Logger.Level.DEBUG, "a spare could not be taken and is deleted: spare=" + best.name(), e);
             // Under whichever name the file is now, nobody else can want it.
             discard(best, store.file(best.name()));
             deleteQuietly(store.file(name));
@@ -215,10 +211,10 @@ final class Spares {
     static void deleteAllAtExit() {
         for (Spare s : SPARES.values()) {
             try {
-                s.lock().release();
+                s.file().unlock();
                 Files.deleteIfExists(s.store().file(s.name()));
             } catch (IOException | RuntimeException e) {
-                // Best effort; the sweep elsewhere removes an unheld spare after the grace period.
+                Regions.log(System.Logger.Level.DEBUG, "exit left spare=" + s.name() + " to the sweep elsewhere", e);
             }
         }
     }
@@ -244,25 +240,27 @@ final class Spares {
     /** Unmaps and deletes: nobody else can hold a spare's file, and no reference names it. */
     private static void discard(Spare s, Path file) {
         Regions.closeArena(s.arena());
-        try {
-            s.lock().release();
-        } catch (IOException | RuntimeException ignored) {
-            // Closing the channel below drops the lock anyway.
-        }
         deleteQuietly(file);
-        try {
-            s.channel().close();
-        } catch (IOException ignored) {
-            // Abandoning the descriptor: nothing else to do.
-        }
+        s.file().close(); // and with it the lock
     }
 
     private static void deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // Left to the sweep: an unsealed file without holders.
+        } catch (IOException e) {
+            Regions.log(System.Logger.Level.DEBUG, "left to the sweep (an unsealed file without holders): path=" + file, e);
         }
+    }
+
+    /** Names of the spares whose descriptor the kernel lists no lock for (see {@link Regions#checkHeld}). */
+    static List<String> unlocked() {
+        List<String> out = new ArrayList<>();
+        for (Spare s : SPARES.values()) {
+            if (!s.file().holdsLock()) {
+                out.add("/" + s.name() + " (spare)");
+            }
+        }
+        return out;
     }
 
     /** How many regions this process has made from spares so far. */

@@ -1,6 +1,7 @@
 package dev.grove.internal;
 
 import dev.grove.StoreException;
+import dev.grove.StoreFullException;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -34,7 +35,6 @@ public final class Store {
     public static final String NAME_PREFIX = "grove_";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,200}");
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
             PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
@@ -112,32 +112,56 @@ public final class Store {
     }
 
     /**
-     * Refuses a file or directory that is a symbolic link, belongs to another uid, or is open to group
-     * or others. Grove never shares data with other users through the store.
+     * Refuses a store directory that is a symbolic link, belongs to another uid, or is open to group or
+     * others. Grove never shares data with other users through the store.
      */
     public static void checkOwnedAndPrivate(Path p, boolean directory) {
+        String kind = directory ? "store directory" : "store file";
         try {
             PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            String kind = directory ? "store directory" : "region file";
             if (directory ? !a.isDirectory() : !a.isRegularFile()) {
                 throw new StoreException(kind + " has the wrong file type (symbolic link or special file): path=" + p);
             }
-            int me = Native.uid();
-            if (owner != me) {
-                throw new StoreException(kind + " belongs to another user: path=" + p + " owner.uid=" + owner
-                        + " caller.uid=" + me);
-            }
-            Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
-            open.addAll(a.permissions());
-            open.retainAll(GROUP_OR_OTHERS);
-            if (!open.isEmpty()) {
-                throw new StoreException(kind + " is open to group or others: path=" + p + " mode="
-                        + PosixFilePermissions.toString(a.permissions()) + " expected="
-                        + (directory ? "rwx------" : "rw-------") + " (fix with chmod " + (directory ? "700" : "600") + ")");
-            }
+            checkOwnerAndMode(kind, p, owner, a.permissions());
         } catch (IOException e) {
-            throw new StoreException("cannot check " + p + ": " + e, e);
+            throw new StoreException("cannot check " + kind + ": path=" + p + " error=" + e, e);
+        }
+    }
+
+    /** The same check for a file already open: what is checked is what was opened, whatever the path names now. */
+    static void checkOwnedAndPrivate(RegionFile f, String kind) {
+        try {
+            Native.Stat st = f.stat();
+            checkOwnerAndMode(kind, f.path(), st.uid(), PosixFilePermissions.fromString(modeString(st.permissions())));
+        } catch (IOException e) {
+            throw new StoreException("cannot check " + kind + ": path=" + f.path() + " error=" + e, e);
+        }
+    }
+
+    private static String modeString(int bits) {
+        StringBuilder sb = new StringBuilder(9);
+        String letters = "rwxrwxrwx";
+        for (int i = 0; i < 9; i++) {
+            sb.append((bits & (0400 >> i)) != 0 ? letters.charAt(i) : '-');
+        }
+        return sb.toString();
+    }
+
+    private static void checkOwnerAndMode(String kind, Path p, int owner, Set<PosixFilePermission> mode) {
+        int me = Native.uid();
+        if (owner != me) {
+            throw new StoreException(kind + " belongs to another user: path=" + p + " owner.uid=" + owner
+                    + " caller.uid=" + me);
+        }
+        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+        open.addAll(mode);
+        open.retainAll(GROUP_OR_OTHERS);
+        if (!open.isEmpty()) {
+            boolean directory = kind.contains("directory");
+            throw new StoreException(kind + " is open to group or others: path=" + p + " mode="
+                    + PosixFilePermissions.toString(mode) + " expected=" + (directory ? "rwx------" : "rw-------")
+                    + " (fix with chmod " + (directory ? "700" : "600") + ")");
         }
     }
 
@@ -171,11 +195,21 @@ public final class Store {
         return id;
     }
 
-    /** Creates an empty region file exclusively, mode 0600. */
-    public Path createFile(String name) {
+    /**
+     * Creates an empty region file exclusively, mode 0600, and opens it.
+     *
+     * @throws StoreFullException if the file system has no room for another file (no inode left)
+     */
+    RegionFile createFile(String name) {
         Path f = file(name);
         try {
-            return Files.createFile(f, PosixFilePermissions.asFileAttribute(FILE_MODE));
+            return RegionFile.create(f);
+        } catch (RegionFile.NativeIOException e) {
+            if (e.errno == Native.ENOSPC || e.errno == Native.EDQUOT) {
+                throw new StoreFullException("store full (no file can be created: out of inodes or quota): region=/"
+                        + name + " store=" + dir + " errno=" + e.errno + " free=" + freeBytes());
+            }
+            throw new StoreException("cannot create region file: region=/" + name + " store=" + dir + " error=" + e, e);
         } catch (IOException e) {
             throw new StoreException("cannot create region file: region=/" + name + " store=" + dir + " error=" + e, e);
         }

@@ -5,6 +5,8 @@ import dev.grove.GroveException;
 import dev.grove.SharedDoubleArray;
 import dev.grove.SharedObject;
 import dev.grove.SharedRef;
+import dev.grove.internal.Regions;
+import dev.grove.internal.Store;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -21,7 +23,12 @@ import java.util.List;
  * <li>{@code publish K}: share a double[128] of K, take its reference, drop the view at once (the lease
  *     keeps it), answer the reference;
  * <li>{@code check REF K}: map the reference, check all 128 values are K, close, answer {@code ok};
- * <li>{@code churn}: share, map, read and release regions in a loop until killed;
+ *     {@code check-any REF K} the same for an array of any length;
+ * <li>{@code share-recycled N}: share a double[N] and close it (a spare, if N is large), share another (made
+ *     from that spare), take its reference, hold it, answer its path;
+ * <li>{@code churn}: share, reference, map, read and release regions, small and recycled ones, in a loop until
+ *     killed;
+ * <li>{@code sweep}: run a sweep of the store as any process may, answer the names it freed;
  * <li>{@code forget}: drop every held view without closing it (the garbage collector must release them);
  * <li>{@code close-all}, {@code gc}, {@code exit}.
  * </ul>
@@ -65,6 +72,19 @@ public final class Child {
                         held.add(v);
                         System.out.println("share " + v.path());
                     }
+                    case "share-recycled" -> {
+                        double[] d = new double[Integer.parseInt(w[1])];
+                        Grove.share(d).close();
+                        for (int i = 0; i < d.length; i++) {
+                            d[i] = i;
+                        }
+                        SharedDoubleArray v = Grove.share(d);
+                        v.ref();
+                        held.add(v);
+                        System.out.println("share-recycled " + v.path());
+                    }
+                    case "sweep" -> System.out.println("sweep " + String.join(" ",
+                            Regions.sweep(Store.defaultStore(), 0)));
                     case "ref-of" -> {
                         // A reference to a view held here: starts (or extends) its lease.
                         System.out.println("ref-of " + held.get(Integer.parseInt(w[1])).ref());
@@ -91,12 +111,24 @@ public final class Child {
                             System.out.println(ok ? "check ok" : "error WrongContent " + v);
                         }
                     }
+                    case "check-any" -> {
+                        String[] a = w[1].split(" ");
+                        double k = Double.parseDouble(a[1]);
+                        try (SharedDoubleArray v = Grove.map(SharedRef.parse(a[0]))) {
+                            boolean ok = v.doubleStream().allMatch(x -> x == k);
+                            System.out.println(ok ? "check ok" : "error WrongContent " + v.path());
+                        }
+                    }
                     case "churn" -> {
                         System.out.println("churn started");
+                        double[] large = new double[1 << 17]; // 1 MiB: closed ones become spares, reused next
                         for (long i = 0; ; i++) {
-                            double[] d = new double[1 + (int) (i % 5000)];
-                            try (SharedDoubleArray v = Grove.share(d); SharedDoubleArray again = Grove.map(v.path())) {
-                                again.getDouble(d.length - 1);
+                            double[] d = i % 2 == 0 ? new double[1 + (int) (i % 5000)] : large;
+                            try (SharedDoubleArray v = Grove.share(d)) {
+                                SharedDoubleArray again = i % 3 == 0 ? Grove.map(v.ref()) : Grove.map(v.path());
+                                try (again) {
+                                    again.getDouble(d.length - 1);
+                                }
                             }
                         }
                     }
