@@ -4,6 +4,7 @@ import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
+import dev.grove.test.KernelLocks;
 import dev.grove.test.Leaks;
 import dev.grove.test.RegionFiles;
 import org.junit.jupiter.api.AfterAll;
@@ -17,21 +18,26 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Child JVMs that hold and churn regions are killed with SIGKILL at random moments, round after round.
- * After each kill a sweep must remove what the dead child held alone, and must never remove a region a
- * live process (this one, or a long-lived second child) still holds.
+ * Child JVMs that hold and churn regions (small ones and recycled ones, with and without references) are
+ * killed with SIGKILL at random moments, round after round. After each kill a sweep must remove what the dead
+ * child held alone, and must never remove a region a live process (this one, or a long-lived second child)
+ * still holds, including regions made from spares and regions whose references' leases have ended.
  */
 class KillTest {
     private static final int ROUNDS = Integer.getInteger("grove.test.killRounds", 50);
 
     @Test
-    void killedProcessesLeakNothingAndLiveHoldersKeepTheirRegions() {
+    void killedProcessesLeakNothingAndLiveHoldersKeepTheirRegions() throws Exception {
         Store store = Store.defaultStore();
         Random random = new Random(Long.getLong("grove.test.seed", System.nanoTime()));
         List<Object> original = List.of("held by the test", new double[] {1, 2, 3});
         SharedList<Object> mine = Grove.share(original);
         String myDigest = Child.digest(original);
         Path myFile = RegionFiles.fileOf(mine);
+        Grove.share(new double[1 << 17]).close();
+        SharedDoubleArray myRecycled = Grove.share(new double[1 << 17]); // made from the spare just released
+        myRecycled.ref();
+        Path myRecycledFile = RegionFiles.fileOf(myRecycled);
         try (ChildJvm survivor = ChildJvm.start(Child.class)) {
             survivor.expect("ready", 30);
             survivor.send("map " + mine.path());
@@ -39,6 +45,9 @@ class KillTest {
             survivor.send("share 1000");
             String survivorPath = survivor.expect("share ", 30);
             Path survivorFile = store.file(survivorPath.substring(1));
+            survivor.send("share-recycled " + (1 << 17));
+            Path survivorRecycled = store.file(survivor.expect("share-recycled ", 30).substring(1));
+            List<Path> live = List.of(myFile, myRecycledFile, survivorFile, survivorRecycled);
             survivor.send("read");
             String survivorDigests = survivor.expect("read", 30);
 
@@ -57,20 +66,33 @@ class KillTest {
                     victim.kill();
                     assertFalse(victim.isAlive());
                 }
+                long sweptAt = System.currentTimeMillis(); // a lease ending after this may still stand
                 List<String> freed = Regions.sweep(store, 0);
-                assertFalse(freed.contains(myFile.getFileName().toString()), "round " + round + ": swept a region this process holds");
-                assertFalse(freed.contains(survivorFile.getFileName().toString()), "round " + round + ": swept a live child's region");
-                assertTrue(Files.exists(myFile) && Files.exists(survivorFile), "round " + round);
+                for (Path p : live) {
+                    assertFalse(freed.contains(p.getFileName().toString()), "round " + round + ": swept a held region " + p);
+                    assertTrue(Files.exists(p), "round " + round + ": " + p);
+                }
+                assertTrue(KernelLocks.lockedBy(survivor.pid(), survivorRecycled), "round " + round);
+                KernelLocks.assertHeldHere(myRecycled, "in round " + round);
                 assertEquals(myDigest, Child.digest(mine));
                 survivor.send("read");
                 assertEquals(survivorDigests, survivor.expect("read", 30), "round " + round + ": the live child still reads all");
-                List<String> left = store.regionNames();
-                assertEquals(2, left.size(), "round " + round + ": only the two live regions remain, not " + left);
+                for (String name : store.regionNames()) {
+                    boolean isLive = live.stream().anyMatch(p -> p.getFileName().toString().equals(name));
+                    assertTrue(isLive || Files.getLastModifiedTime(store.file(name)).toMillis() >= sweptAt,
+                            "round " + round + ": only the live regions and leased ones remain, not " + name);
+                }
             }
+            Leaks.sleep(2_100); // the dead children's last leases end
+            Regions.sweep(store, 0);
+            assertEquals(live.stream().map(p -> p.getFileName().toString()).sorted().toList(),
+                    store.regionNames().stream().sorted().toList(), "after the leases only the live regions remain");
             survivor.send("exit");
             assertEquals(0, survivor.waitFor(30));
         }
         mine.close();
+        myRecycled.close();
+        Regions.dropSpares(store);
         Regions.sweep(store, 0);
         assertEquals(List.of(), store.regionNames(), "zero region files once every holder is gone");
     }

@@ -20,6 +20,7 @@ import java.util.List;
  * <li>{@code map PATH}, {@code ref REF}: map and hold a view, answer its digest;
  * <li>{@code share N}: share and hold a double[N] of 0..N-1, answer its path (no reference: no lease);
  * <li>{@code read}: the digests of all held views (they must still be readable);
+ * <li>{@code sum REF}: map and hold a view of nested lists of double arrays, answer the sum of its values;
  * <li>{@code publish K}: share a double[128] of K, take its reference, drop the view at once (the lease
  *     keeps it), answer the reference;
  * <li>{@code check REF K}: map the reference, check all 128 values are K, close, answer {@code ok};
@@ -42,6 +43,18 @@ public final class Child {
     public static String digest(Object v) {
         String s = String.valueOf(Graphs.canon(v));
         return s.length() + ":" + Integer.toHexString(s.hashCode());
+    }
+
+    /** The sum of every double in a view of nested lists and double arrays. */
+    public static double sum(Object v) {
+        if (v instanceof SharedDoubleArray a) {
+            return a.doubleStream().sum();
+        }
+        double s = 0;
+        for (Object e : (List<?>) v) {
+            s += sum(e);
+        }
+        return s;
     }
 
     public static void main(String[] args) throws Exception {
@@ -110,6 +123,11 @@ public final class Child {
                             boolean ok = v.length() == 128 && v.doubleStream().allMatch(x -> x == k);
                             System.out.println(ok ? "check ok" : "error WrongContent " + v);
                         }
+                    }
+                    case "sum" -> {
+                        SharedObject v = Grove.map(SharedRef.parse(w[1]));
+                        held.add(v);
+                        System.out.println("sum " + sum(v));
                     }
                     case "check-any" -> {
                         String[] a = w[1].split(" ");
