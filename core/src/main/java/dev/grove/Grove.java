@@ -210,6 +210,7 @@ public final class Grove {
         Hold hold = Regions.open(Store.defaultStore(), p.name(), 0);
         try {
             Region r = hold.region();
+            r.checkWhole();
             Format.verifyBody(r.segment(), r.name());
         } finally {
             hold.run();

@@ -49,6 +49,18 @@ final class Handle {
         return new RegionReleasedException("view used after release: path=" + path, cause);
     }
 
+    /**
+     * What a failed access to the mapping means: the view was released ({@link IllegalStateException} from a
+     * closed arena), or the file shrank under the mapping, which the JVM reports as an {@link InternalError}
+     * (the kernel's SIGBUS for a page past the end of the file).
+     */
+    GroveException fault(Throwable cause) {
+        if (cause instanceof InternalError) {
+            return new RegionCorruptException("region file truncated or unreadable while mapped: path=" + path, cause);
+        }
+        return released(cause);
+    }
+
     /** A new claim on the same region, for a sub-view this view hands out. */
     Hold acquire() {
         check();

@@ -21,8 +21,8 @@ final class ObjectList extends SharedList<Object> {
         Objects.checkIndex(index, length);
         try {
             return Views.element(h, node.child(index, path() + "[" + index + "]"));
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

@@ -30,8 +30,8 @@ abstract sealed class PrimitiveArray<E> extends SharedList<E> permits SharedBool
         A out = newArray.apply(count);
         try {
             MemorySegment.copy(data, layout, from * layout.byteSize(), out, 0, count);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
         return out;
     }

@@ -24,8 +24,8 @@ public final class SharedBooleanArray extends PrimitiveArray<Boolean> {
         long i = checked(index);
         try {
             return data.get(Layouts.BYTE, i) != 0;
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

@@ -24,8 +24,8 @@ public final class SharedByteArray extends PrimitiveArray<Byte> {
         long i = checked(index);
         try {
             return data.getAtIndex(Layouts.BYTE, i);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

@@ -24,8 +24,8 @@ public final class SharedCharArray extends PrimitiveArray<Character> {
         long i = checked(index);
         try {
             return data.getAtIndex(Layouts.CHAR, i);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

@@ -26,8 +26,8 @@ public final class SharedDoubleArray extends PrimitiveArray<Double> {
         long i = checked(index);
         try {
             return data.getAtIndex(Layouts.DOUBLE, i);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

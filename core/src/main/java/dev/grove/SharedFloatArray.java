@@ -24,8 +24,8 @@ public final class SharedFloatArray extends PrimitiveArray<Float> {
         long i = checked(index);
         try {
             return data.getAtIndex(Layouts.FLOAT, i);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

@@ -26,8 +26,8 @@ public final class SharedIntArray extends PrimitiveArray<Integer> {
         long i = checked(index);
         try {
             return data.getAtIndex(Layouts.INT, i);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

@@ -25,8 +25,8 @@ public final class SharedLongArray extends PrimitiveArray<Long> {
         long i = checked(index);
         try {
             return data.getAtIndex(Layouts.LONG, i);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

@@ -56,8 +56,8 @@ public final class SharedMap<V> extends AbstractMap<String, V> implements Shared
                 throw new RegionCorruptException("null map key: path=" + path() + " index=" + index);
             }
             return k;
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 
@@ -68,8 +68,8 @@ public final class SharedMap<V> extends AbstractMap<String, V> implements Shared
         Objects.checkIndex(index, length);
         try {
             return (V) Views.element(h, node.child(index, path() + "[" + index + "]"));
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 
@@ -94,8 +94,8 @@ public final class SharedMap<V> extends AbstractMap<String, V> implements Shared
                 s = (s + 1) & (slots - 1);
             }
             return -1;
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

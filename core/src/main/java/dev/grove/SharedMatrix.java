@@ -45,8 +45,8 @@ public final class SharedMatrix extends SingleView {
         Objects.checkIndex(c, cols);
         try {
             return data.getAtIndex(Layouts.DOUBLE, r * cols + c);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 
@@ -66,8 +66,8 @@ public final class SharedMatrix extends SingleView {
             for (int r = 0; r < out.length; r++) {
                 out[r] = data.getAtIndex(Layouts.DOUBLE, r * cols + c);
             }
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
         return out;
     }
@@ -80,8 +80,8 @@ public final class SharedMatrix extends SingleView {
             for (int r = 0; r < out.length; r++) {
                 MemorySegment.copy(data, Layouts.DOUBLE, r * cols * 8, out[r], 0, out[r].length);
             }
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
         return out;
     }

@@ -24,8 +24,8 @@ public final class SharedShortArray extends PrimitiveArray<Short> {
         long i = checked(index);
         try {
             return data.getAtIndex(Layouts.SHORT, i);
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

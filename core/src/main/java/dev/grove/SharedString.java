@@ -27,8 +27,8 @@ public final class SharedString extends SingleView implements CharSequence, Comp
         if (t == null) {
             try {
                 t = Wtf8.decode(bytes, 0, (int) bytes.byteSize(), wtf8, h.path());
-            } catch (IllegalStateException e) {
-                throw h.released(e);
+            } catch (IllegalStateException | InternalError e) {
+                throw h.fault(e);
             }
             text = t;
         }

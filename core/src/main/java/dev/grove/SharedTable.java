@@ -60,8 +60,8 @@ public final class SharedTable extends SingleView {
                         + (c == null ? "null" : c.count()));
             }
             return (SharedList<?>) Views.view(c, h.acquire());
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

@@ -21,8 +21,8 @@ final class StringList extends SharedList<String> {
         Objects.checkIndex(index, length);
         try {
             return node.string(index, path() + "[" + index + "]");
-        } catch (IllegalStateException e) {
-            throw h.released(e);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
         }
     }
 

@@ -110,6 +110,93 @@ class BadInputTest {
         corruptAndExpectOnRead(b -> putU64(b, (int) u64(b, 32) + 16, 1000), "count=1000");
     }
 
+    /**
+     * Children shared between parents form a DAG whose paths grow exponentially with depth (24 levels in about
+     * a kilobyte made {@code hashCode()} run for a minute). The format forbids them and readers reject them at
+     * once.
+     */
+    @Test
+    void sharedChildrenAreRejectedBeforeAnyTraversalExplodes() {
+        Object chain = List.of();
+        for (int level = 0; level < 24; level++) {
+            chain = Arrays.asList(chain, null);
+        }
+        byte[] b;
+        try (SharedList<?> v = Grove.share((List<?>) chain)) {
+            b = bytesOf(v);
+        }
+        // Point every level's second slot at its first child: a list of 2^24 paths in the same bytes.
+        long node = u64(b, 32);
+        for (int level = 0; level < 24; level++) {
+            long first = u64(b, (int) node + 24);
+            putU64(b, (int) node + 32, first);
+            node = first;
+        }
+        String name = write(b);
+        try (SharedList<?> v = Grove.map("/" + name)) {
+            RegionCorruptException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                    () -> assertThrows(RegionCorruptException.class, v::hashCode));
+            assertMessage(e, "/" + name, "shared with or before an earlier sibling");
+        } finally {
+            delete(name);
+        }
+        // Children out of order are the same damage seen from the other side.
+        corruptAndExpectOnRead(b2 -> {
+            long s0 = u64(b2, listChildSlot(b2, 1));
+            putU64(b2, listChildSlot(b2, 1), u64(b2, listChildSlot(b2, 2)));
+            putU64(b2, listChildSlot(b2, 2), s0);
+        }, "low=");
+    }
+
+    /** A table's column names must be present and distinct, or the view (and a copy of it) would be wrong. */
+    @Test
+    void tableColumnNamesMustBeDistinctAndNotNull() {
+        Table t = Table.builder().column("colAAA", new double[] {1, 2}).column("colBBB", new double[] {3, 4}).build();
+        byte[] good;
+        try (SharedTable v = Grove.share(t)) {
+            good = bytesOf(v);
+        }
+        byte[] dup = good.clone();
+        int at = indexOf(dup, "colBBB".getBytes(StandardCharsets.US_ASCII));
+        System.arraycopy("colAAA".getBytes(StandardCharsets.US_ASCII), 0, dup, at, 6);
+        expectCorrupt(dup, "duplicate column name");
+        byte[] nul = good.clone();
+        int names = (int) u64(nul, (int) u64(nul, 32) + 16 + 16);
+        putU64(nul, names + 16 + 16, u64(nul, names + 16 + 16) | Long.MIN_VALUE); // entry 1 marked null
+        expectCorrupt(nul, "null column name");
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
+
+    /** A region file cut short by someone else while mapped: reads fail as corrupt, never as a JVM error. */
+    @Test
+    void aFileTruncatedUnderItsMappingReadsAsCorrupt() throws Exception {
+        try (SharedDoubleArray v = Grove.share(new double[1 << 17])) {
+            java.nio.file.Path file = dev.grove.test.RegionFiles.fileOf(v);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.truncate(4096);
+            }
+            RegionCorruptException bulk = assertThrows(RegionCorruptException.class, v::toDoubleArray);
+            assertMessage(bulk, v.path(), "truncated");
+            RegionCorruptException one = assertThrows(RegionCorruptException.class, () -> v.getDouble((1 << 17) - 1));
+            assertMessage(one, v.path(), "truncated");
+            RegionCorruptException verify = assertThrows(RegionCorruptException.class, () -> Grove.verify(v.path()));
+            assertMessage(verify, v.path().substring(1), "truncated");
+        }
+    }
+
     private static int listChildSlot(byte[] b, int child) {
         return (int) u64(b, 32) + 16 + 8 + 8 * child;
     }

@@ -81,13 +81,96 @@ class StoreSafetyTest {
     }
 
     private static void withSmallStore(Path tmp, int mebibytes, InSmallStore body) throws Exception {
+        withMount(tmp, "size=" + mebibytes + "m,mode=0700", body);
+    }
+
+    private static void withMount(Path tmp, String options, InSmallStore body) throws Exception {
         Path mount = Files.createDirectory(tmp.resolve("small"));
-        run("mount", "-t", "tmpfs", "-o", "size=" + mebibytes + "m,mode=0700", "tmpfs", mount.toString());
+        run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mount.toString());
         try {
             body.run(mount, Store.open(mount.resolve("store")));
         } finally {
             run("umount", mount.toString());
         }
+    }
+
+    /** A file system out of inodes is as full as one out of bytes. */
+    @Test
+    void noInodeLeftIsAFullStore(@TempDir Path tmp) throws Exception {
+        withMount(tmp, "size=8m,nr_inodes=16,mode=0700", (mount, small) -> {
+            for (int i = 0; ; i++) {
+                try {
+                    Files.createFile(mount.resolve("filler" + i));
+                } catch (IOException e) {
+                    break; // every inode is used
+                }
+            }
+            StoreFullException e = assertThrows(StoreFullException.class, () -> Regions.create(small, 4096));
+            assertTrue(e.getMessage().contains("inodes") && e.getMessage().contains("store=" + small), e.getMessage());
+            assertEquals(List.of(), small.regionNames());
+        });
+    }
+
+    /**
+     * Entries named like regions that are not regular files: a FIFO must not block a listing, a sweep or a
+     * map (opening one for reading would wait for a writer forever), and a symbolic link is never followed,
+     * so a sweep can neither lock nor delete what it points to.
+     */
+    @Test
+    void fifosAndLinksNamedLikeRegionsAreNeverOpenedOrFollowed(@TempDir Path tmp) throws Exception {
+        Store store = Store.defaultStore();
+        String fifo = Store.newName();
+        String link = Store.newName();
+        Path target = tmp.resolve("target");
+        byte[] region;
+        try (SharedDoubleArray v = Grove.share(new double[] {1, 2})) {
+            region = RegionFiles.bytesOf(v);
+        }
+        Files.write(target, region);
+        Files.setLastModifiedTime(target, java.nio.file.attribute.FileTime.fromMillis(0)); // no lease: sweepable
+        run("mkfifo", "-m", "600", store.file(fifo).toString());
+        Files.createSymbolicLink(store.file(link), target);
+        try {
+            assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                assertEquals(0, dev.grove.cli.GroveCommand.run(new String[] {"ls"}, new java.io.PrintStream(out),
+                        new java.io.PrintStream(out)));
+                String ls = out.toString();
+                assertTrue(ls.lines().anyMatch(l -> l.startsWith("/" + fifo) && l.contains("invalid:not-a-file")), ls);
+                assertTrue(ls.lines().anyMatch(l -> l.startsWith("/" + link) && l.contains("invalid:symlink")), ls);
+                List<String> freed = Regions.sweep(store, 0);
+                assertFalse(freed.contains(fifo) || freed.contains(link), freed.toString());
+                StoreException e = assertThrows(StoreException.class, () -> Grove.map("/" + fifo));
+                assertTrue(e.getMessage().contains("wrong file type") && e.getMessage().contains(fifo), e.getMessage());
+                e = assertThrows(StoreException.class, () -> Grove.map("/" + link));
+                assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+            });
+            assertTrue(Files.exists(target), "the link's target is untouched");
+            assertArrayEquals(region, Files.readAllBytes(target));
+            assertTrue(Files.exists(store.file(fifo), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        } finally {
+            Files.deleteIfExists(store.file(fifo));
+            Files.deleteIfExists(store.file(link));
+        }
+    }
+
+    /** The lease lock file is checked like everything in the store, and named for what it is. */
+    @Test
+    void aForeignLeaseLockFileIsRefusedByName(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("store");
+        Store store = Store.open(dir);
+        Path lock = dir.resolve(dev.grove.internal.Leases.LEASE_LOCK_FILE);
+        Files.createFile(lock, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+        Hold h = Regions.create(store, 4096);
+        try {
+            StoreException e = assertThrows(StoreException.class,
+                    () -> dev.grove.internal.Leases.extend(h.region(), 1000));
+            assertTrue(e.getMessage().contains("lease lock file") && !e.getMessage().contains("region file"),
+                    e.getMessage());
+        } finally {
+            h.run();
+        }
+        assertEquals(List.of(), store.regionNames());
     }
 
     @Test

@@ -139,7 +139,18 @@ public final class Format {
         if ((h.flags() & FLAG_CHECKSUM) == 0) {
             throw new RegionCorruptException("region has no body checksum to verify: region=/" + name);
         }
-        int actual = bodyCrc(seg);
+        int actual;
+        try {
+            actual = bodyCrc(seg);
+        } catch (InternalError e) {
+            throw new RegionCorruptException("region file truncated or unreadable while mapped: region=/" + name, e);
+        } catch (RuntimeException e) {
+            // Checksum pieces run on the common pool; a fault there arrives wrapped.
+            if (e.getCause() instanceof InternalError ie) {
+                throw new RegionCorruptException("region file truncated or unreadable while mapped: region=/" + name, ie);
+            }
+            throw e;
+        }
         if (actual != h.bodyCrc()) {
             throw new RegionCorruptException("body checksum mismatch: region=/" + name + " stored=0x"
                     + Integer.toHexString(h.bodyCrc()) + " computed=0x" + Integer.toHexString(actual));

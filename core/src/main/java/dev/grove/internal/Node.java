@@ -19,9 +19,16 @@ public final class Node {
     private final int aux;
     private final long length;
     private final int depth;
+    /**
+     * Exclusive lower bound of every offset in this node's subtree: the previous non-null sibling's offset
+     * (or the parent's own bound). With children in increasing order, each subtree gets its own span of
+     * the region, so no node is reachable along two paths and every traversal is linear in the region size.
+     */
+    private final long low;
 
-    private Node(MemorySegment seg, String path, long offset, int tag, int aux, long length, int depth) {
+    private Node(MemorySegment seg, String path, long offset, int tag, int aux, long length, int depth, long low) {
         this.depth = depth;
+        this.low = low;
         this.seg = seg;
         this.path = path;
         this.offset = offset;
@@ -31,14 +38,18 @@ public final class Node {
     }
 
     /**
-     * The node at {@code offset}, which must lie below {@code limit} (its parent's offset, or the region
-     * size for the root): children come before parents, so this also rules out cycles.
+     * The root node at {@code offset}, which must lie below {@code limit} (the region size).
      */
     public static Node at(MemorySegment seg, long offset, long limit, String path) {
-        return at(seg, offset, limit, path, 0);
+        return at(seg, offset, 0, limit, path, 0);
     }
 
-    private static Node at(MemorySegment seg, long offset, long limit, String path, int depth) {
+    /**
+     * The node at {@code offset}, which must lie above {@code low} and below {@code limit} (its parent's
+     * offset): children come before parents, which rules out cycles, and after their earlier siblings'
+     * subtrees, which rules out shared children.
+     */
+    private static Node at(MemorySegment seg, long offset, long low, long limit, String path, int depth) {
         if (depth > Encoder.MAX_DEPTH + 1) {
             throw corrupt("nodes nested deeper than any writer produces", path, "depth=" + depth
                     + " max=" + Encoder.MAX_DEPTH);
@@ -46,6 +57,10 @@ public final class Node {
         long size = seg.byteSize();
         if (offset < HEADER_SIZE || (offset & 7) != 0 || offset >= limit || offset > size - NODE_HEADER) {
             throw corrupt("node offset out of place", path, "offset=" + offset + " limit=" + limit + " size=" + size);
+        }
+        if (offset <= low) {
+            throw corrupt("node shared with or before an earlier sibling's subtree", path,
+                    "offset=" + offset + " low=" + low);
         }
         int tag = seg.get(U32, offset);
         int aux = seg.get(U32, offset + 4);
@@ -55,7 +70,7 @@ public final class Node {
             throw corrupt("node length outside the region", path,
                     "offset=" + offset + " length=" + length + " size=" + size);
         }
-        Node n = new Node(seg, path, offset, tag, aux, length, depth);
+        Node n = new Node(seg, path, offset, tag, aux, length, depth, low);
         n.checkShape();
         return n;
     }
@@ -178,16 +193,47 @@ public final class Node {
     public Node child(long i, String childPath) {
         java.util.Objects.checkIndex(i, count());
         long off = u64(childTable() + 8 * i);
-        return off == 0 ? null : at(seg, off, offset, childPath, depth + 1);
+        return off == 0 ? null : at(seg, off, lowBefore(i), offset, childPath, depth + 1);
     }
 
-    /** The string array of a map's keys or a table's column names. */
+    /**
+     * The offset of the last non-null child before slot {@code i}, or this node's own bound: what child
+     * {@code i}'s subtree must lie above. Scans back over nulls only, so a pass over all children is linear.
+     */
+    private long lowBefore(long i) {
+        for (long j = i - 1; j >= 0; j--) {
+            long off = u64(childTable() + 8 * j);
+            if (off != 0) {
+                return off;
+            }
+        }
+        return low;
+    }
+
+    /**
+     * The string array of a map's keys or a table's column names, written after the last child. A table's
+     * names must be distinct and not null; a map's keys not null.
+     */
     public Node names() {
         long off = tag == MAP ? u64(8) : u64(16);
-        Node n = at(seg, off, offset, path + "#names", depth + 1);
+        Node n = at(seg, off, lowBefore(count()), offset, path + "#names", depth + 1);
         if (n.tag != STRING_ARRAY || n.count() != (tag == MAP ? count() : u64(8))) {
             throw corrupt("names are not a string array of the right length", path,
                     "offset=" + off + " type=" + tagName(n.tag) + " count=" + n.count());
+        }
+        for (long i = 0; i < n.count(); i++) {
+            if (n.isNullString(i)) {
+                throw corrupt(tag == MAP ? "null map key" : "null column name", path, "index=" + i);
+            }
+        }
+        if (tag == TABLE) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (long i = 0; i < n.count(); i++) {
+                String name = n.string(i, path + "#names[" + i + "]");
+                if (!seen.add(name)) {
+                    throw corrupt("duplicate column name", path, "index=" + i + " name=" + name);
+                }
+            }
         }
         return n;
     }

@@ -79,6 +79,27 @@ public final class Region {
         this.root = offset;
     }
 
+    /**
+     * Checks that the file is still as long as the mapping. Another process may truncate a region file
+     * (nothing in the kernel stops the owner); reading a page past the new end raises SIGBUS, which the JVM
+     * turns into an {@link InternalError} for ordinary reads but not inside every intrinsic (the CRC-32C one
+     * crashes), so whole-region passes check first.
+     *
+     * @throws dev.grove.RegionCorruptException if the file is shorter than the mapping
+     */
+    public void checkWhole() {
+        long size;
+        try {
+            size = handle.stat().size();
+        } catch (java.io.IOException e) {
+            throw new dev.grove.StoreException("cannot examine region: region=/" + name + " error=" + e, e);
+        }
+        if (size < segment.byteSize()) {
+            throw new dev.grove.RegionCorruptException("region file truncated while mapped: region=/" + name
+                    + " size=" + size + " mapped=" + segment.byteSize());
+        }
+    }
+
     /** The checked root node, whose path is the region's name. */
     public Node rootNode() {
         return Node.at(readOnly, root, readOnly.byteSize(), "/" + name);
