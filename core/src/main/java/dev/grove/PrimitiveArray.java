@@ -29,6 +29,8 @@ abstract sealed class PrimitiveArray<E> extends SharedList<E> permits SharedBool
         Objects.checkFromIndexSize(from, count, length);
         A out = newArray.apply(count);
         try {
+            // A page past a truncated file's end faults, and the JVM may report that after this frame: check first.
+            h.region().checkWhole();
             MemorySegment.copy(data, layout, from * layout.byteSize(), out, 0, count);
         } catch (IllegalStateException | InternalError e) {
             throw h.fault(e);

@@ -13,7 +13,8 @@
  * <h2>Lifetime</h2>
  * Each view holds its region in this process until it is closed ({@code close()} is idempotent) or
  * garbage collected; sub-views hold it on their own. A process maps a region once, whatever the number of
- * views, and holds a shared file lock on it meanwhile. A region's file is deleted when no process holds it
+ * views, and holds a shared file lock on it meanwhile (an open file description lock on the descriptor it mapped
+ * from, which nothing else the process does with the file can drop). A region's file is deleted when no process holds it
  * and no reference's lease runs (references are leased for 60 s by default, {@code grove.lease.seconds}),
  * by the last holder, or by a later sweep when a holder died (a creator may instead keep a large region it
  * released as a spare for its next region, under a new name no reference knows). Keep a reference to a view while using it or

@@ -2,7 +2,9 @@
  * Grove's machinery, not an API: the region format ({@code Format}, {@code Node}, {@code Encoder},
  * {@code Checksums}), the store directory ({@code Store}), mapping, holding and sweeping regions
  * ({@code Regions}, {@code Region}, {@code Hold}), leases ({@code Leases}), recycling released regions
- * ({@code Spares}), and the few libc calls ({@code Native}). Public only so that Grove's other modules and
+ * ({@code Spares}), and the libc calls the JDK does not offer in the form Grove needs ({@code Native}, used
+ * through {@code RegionFile}: one descriptor per held file, open file description locks, times set on the
+ * descriptor). Public only so that Grove's other modules and
  * tools can reach it; it changes without notice.
  *
  * <p>Threads: {@code Regions} serialises every open, release and sweep of region files in the process

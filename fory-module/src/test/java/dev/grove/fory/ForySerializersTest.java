@@ -39,7 +39,10 @@ class ForySerializersTest {
                  SharedString str = Grove.share("text");
                  SharedTable t = Grove.share(Table.builder().column("c", new int[] {4, 5}).build())) {
                 for (SharedObject v : List.<SharedObject>of(a, s, m, str, t)) {
-                    Object back = fory.deserialize(fory.serialize(v));
+                    byte[] wire = fory.serialize(v);
+                    // Serializing takes a reference (a lease); the kernel must still list this process's lock.
+                    dev.grove.test.KernelLocks.assertHeldHere(v, "after Fory serialized it (" + config + ")");
+                    Object back = fory.deserialize(wire);
                     assertEquals(v.getClass(), back.getClass(), config);
                     assertEquals(v.path(), ((SharedObject) back).path(), config);
                     assertEquals(Graphs.canon(v), Graphs.canon(back), config);

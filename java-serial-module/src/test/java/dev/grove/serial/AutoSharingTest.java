@@ -70,7 +70,9 @@ class AutoSharingTest {
         try (SharedDoubleArray prices = Grove.share(new double[] {1, 2})) {
             Payload p = sample(10);
             p.prices = prices;
-            Payload back = (Payload) Streams.read(Streams.writeSharing(p, 0));
+            byte[] wire = Streams.writeSharing(p, 0);
+            dev.grove.test.KernelLocks.assertHeldHere(prices, "after an object stream wrote it");
+            Payload back = (Payload) Streams.read(wire);
             assertEquals(prices.path(), ((SharedObject) back.prices).path());
             assertEquals(List.of(1.0, 2.0), back.prices);
             assertArrayEquals(p.values, back.values);
