@@ -157,26 +157,13 @@ class BadInputTest {
             good = bytesOf(v);
         }
         byte[] dup = good.clone();
-        int at = indexOf(dup, "colBBB".getBytes(StandardCharsets.US_ASCII));
+        int at = dev.grove.test.Bytes.indexOf(dup, "colBBB".getBytes(StandardCharsets.US_ASCII));
         System.arraycopy("colAAA".getBytes(StandardCharsets.US_ASCII), 0, dup, at, 6);
         expectCorrupt(dup, "duplicate column name");
         byte[] nul = good.clone();
         int names = (int) u64(nul, (int) u64(nul, 32) + 16 + 16);
         putU64(nul, names + 16 + 16, u64(nul, names + 16 + 16) | Long.MIN_VALUE); // entry 1 marked null
         expectCorrupt(nul, "null column name");
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        throw new AssertionError("not found");
     }
 
     /** A region file cut short by someone else while mapped: bulk reads and verify fail as corrupt; nothing crashes. */
