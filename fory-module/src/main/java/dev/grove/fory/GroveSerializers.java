@@ -33,23 +33,36 @@ import java.util.Map;
  * classes declared as {@code List}, {@code Map}, {@code CharSequence} or the view types. Writing a view
  * starts its reference's lease ({@link SharedObject#ref()}).
  *
- * <p>Type ids are fixed: view class {@code k} of {@link #VIEW_CLASSES} gets {@code firstId + k}, so two
- * processes that register with the same first id agree whatever else they register.
+ * <p>Type ids are fixed per class ({@link #typeId}): {@code firstId} plus an offset pinned for each class
+ * and never reused or renumbered, so two processes that register with the same first id agree whatever
+ * else they register, and whichever Grove version each runs.
  */
 public final class GroveSerializers {
     /** The first type id {@link #register(BaseFory)} uses; it takes this and the next 15. */
     public static final int DEFAULT_FIRST_ID = 1_200;
 
-    /** Every view class, in type id order. Add at the end only: positions are wire format. */
+    /**
+     * Each class's type id minus the first id: wire format. A new class takes the next unused offset; no
+     * offset ever moves (adding a view class once moved {@code SharedRef}'s id, when it was derived from the
+     * number of view classes).
+     */
+    private static final Map<String, Integer> ID_OFFSETS = Map.ofEntries(
+            Map.entry("SharedBooleanArray", 0), Map.entry("SharedByteArray", 1), Map.entry("SharedCharArray", 2),
+            Map.entry("SharedShortArray", 3), Map.entry("SharedIntArray", 4), Map.entry("SharedLongArray", 5),
+            Map.entry("SharedFloatArray", 6), Map.entry("SharedDoubleArray", 7), Map.entry("ObjectList", 8),
+            Map.entry("StringList", 9), Map.entry("SharedMap", 10), Map.entry("SharedTable", 11),
+            Map.entry("SharedMatrix", 12), Map.entry("SharedString", 13), Map.entry("SharedValue", 14),
+            Map.entry("SharedRef", 15));
+
+    /** Every view class, in type id order. */
     public static final List<Class<?>> VIEW_CLASSES = viewClasses();
 
     private GroveSerializers() {
     }
 
     private static List<Class<?>> viewClasses() {
-        List<String> names = List.of("SharedBooleanArray", "SharedByteArray", "SharedCharArray",
-                "SharedShortArray", "SharedIntArray", "SharedLongArray", "SharedFloatArray", "SharedDoubleArray",
-                "ObjectList", "StringList", "SharedMap", "SharedTable", "SharedMatrix", "SharedString", "SharedValue");
+        List<String> names = ID_OFFSETS.keySet().stream().filter(n -> !n.equals("SharedRef"))
+                .sorted(java.util.Comparator.comparing(ID_OFFSETS::get)).toList();
         Map<String, Class<?>> bySimpleName = new java.util.HashMap<>();
         collectConcrete(SharedObject.class, bySimpleName);
         List<Class<?>> out = names.stream().<Class<?>>map(n -> {
@@ -81,14 +94,26 @@ public final class GroveSerializers {
         register(fory, DEFAULT_FIRST_ID);
     }
 
-    /** Registers every view class, and {@link SharedRef}, with ids {@code firstId .. firstId + 15}. */
+    /**
+     * The type id of a view class or {@link SharedRef} when Grove is registered from {@code firstId}.
+     *
+     * @throws IllegalArgumentException for any other class
+     */
+    public static int typeId(Class<?> c, int firstId) {
+        Integer offset = ID_OFFSETS.get(c.getSimpleName());
+        if (offset == null || (c != SharedRef.class && !VIEW_CLASSES.contains(c))) {
+            throw new IllegalArgumentException("not a Grove view or reference class: " + c.getName());
+        }
+        return firstId + offset;
+    }
+
+    /** Registers every view class, and {@link SharedRef}, with their pinned ids ({@link #typeId}). */
     public static void register(BaseFory fory, int firstId) {
-        for (int k = 0; k < VIEW_CLASSES.size(); k++) {
-            Class<?> c = VIEW_CLASSES.get(k);
-            fory.register(c, firstId + k);
+        for (Class<?> c : VIEW_CLASSES) {
+            fory.register(c, typeId(c, firstId));
             fory.registerSerializer(c, resolver -> serializerFor(resolver, c));
         }
-        fory.register(SharedRef.class, firstId + VIEW_CLASSES.size());
+        fory.register(SharedRef.class, typeId(SharedRef.class, firstId));
         fory.registerSerializer(SharedRef.class, resolver -> new RefSerializer(resolver));
     }
 

@@ -28,6 +28,27 @@ import static org.junit.jupiter.api.Assertions.*;
 class ForySerializersTest {
     private static final List<BaseFory> FORYS = Forys.all();
 
+    /** Type ids are wire format: this table is what peers of every version agree on, and must never change. */
+    @Test
+    void everyClassKeepsItsTypeId() {
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        String[] names = {"SharedBooleanArray", "SharedByteArray", "SharedCharArray", "SharedShortArray",
+                "SharedIntArray", "SharedLongArray", "SharedFloatArray", "SharedDoubleArray", "ObjectList",
+                "StringList", "SharedMap", "SharedTable", "SharedMatrix", "SharedString", "SharedValue"};
+        for (int i = 0; i < names.length; i++) {
+            expected.put(names[i], 1200 + i);
+        }
+        expected.put("SharedRef", 1215);
+        Map<String, Integer> actual = new LinkedHashMap<>();
+        for (Class<?> c : GroveSerializers.VIEW_CLASSES) {
+            actual.put(c.getSimpleName(), GroveSerializers.typeId(c, GroveSerializers.DEFAULT_FIRST_ID));
+        }
+        actual.put("SharedRef", GroveSerializers.typeId(SharedRef.class, GroveSerializers.DEFAULT_FIRST_ID));
+        assertEquals(expected, actual);
+        assertEquals(1215 + 100, GroveSerializers.typeId(SharedRef.class, GroveSerializers.DEFAULT_FIRST_ID + 100));
+        assertThrows(IllegalArgumentException.class, () -> GroveSerializers.typeId(String.class, 1200));
+    }
+
     @Test
     void viewsAtTheRootTravelAsReferences() {
         for (int i = 0; i < FORYS.size(); i++) {
