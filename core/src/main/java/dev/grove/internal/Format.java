@@ -157,6 +157,14 @@ public final class Format {
         }
     }
 
+    /** Refuses a region file too small to hold a header (before anything maps or reads it). */
+    public static void checkHoldsHeader(long fileSize, String name) {
+        if (fileSize < HEADER_SIZE) {
+            throw new RegionCorruptException("region too small to hold a header: region=/" + name + " size=" + fileSize
+                    + " header.size=" + HEADER_SIZE);
+        }
+    }
+
     /**
      * Reads and checks the header at the start of {@code seg} (the mapped region, or just its first 64
      * bytes) of a region file of {@code fileSize} bytes: magic, version, byte order, checksum, the size
@@ -164,10 +172,7 @@ public final class Format {
      */
     public static Header readHeader(MemorySegment seg, long fileSize, String name) {
         String where = "region=/" + name;
-        if (fileSize < HEADER_SIZE) {
-            throw new RegionCorruptException("region too small to hold a header: " + where + " size=" + fileSize
-                    + " header.size=" + HEADER_SIZE);
-        }
+        checkHoldsHeader(fileSize, name);
         long magic = seg.get(U64, H_MAGIC);
         if (magic != MAGIC) {
             throw new RegionCorruptException("not a Grove region (wrong magic): " + where + " magic=0x"

@@ -275,9 +275,7 @@ public final class Regions {
                 throw notFound(store, name, "freed while being mapped");
             }
             long size = f.stat().size();
-            if (size < Format.HEADER_SIZE) {
-                Format.readHeader(MemorySegment.ofArray(new byte[Format.HEADER_SIZE]), size, name); // throws: too small
-            }
+            Format.checkHoldsHeader(size, name);
             arena = Arena.ofShared();
             MemorySegment seg = f.map(size, false, arena);
             Format.Header h = Format.readHeader(seg, size, name);
@@ -414,13 +412,11 @@ public final class Regions {
 
     /** The checked header of the region file open as {@code f}, read through the descriptor. */
     private static Format.Header readHeader(RegionFile f, String name) throws IOException {
-        MemorySegment b = MemorySegment.ofArray(new byte[Format.HEADER_SIZE]);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(Format.HEADER_SIZE, 8);
-            long n = f.read(buf, 0);
-            MemorySegment.copy(buf, 0, b, 0, n);
+            MemorySegment buf = arena.allocate(Format.HEADER_SIZE, 8); // zeroed: a short file reads as too small
+            f.read(buf, 0);
+            return Format.readHeader(buf, f.stat().size(), name);
         }
-        return Format.readHeader(b, f.stat().size(), name);
     }
 
     // ---------------------------------------------------------------- sweep
