@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What mapping a reference costs: a region this process already maps (a table lookup and a new view)
- * against a region it does not (open, lock, mmap, header check, and on close unmap and unlock).
+ * against a region it does not (open, lock, mmap, header check, and on close unmap and unlock); and what
+ * taking a reference costs (the lease: the store's lease lock, the time read and set on the held descriptor).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -53,6 +54,11 @@ public class MapBenchmark {
         try (SharedDoubleArray v = Grove.map(heldRef)) {
             return v.length();
         }
+    }
+
+    @Benchmark
+    public SharedRef ref() {
+        return held.ref();
     }
 
     @Benchmark
