@@ -86,7 +86,7 @@ public final class ArrayWriter<V extends SharedList<?>> implements AutoCloseable
     @Override
     public void close() {
         if (done.compareAndSet(false, true)) {
-            region.hold().run();
+            region.hold().release();
         }
     }
 }

@@ -128,7 +128,7 @@ public final class Grove {
         try {
             return type.cast(Views.view(writer.region().rootNode(), writer));
         } catch (RuntimeException e) {
-            writer.run();
+            writer.release();
             throw e;
         }
     }
@@ -213,7 +213,7 @@ public final class Grove {
             r.checkWhole();
             Format.verifyBody(r.segment(), r.name());
         } finally {
-            hold.run();
+            hold.release();
         }
     }
 

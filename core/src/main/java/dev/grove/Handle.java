@@ -23,7 +23,7 @@ final class Handle {
     Handle(Object view, String path, Hold hold) {
         this.path = path;
         this.hold = hold;
-        this.cleanable = CLEANER.register(view, hold);
+        this.cleanable = CLEANER.register(view, hold::release); // must not capture the view
     }
 
     String path() {

@@ -119,14 +119,14 @@ final class Views {
                         throw new InvalidPathException("index into a null element: path=" + path.prefix(d + 2)
                                 + " at=" + childPath);
                     }
-                    hold.run();
+                    hold.release();
                     return null;
                 }
                 n = c;
             }
             return view(n, hold);
         } catch (RuntimeException | Error e) {
-            hold.run();
+            hold.release();
             throw e;
         }
     }
@@ -138,7 +138,7 @@ final class Views {
 
     private static SharedObject stringElement(Node strings, long i, Hold hold, String path) {
         if (strings.isNullString(i)) {
-            hold.run();
+            hold.release();
             return null;
         }
         int len = strings.stringLength(i);

@@ -168,7 +168,7 @@ class StoreSafetyTest {
             assertTrue(e.getMessage().contains("lease lock file") && !e.getMessage().contains("region file"),
                     e.getMessage());
         } finally {
-            h.run();
+            h.release();
         }
         assertEquals(List.of(), store.regionNames());
     }
@@ -202,14 +202,14 @@ class StoreSafetyTest {
     @Test
     void aFullStoreGivesBackThisProcesssSparesBeforeFailing(@TempDir Path tmp) throws Exception {
         withSmallStore(tmp, 64, (mount, small) -> {
-            Regions.create(small, 6L << 20).run();
+            Regions.create(small, 6L << 20).release();
             assertEquals(1, small.regionNames().size(), "the released 6 MiB region is kept as a spare");
             // Something else fills the file system until the spare's 6 MiB are about all that is free.
             Files.write(mount.resolve("filler"), new byte[52 << 20]);
             Hold h = Regions.create(small, 7L << 20);
             assertEquals(List.of(h.region().name()), small.regionNames(),
                     "7 MiB fit only after the spare was given back");
-            h.run();
+            h.release();
             assertEquals(List.of(), small.regionNames(), "not kept: the store is nearly full");
         });
     }
@@ -217,14 +217,14 @@ class StoreSafetyTest {
     @Test
     void sparesTakeAtMostAnEighthOfTheStoreAndNoneOnceItIsThreeQuartersFull(@TempDir Path tmp) throws Exception {
         withSmallStore(tmp, 64, (mount, small) -> {
-            Regions.create(small, 10L << 20).run();
+            Regions.create(small, 10L << 20).release();
             assertEquals(List.of(), small.regionNames(), "10 MiB is more than an eighth of 64 MiB: deleted");
             Hold big = Regions.create(small, 45L << 20);
-            Regions.create(small, 6L << 20).run();
+            Regions.create(small, 6L << 20).release();
             assertEquals(List.of(big.region().name()), small.regionNames(),
                     "with 13 of 64 MiB left free, the 6 MiB region is deleted, not kept");
-            big.run();
-            Regions.create(small, 6L << 20).run();
+            big.release();
+            Regions.create(small, 6L << 20).release();
             assertEquals(1, small.regionNames().size(), "with room again, it is kept");
             Regions.dropSpares(small);
             assertEquals(List.of(), small.regionNames());

@@ -130,7 +130,7 @@ public final class GroveCommand {
             // A matrix row or string element: no node of its own below its container.
             throw new UsageException("inspect stops at containers; " + path + " is an element of an array");
         } finally {
-            hold.run();
+            hold.release();
         }
     }
 

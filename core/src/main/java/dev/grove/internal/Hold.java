@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link java.lang.ref.Cleaner} once the view is unreachable; it must not refer to the view, or the view
  * would never become unreachable.
  */
-public final class Hold implements Runnable {
+public final class Hold {
     private final Region region;
     private final AtomicBoolean released = new AtomicBoolean();
     /** Where this hold was taken, when {@code -Dgrove.debug.holds=true}; null otherwise. */
@@ -27,8 +27,7 @@ public final class Hold implements Runnable {
     }
 
     /** Releases the claim; later calls do nothing. */
-    @Override
-    public void run() {
+    public void release() {
         // CAS so that an explicit close racing the Cleaner gives up the claim only once.
         if (released.compareAndSet(false, true)) {
             region.forget(this);

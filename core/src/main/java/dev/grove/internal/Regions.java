@@ -179,7 +179,7 @@ public final class Regions {
             seal(r, plan.writeTo(r.writable()), checksum);
             return writer;
         } catch (RuntimeException | Error e) {
-            writer.run();
+            writer.release();
             throw e;
         }
     }
@@ -243,7 +243,7 @@ public final class Regions {
     private static Hold checked(Hold h, long expectedId) {
         Region r = h.region();
         if (expectedId != 0 && expectedId != r.id()) {
-            h.run();
+            h.release();
             throw new StaleReferenceException("region id mismatch (name reused or reference forged): region=/"
                     + r.name() + " reference.id=" + Long.toHexString(expectedId) + " region.id="
                     + Long.toHexString(r.id()));

@@ -161,7 +161,7 @@ class HeldRegionsTest {
                 assertTrue(e.getMessage().contains(v.path()), e.getMessage());
             } finally {
                 f.lock(false);
-                h.run();
+                h.release();
             }
             Regions.checkHeld();
         }

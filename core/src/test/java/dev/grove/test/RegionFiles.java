@@ -38,7 +38,7 @@ public final class RegionFiles {
         try {
             return hold.region().segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         } finally {
-            hold.run();
+            hold.release();
         }
     }
 
