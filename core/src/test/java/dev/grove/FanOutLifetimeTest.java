@@ -39,14 +39,8 @@ class FanOutLifetimeTest {
     void childrenMapHeldRecycledViewsAfterTheirLeasesEnd() {
         System.setProperty("grove.lease.seconds", Double.toString(LEASE_MILLIS / 1000.0));
         int runs = Integer.getInteger("grove.test.fanoutRuns", 1);
-        List<ChildJvm> children = new ArrayList<>();
+        List<ChildJvm> children = ChildJvm.startAll(CHILDREN, Child.class);
         try {
-            for (int i = 0; i < CHILDREN; i++) {
-                children.add(ChildJvm.start(Child.class));
-            }
-            for (ChildJvm c : children) {
-                c.expect("ready", 60);
-            }
             for (int run = 0; run < runs; run++) {
                 for (int round = 0; round < 2; round++) {
                     fanOut(children, run + ":" + round);

@@ -6,7 +6,6 @@ import dev.grove.test.Leaks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,14 +20,8 @@ class ManyProcessesTest {
 
     @Test
     void workersMapEachOthersRegions() {
-        List<ChildJvm> workers = new ArrayList<>();
+        List<ChildJvm> workers = ChildJvm.startAll(WORKERS, Child.class);
         try {
-            for (int w = 0; w < WORKERS; w++) {
-                workers.add(ChildJvm.start(Child.class));
-            }
-            for (ChildJvm w : workers) {
-                w.expect("ready", 30);
-            }
             for (int k = 0; k < CYCLES; k++) {
                 for (ChildJvm w : workers) {
                     w.send("publish " + k);

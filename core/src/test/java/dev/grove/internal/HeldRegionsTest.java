@@ -176,13 +176,8 @@ class HeldRegionsTest {
     void referencesWithAHolderOrALeaseAlwaysMapUnderConcurrentRecycling() throws Exception {
         System.setProperty("grove.lease.seconds", "20"); // lease-only references must outlive any stall here
         long seconds = Long.getLong("grove.test.stressSeconds", 6);
-        List<ChildJvm> children = new ArrayList<>();
+        List<ChildJvm> children = ChildJvm.startAll(2, Child.class);
         try {
-            for (int i = 0; i < 2; i++) {
-                ChildJvm c = ChildJvm.start(Child.class);
-                c.expect("ready", 30);
-                children.add(c);
-            }
             long end = System.nanoTime() + seconds * 1_000_000_000L;
             List<Thread> threads = new ArrayList<>();
             List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());

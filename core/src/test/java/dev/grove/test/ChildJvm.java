@@ -96,6 +96,26 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts {@code n} children of {@code mainClass} at once and waits until each has said {@code ready};
+     * if any does not, all are killed.
+     */
+    public static List<ChildJvm> startAll(int n, Class<?> mainClass) {
+        List<ChildJvm> children = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                children.add(start(mainClass));
+            }
+            for (ChildJvm c : children) {
+                c.expect("ready", 60);
+            }
+            return children;
+        } catch (RuntimeException | Error e) {
+            children.forEach(ChildJvm::kill);
+            throw e;
+        }
+    }
+
     public long pid() {
         return process.pid();
     }
