@@ -9,12 +9,10 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -35,9 +33,8 @@ public final class Store {
     public static final String NAME_PREFIX = "grove_";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,200}");
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
-            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    /** This process's uid, read once: every store, region and lease lock file is checked against it. */
+    private static final int UID = Native.uid();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static volatile Store defaultStore;
 
@@ -91,7 +88,7 @@ public final class Store {
             return Path.of(configured).toAbsolutePath();
         }
         String user = System.getProperty("user.name", "");
-        String suffix = NAME.matcher(user).matches() ? user : Integer.toString(Native.uid());
+        String suffix = NAME.matcher(user).matches() ? user : Integer.toString(UID);
         Path shm = Path.of("/dev/shm");
         Path base = Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
         return base.resolve("grove-" + suffix);
@@ -107,7 +104,7 @@ public final class Store {
         } catch (IOException e) {
             throw new StoreException("cannot create store directory: store=" + abs + " error=" + e, e);
         }
-        checkOwnedAndPrivate(abs, true);
+        checkDirectory(abs);
         return new Store(abs);
     }
 
@@ -115,30 +112,34 @@ public final class Store {
      * Refuses a store directory that is a symbolic link, belongs to another uid, or is open to group or
      * others. Grove never shares data with other users through the store.
      */
-    public static void checkOwnedAndPrivate(Path p, boolean directory) {
-        String kind = directory ? "store directory" : "store file";
+    static void checkDirectory(Path p) {
+        String kind = "store directory";
         try {
-            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            if (directory ? !a.isDirectory() : !a.isRegularFile()) {
+            if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new StoreException(kind + " has the wrong file type (symbolic link or special file): path=" + p);
             }
-            checkOwnerAndMode(kind, p, owner, a.permissions());
+            int owner = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            checkOwnerAndMode(kind, p, owner, mode & 0777, "rwx------", "700");
         } catch (IOException e) {
             throw new StoreException("cannot check " + kind + ": path=" + p + " error=" + e, e);
         }
     }
 
-    /** The same check for a file already open: what is checked is what was opened, whatever the path names now. */
+    /**
+     * The same check for a file already open (a region, the lease lock): what is checked is what was opened,
+     * whatever the path names now.
+     */
     static void checkOwnedAndPrivate(RegionFile f, String kind) {
         try {
             Native.Stat st = f.stat();
-            checkOwnerAndMode(kind, f.path(), st.uid(), PosixFilePermissions.fromString(modeString(st.permissions())));
+            checkOwnerAndMode(kind, f.path(), st.uid(), st.permissions(), "rw-------", "600");
         } catch (IOException e) {
             throw new StoreException("cannot check " + kind + ": path=" + f.path() + " error=" + e, e);
         }
     }
 
+    /** Permission bits as {@code ls} shows them, such as {@code rw-------}. */
     private static String modeString(int bits) {
         StringBuilder sb = new StringBuilder(9);
         String letters = "rwxrwxrwx";
@@ -148,20 +149,14 @@ public final class Store {
         return sb.toString();
     }
 
-    private static void checkOwnerAndMode(String kind, Path p, int owner, Set<PosixFilePermission> mode) {
-        int me = Native.uid();
-        if (owner != me) {
+    private static void checkOwnerAndMode(String kind, Path p, int owner, int mode, String expected, String chmod) {
+        if (owner != UID) {
             throw new StoreException(kind + " belongs to another user: path=" + p + " owner.uid=" + owner
-                    + " caller.uid=" + me);
+                    + " caller.uid=" + UID);
         }
-        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
-        open.addAll(mode);
-        open.retainAll(GROUP_OR_OTHERS);
-        if (!open.isEmpty()) {
-            boolean directory = kind.contains("directory");
-            throw new StoreException(kind + " is open to group or others: path=" + p + " mode="
-                    + PosixFilePermissions.toString(mode) + " expected=" + (directory ? "rwx------" : "rw-------")
-                    + " (fix with chmod " + (directory ? "700" : "600") + ")");
+        if ((mode & 077) != 0) { // any permission for group or others
+            throw new StoreException(kind + " is open to group or others: path=" + p + " mode=" + modeString(mode)
+                    + " expected=" + expected + " (fix with chmod " + chmod + ")");
         }
     }
 
