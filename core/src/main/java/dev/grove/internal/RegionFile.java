@@ -156,11 +156,14 @@ final class RegionFile implements AutoCloseable {
         return n;
     }
 
-    /** Whether {@code path} still names the file this descriptor has open (not deleted, not replaced). */
-    boolean stillAt(Path p) throws IOException {
+    /**
+     * Whether {@code path} still names the file this descriptor has open (not deleted, not replaced);
+     * {@code opened} is this descriptor's {@link #stat()}, which callers have at hand.
+     */
+    boolean stillAt(Path p, Native.Stat opened) throws IOException {
         try {
             Object ino = Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-            return ((Number) ino).longValue() == stat().inode();
+            return ((Number) ino).longValue() == opened.inode();
         } catch (NoSuchFileException e) {
             return false;
         }

@@ -271,10 +271,11 @@ public final class Regions {
             }
             // Blocks only while a sweep holds the exclusive lock for the few microseconds it needs.
             f.lock(false);
-            if (!f.stillAt(file)) {
+            Native.Stat st = f.stat();
+            if (!f.stillAt(file, st)) {
                 throw notFound(store, name, "freed while being mapped");
             }
-            long size = f.stat().size();
+            long size = st.size();
             Format.checkHoldsHeader(size, name);
             arena = Arena.ofShared();
             MemorySegment seg = f.map(size, false, arena);
@@ -385,12 +386,13 @@ public final class Regions {
             return false;
         }
         try {
-            if (!f.stillAt(file)) {
+            Native.Stat st = f.stat();
+            if (!f.stillAt(file, st)) {
                 return false;
             }
-            long leaseEnd = f.stat().mtimeMillis();
+            long leaseEnd = st.mtimeMillis();
             long now = System.currentTimeMillis();
-            boolean sealed = !checkSealed || isSealed(f);
+            boolean sealed = !checkSealed || isSealed(f, st.size());
             long deadline = sealed ? leaseEnd : leaseEnd + graceMillis;
             if (now < deadline) {
                 return false;
@@ -402,20 +404,20 @@ public final class Regions {
         }
     }
 
-    private static boolean isSealed(RegionFile f) {
+    private static boolean isSealed(RegionFile f, long size) {
         try {
-            return readHeader(f, f.path().getFileName().toString()).sealed();
+            return readHeader(f, f.path().getFileName().toString(), size).sealed();
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    /** The checked header of the region file open as {@code f}, read through the descriptor. */
-    private static Format.Header readHeader(RegionFile f, String name) throws IOException {
+    /** The checked header of the region file open as {@code f}, of {@code size} bytes, read through the descriptor. */
+    private static Format.Header readHeader(RegionFile f, String name, long size) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(Format.HEADER_SIZE, 8); // zeroed: a short file reads as too small
             f.read(buf, 0);
-            return Format.readHeader(buf, f.stat().size(), name);
+            return Format.readHeader(buf, size, name);
         }
     }
 
@@ -481,7 +483,7 @@ public final class Regions {
                 throw new dev.grove.RegionNotFoundException("region is being created: region=/" + name);
             }
             try (RegionFile f = RegionFile.open(store.file(name))) {
-                return readHeader(f, name);
+                return readHeader(f, name, f.stat().size());
             }
         } finally {
             LOCK.unlock();
