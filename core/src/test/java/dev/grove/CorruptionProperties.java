@@ -3,13 +3,11 @@ package dev.grove;
 import dev.grove.test.Graphs;
 import dev.grove.test.Leaks;
 import dev.grove.test.RegionFiles;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
+import dev.grove.check.Gen;
+import dev.grove.check.Gens;
+import dev.grove.check.Property;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,20 +21,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  */
 class CorruptionProperties {
 
-    @Provide
-    Arbitrary<Object> graphs() {
-        return Graphs.containers();
+    /** A graph and where to damage it: {@code flips} random bytes, past the header or anywhere. */
+    record Damage(Object graph, long seed, int flips, boolean bodyOnly) {
     }
 
-    @Provide
-    Arbitrary<Long> seeds() {
-        return Arbitraries.longs();
+    static final Gen<Damage> DAMAGE = s -> new Damage(Graphs.containers().generate(s), Gens.longs().generate(s),
+            Gens.ints(1, 4).generate(s), Gens.booleans().generate(s));
+
+    @Test
+    void damagedRegionsFailOnlyWithGroveExceptions() {
+        Property.forAll(DAMAGE).tries(300).check(CorruptionProperties::readOrFailCleanly);
     }
 
-    @Property(tries = 300)
-    void damagedRegionsFailOnlyWithGroveExceptions(@ForAll("graphs") Object graph, @ForAll("seeds") long seed,
-                                                    @ForAll @IntRange(min = 1, max = 4) int flips,
-                                                    @ForAll boolean bodyOnly) {
+    static void readOrFailCleanly(Damage d) {
+        Object graph = d.graph();
+        long seed = d.seed();
+        int flips = d.flips();
+        boolean bodyOnly = d.bodyOnly();
         byte[] bytes;
         try (SharedObject v = Grove.share(graph)) {
             bytes = RegionFiles.bytesOf(v);
@@ -75,7 +76,7 @@ class CorruptionProperties {
     private static final AtomicInteger reads = new AtomicInteger();
     private static final AtomicInteger failures = new AtomicInteger();
 
-    @AfterContainer
+    @AfterAll
     static void nothingLeaks() {
         // Both outcomes must occur, or the property is not exercising what it claims to.
         assertTrue(reads.get() > 0 && failures.get() > 0, "reads=" + reads + " failures=" + failures);

@@ -3,10 +3,8 @@ package dev.grove;
 import dev.grove.internal.Encoder;
 import dev.grove.internal.Format;
 import dev.grove.test.Graphs;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.grove.check.Property;
+import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -19,13 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class EncoderProperties {
 
-    @Provide
-    Arbitrary<Object> graphs() {
-        return Graphs.graphs(3);
+    @Test
+    void writtenBodyDoesNotDependOnWhatTheMemoryHeldBefore() {
+        Property.forAll(Graphs.graphs(3)).tries(200).check(EncoderProperties::sameBytesOnFreshAndDirtyMemory);
     }
 
-    @Property(tries = 200)
-    void writtenBodyDoesNotDependOnWhatTheMemoryHeldBefore(@ForAll("graphs") Object graph) {
+    private static void sameBytesOnFreshAndDirtyMemory(Object graph) {
         Encoder.Plan plan = Encoder.plan(graph, Views.SHAPE);
         try (Arena arena = Arena.ofConfined()) {
             // Off-heap and 8-aligned, as a mapped region is: a byte[] segment refuses aligned layouts.

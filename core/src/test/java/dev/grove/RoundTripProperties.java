@@ -2,11 +2,9 @@ package dev.grove;
 
 import dev.grove.test.Graphs;
 import dev.grove.test.Leaks;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
+import dev.grove.check.Property;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -17,18 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** For arbitrary graphs of every supported type: the view equals the original, and so does every sub-path. */
 class RoundTripProperties {
 
-    @Provide
-    Arbitrary<Object> graphs() {
-        return Graphs.graphs(3);
+    @Test
+    void viewEqualsOriginal() {
+        Property.forAll(Graphs.graphs(3)).tries(300).check(RoundTripProperties::viewEqualsOriginal);
     }
 
-    @Provide
-    Arbitrary<Object> containers() {
-        return Graphs.containers();
-    }
-
-    @Property(tries = 300)
-    void viewEqualsOriginal(@ForAll("graphs") Object original) {
+    private static void viewEqualsOriginal(Object original) {
         try (SharedObject view = Grove.share(original)) {
             assertEquals(canon(original), canon(view), "canonical contents");
             if (Graphs.isView(view) && !Graphs.holdsMatrix(original) && !(original instanceof double[][])) {
@@ -46,8 +38,12 @@ class RoundTripProperties {
 
     private static final AtomicInteger VISITED = new AtomicInteger();
 
-    @Property(tries = 150)
-    void everySubPathMapsToAnEqualSubView(@ForAll("containers") Object original) {
+    @Test
+    void everySubPathMapsToAnEqualSubView() {
+        Property.forAll(Graphs.containers()).tries(150).check(RoundTripProperties::everySubPathMapsToAnEqualSubView);
+    }
+
+    private static void everySubPathMapsToAnEqualSubView(Object original) {
         AtomicInteger visited = VISITED;
         try (SharedObject root = Grove.share(original)) {
             Graphs.subPaths(original, 60, (suffix, expected) -> {
@@ -63,7 +59,7 @@ class RoundTripProperties {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void nothingLeaks() {
         assertTrue(VISITED.get() > 150, "sub-paths were visited: " + VISITED.get());
         Leaks.assertNoRegionsLeft(30);

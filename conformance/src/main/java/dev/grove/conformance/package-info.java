@@ -2,7 +2,7 @@
  * A property-based test kit for any transport that carries Grove's shared objects: implement
  * {@link dev.grove.conformance.Transport}, extend {@link dev.grove.conformance.TransportProperties}. The
  * checks are also plain methods of {@link dev.grove.conformance.GroveContract}, and the generators live in
- * {@link dev.grove.conformance.GroveArbitraries}.
+ * {@link dev.grove.conformance.GroveGenerators}.
  *
  * <p>Threads: a transport instance is used by one property at a time, but the damage check calls it from a
  * helper thread (to bound a hang), so it must not depend on the calling thread. Lifetime: every view the

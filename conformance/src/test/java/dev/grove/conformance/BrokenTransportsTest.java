@@ -3,6 +3,8 @@ package dev.grove.conformance;
 import dev.grove.Grove;
 import dev.grove.SharedList;
 import dev.grove.SharedObject;
+import dev.grove.check.Property;
+import dev.grove.check.PropertyFailure;
 import dev.grove.test.Leaks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -119,6 +121,25 @@ class BrokenTransportsTest {
         AssertionError e = assertThrows(AssertionError.class,
                 () -> GroveContract.roundTrip(new MixingTransport(), List.of(1, "a", 2.5), 5));
         assertTrue(e.getMessage().contains("changed the value"), e.getMessage());
+    }
+
+    /**
+     * Run as properties, the checks shrink what a broken transport gets wrong to a tiny input: a list of at
+     * most one element for a transport that copies lists, a scalar or a one-string list for one that
+     * delivers something else.
+     */
+    @Test
+    void propertiesShrinkBrokenTransportsToTheSimplestInput() {
+        PropertyFailure copying = assertThrows(PropertyFailure.class, () -> Property.forAll(GroveGenerators.anyShareable())
+                .tries(200).check(g -> GroveContract.identity(new CopyingTransport(), g)));
+        System.out.println("copying transport: " + copying.getMessage());
+        assertTrue(copying.counterexample() instanceof List<?> l && l.size() <= 1, copying.getMessage());
+        assertTrue(copying.getCause().getMessage().contains("a copy arrived"), copying.getCause().getMessage());
+
+        PropertyFailure mixing = assertThrows(PropertyFailure.class, () -> Property.forAll(GroveGenerators.anyShareable())
+                .tries(200).check(g -> GroveContract.roundTrip(new MixingTransport(), g, 5)));
+        System.out.println("mixing transport: " + mixing.getMessage());
+        assertTrue(String.valueOf(mixing.counterexample()).length() <= 10, mixing.getMessage());
     }
 
     @AfterAll

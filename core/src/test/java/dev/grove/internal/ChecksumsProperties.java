@@ -1,14 +1,13 @@
 package dev.grove.internal;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import dev.grove.check.Gens;
+import dev.grove.check.Property;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 
@@ -23,17 +22,24 @@ class ChecksumsProperties {
         return (int) crc.getValue();
     }
 
-    @Property(tries = 300)
-    void joiningTwoChecksumsGivesTheChecksumOfTheWhole(@ForAll @Size(max = 3000) byte[] bytes,
-                                                        @ForAll @IntRange(min = 0, max = 3000) int cut) {
-        int at = Math.min(cut, bytes.length);
-        assertEquals(jdk(bytes, 0, bytes.length),
-                Checksums.combine(jdk(bytes, 0, at), jdk(bytes, at, bytes.length), bytes.length - at));
+    @Test
+    void joiningTwoChecksumsGivesTheChecksumOfTheWhole() {
+        Property.forAll(s -> List.of(Gens.arrays(byte[].class, Gens.bytes(), 0, 3000).generate(s), Gens.ints(0, 3000).generate(s)))
+                .tries(300).check(input -> {
+                    byte[] bytes = (byte[]) input.get(0);
+                    int at = Math.min((Integer) input.get(1), bytes.length);
+                    assertEquals(jdk(bytes, 0, bytes.length),
+                            Checksums.combine(jdk(bytes, 0, at), jdk(bytes, at, bytes.length), bytes.length - at));
+                });
     }
 
-    @Property(tries = 8)
-    void largeSegmentsChecksummedInParallelPiecesMatchOnePass(@ForAll @IntRange(min = 0, max = 3 * Checksums.PIECE) int extra,
-                                                               @ForAll long seed) {
+    @Test
+    void largeSegmentsChecksummedInParallelPiecesMatchOnePass() {
+        Property.forAll(s -> new long[] {Gens.ints(0, 3 * Checksums.PIECE).generate(s), Gens.longs().generate(s)})
+                .tries(8).check(input -> parallelMatchesOnePass(input[0], input[1]));
+    }
+
+    private static void parallelMatchesOnePass(long extra, long seed) {
         long size = Checksums.PARALLEL_FROM + extra; // a last piece of any length, including a full one
         try (Arena arena = Arena.ofShared()) {
             MemorySegment seg = arena.allocate(size);

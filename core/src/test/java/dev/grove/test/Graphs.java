@@ -8,9 +8,8 @@ import dev.grove.SharedString;
 import dev.grove.SharedTable;
 import dev.grove.SharedValue;
 import dev.grove.Table;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import dev.grove.check.Gen;
+import dev.grove.check.Gens;
 
 import java.lang.reflect.Array;
 import java.util.ArrayList;
@@ -27,73 +26,52 @@ public final class Graphs {
     private Graphs() {
     }
 
-    public static Arbitrary<String> strings() {
-        // all() includes unpaired surrogates and characters outside the BMP.
-        return Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(12),
-                Arbitraries.strings().withCharRange('a', 'z').ofMaxLength(6),
-                Arbitraries.of("", "\uD83D\uDE00", "\uD800", "a\uDC00b", "\u0000", "\u00e9t\u00e9"));
+    public static Gen<String> strings() {
+        // strings(n) includes unpaired surrogates and characters outside the BMP.
+        return Gens.oneOf(Gens.strings(12), Gens.strings(Gens.ints('a', 'z').map(i -> (char) (int) i), 0, 6),
+                Gens.of("", "\uD83D\uDE00", "\uD800", "a\uDC00b", "\u0000", "\u00e9t\u00e9"));
     }
 
-    public static Arbitrary<Object> scalars() {
-        return Arbitraries.oneOf(
-                Arbitraries.of(true, false).map(x -> (Object) x),
-                Arbitraries.bytes().map(x -> (Object) x),
-                Arbitraries.chars().map(x -> (Object) x),
-                Arbitraries.shorts().map(x -> (Object) x),
-                Arbitraries.integers().map(x -> (Object) x),
-                Arbitraries.longs().map(x -> (Object) x),
-                Arbitraries.floats().withSpecialValue(Float.NaN).withSpecialValue(-0.0f).map(x -> (Object) x),
-                doubles().map(x -> (Object) x));
+    public static Gen<Object> scalars() {
+        return Gens.oneOf(Gens.booleans(), Gens.bytes(), Gens.chars(), Gens.shorts(), Gens.ints(), Gens.longs(),
+                Gens.floats(), Gens.doubles());
     }
 
-    public static Arbitrary<Double> doubles() {
-        return Arbitraries.doubles().withSpecialValue(Double.NaN).withSpecialValue(-0.0)
-                .withSpecialValue(Double.NEGATIVE_INFINITY).withSpecialValue(Double.MIN_VALUE);
-    }
-
-    public static Arbitrary<Object> primitiveArrays() {
+    public static Gen<Object> primitiveArrays() {
         int max = 40;
-        return Arbitraries.oneOf(
-                Arbitraries.of(true, false).list().ofMaxSize(max).map(l -> {
-                    boolean[] a = new boolean[l.size()];
-                    for (int i = 0; i < a.length; i++) {
-                        a[i] = l.get(i);
-                    }
-                    return (Object) a;
-                }),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(max).map(x -> (Object) x),
-                Arbitraries.chars().array(char[].class).ofMaxSize(max).map(x -> (Object) x),
-                Arbitraries.shorts().array(short[].class).ofMaxSize(max).map(x -> (Object) x),
-                Arbitraries.integers().array(int[].class).ofMaxSize(max).map(x -> (Object) x),
-                Arbitraries.longs().array(long[].class).ofMaxSize(max).map(x -> (Object) x),
-                Arbitraries.floats().withSpecialValue(Float.NaN).array(float[].class).ofMaxSize(max).map(x -> (Object) x),
-                doubles().array(double[].class).ofMaxSize(max).map(x -> (Object) x));
+        return Gens.oneOf(
+                Gens.arrays(boolean[].class, Gens.booleans(), 0, max),
+                Gens.arrays(byte[].class, Gens.bytes(), 0, max),
+                Gens.arrays(char[].class, Gens.chars(), 0, max),
+                Gens.arrays(short[].class, Gens.shorts(), 0, max),
+                Gens.arrays(int[].class, Gens.ints(), 0, max),
+                Gens.arrays(long[].class, Gens.longs(), 0, max),
+                Gens.arrays(float[].class, Gens.floats(), 0, max),
+                Gens.arrays(double[].class, Gens.doubles(), 0, max));
     }
 
-    public static Arbitrary<String[]> stringArrays() {
-        return strings().injectNull(0.2).array(String[].class).ofMaxSize(12);
+    public static Gen<String[]> stringArrays() {
+        return Gens.arrays(String[].class, strings().orNull(0.2), 0, 12);
     }
 
-    public static Arbitrary<double[][]> matrices() {
-        return Combinators.combine(Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 5))
-                .flatAs((r, c) -> doubles().array(double[].class).ofSize(c).array(double[][].class).ofSize(r));
+    public static Gen<double[][]> matrices() {
+        return s -> {
+            int rows = Gens.ints(0, 5).generate(s);
+            int cols = Gens.ints(0, 5).generate(s);
+            return Gens.arrays(double[][].class, Gens.arrays(double[].class, Gens.doubles(), cols, cols), rows, rows)
+                    .generate(s);
+        };
     }
 
-    public static Arbitrary<Table> tables() {
-        return Arbitraries.integers().between(0, 8).flatMap(rows -> {
-            Arbitrary<Object> column = Arbitraries.oneOf(
-                    doubles().array(double[].class).ofSize(rows).map(x -> (Object) x),
-                    Arbitraries.integers().array(int[].class).ofSize(rows).map(x -> (Object) x),
-                    Arbitraries.longs().array(long[].class).ofSize(rows).map(x -> (Object) x),
-                    Arbitraries.of(true, false).array(Boolean[].class).ofSize(rows).map(b -> {
-                        boolean[] a = new boolean[b.length];
-                        for (int i = 0; i < a.length; i++) {
-                            a[i] = b[i];
-                        }
-                        return (Object) a;
-                    }),
-                    strings().injectNull(0.2).array(String[].class).ofSize(rows).map(x -> (Object) x));
-            return column.list().ofMaxSize(4).map(cols -> {
+    public static Gen<Table> tables() {
+        return Gens.ints(0, 8).flatMap(rows -> {
+            Gen<Object> column = Gens.oneOf(
+                    Gens.arrays(double[].class, Gens.doubles(), rows, rows),
+                    Gens.arrays(int[].class, Gens.ints(), rows, rows),
+                    Gens.arrays(long[].class, Gens.longs(), rows, rows),
+                    Gens.arrays(boolean[].class, Gens.booleans(), rows, rows),
+                    Gens.arrays(String[].class, strings().orNull(0.2), rows, rows));
+            return column.list(0, 4).map(cols -> {
                 Table.Builder b = Table.builder();
                 for (int i = 0; i < cols.size(); i++) {
                     b.column("c" + i, cols.get(i));
@@ -104,37 +82,32 @@ public final class Graphs {
     }
 
     /** Leaves: everything but lists and maps. */
-    public static Arbitrary<Object> leaves() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, scalars()),
-                net.jqwik.api.Tuple.of(3, strings().map(x -> (Object) x)),
-                net.jqwik.api.Tuple.of(3, primitiveArrays()),
-                net.jqwik.api.Tuple.of(2, stringArrays().map(x -> (Object) x)),
-                net.jqwik.api.Tuple.of(1, matrices().map(x -> (Object) x)),
-                net.jqwik.api.Tuple.of(1, tables().map(x -> (Object) x)));
+    public static Gen<Object> leaves() {
+        return Gens.frequency(
+                Gens.weight(4, scalars()),
+                Gens.weight(3, strings()),
+                Gens.weight(3, primitiveArrays()),
+                Gens.weight(2, stringArrays()),
+                Gens.weight(1, matrices()),
+                Gens.weight(1, tables()));
     }
 
     /** Any graph: leaves, and lists and maps of graphs (nulls allowed inside), up to {@code depth} levels. */
-    public static Arbitrary<Object> graphs(int depth) {
+    public static Gen<Object> graphs(int depth) {
         if (depth == 0) {
             return leaves();
         }
-        Arbitrary<Object> inner = Arbitraries.lazy(() -> graphs(depth - 1));
-        Arbitrary<Object> lists = inner.injectNull(0.1).list().ofMaxSize(5).map(x -> (Object) x);
-        Arbitrary<Object> maps = Arbitraries.maps(strings(), inner.injectNull(0.1)).ofMaxSize(5)
-                .map(m -> (Object) new LinkedHashMap<>(m));
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(2, leaves()),
-                net.jqwik.api.Tuple.of(2, lists),
-                net.jqwik.api.Tuple.of(2, maps));
+        Gen<Object> inner = Gens.lazy(() -> graphs(depth - 1)).orNull(0.1);
+        return Gens.frequency(
+                Gens.weight(2, leaves()),
+                Gens.weight(2, inner.list(0, 5)),
+                Gens.weight(2, Gens.maps(strings(), inner, 0, 5)));
     }
 
     /** Graphs whose root is a container: the shapes sub-paths are about. */
-    public static Arbitrary<Object> containers() {
-        Arbitrary<Object> inner = graphs(2);
-        return Arbitraries.oneOf(inner.injectNull(0.1).list().ofMinSize(1).ofMaxSize(6).map(x -> (Object) x),
-                Arbitraries.maps(strings(), inner.injectNull(0.1)).ofMinSize(1).ofMaxSize(6)
-                        .map(m -> (Object) new LinkedHashMap<>(m)));
+    public static Gen<Object> containers() {
+        Gen<Object> inner = graphs(2).orNull(0.1);
+        return Gens.oneOf(inner.list(1, 6), Gens.maps(strings(), inner, 1, 6));
     }
 
     /**

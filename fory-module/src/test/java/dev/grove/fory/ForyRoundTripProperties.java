@@ -6,13 +6,11 @@ import dev.grove.test.ChildJvm;
 import dev.grove.test.Child;
 import dev.grove.test.Graphs;
 import dev.grove.test.Leaks;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
+import dev.grove.check.Gens;
+import dev.grove.check.Property;
 import org.apache.fory.BaseFory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 import java.util.Base64;
 import java.util.List;
@@ -28,13 +26,17 @@ class ForyRoundTripProperties {
     private static ChildJvm plainChild;
     private static ChildJvm threadSafeChild;
 
-    @Provide
-    Arbitrary<Object> graphs() {
-        return Graphs.graphs(3);
+    /** A graph and the Fory configuration (or child) to carry it. */
+    record Input(Object graph, int config) {
     }
 
-    @Property(tries = 150)
-    void sharedGraphsRoundTripInProcess(@ForAll("graphs") Object graph, @ForAll @IntRange(min = 0, max = 7) int config) {
+    @Test
+    void sharedGraphsRoundTripInProcess() {
+        Property.forAll(s -> new Input(Graphs.graphs(3).generate(s), Gens.ints(0, 7).generate(s))).tries(150)
+                .check(in -> roundTripInProcess(in.graph(), in.config()));
+    }
+
+    private static void roundTripInProcess(Object graph, int config) {
         BaseFory fory = FORYS.get(config);
         try (SharedObject view = Grove.share(graph)) {
             Object root = fory.deserialize(fory.serialize(view));
@@ -50,8 +52,13 @@ class ForyRoundTripProperties {
         }
     }
 
-    @Property(tries = 60)
-    void sharedGraphsRoundTripIntoChildJvms(@ForAll("graphs") Object graph, @ForAll boolean threadSafe) {
+    @Test
+    void sharedGraphsRoundTripIntoChildJvms() {
+        Property.forAll(s -> new Input(Graphs.graphs(3).generate(s), Gens.ints(0, 1).generate(s))).tries(60)
+                .check(in -> roundTripIntoChild(in.graph(), in.config() == 1));
+    }
+
+    private static void roundTripIntoChild(Object graph, boolean threadSafe) {
         ChildJvm child = child(threadSafe);
         ForyBridge bridge = ForyBridge.of(Forys.fory(true, false, threadSafe));
         try (SharedObject view = Grove.share(graph)) {
@@ -76,7 +83,7 @@ class ForyRoundTripProperties {
         return threadSafe ? threadSafeChild : plainChild;
     }
 
-    @AfterContainer
+    @AfterAll
     static void stopChildrenAndCheckLeaks() {
         for (ChildJvm c : new ChildJvm[] {plainChild, threadSafeChild}) {
             if (c != null) {

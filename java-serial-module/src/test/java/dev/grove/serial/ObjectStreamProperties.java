@@ -6,11 +6,9 @@ import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
 import dev.grove.test.Graphs;
 import dev.grove.test.Leaks;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
+import dev.grove.check.Property;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,18 +21,12 @@ class ObjectStreamProperties {
     private static ChildJvm child;
     private static final AtomicInteger maxBytes = new AtomicInteger();
 
-    @Provide
-    Arbitrary<Object> graphs() {
-        return Graphs.graphs(3);
+    @Test
+    void viewsRoundTripThroughPlainObjectStreams() {
+        Property.forAll(Graphs.graphs(3)).tries(200).check(ObjectStreamProperties::throughObjectStreams);
     }
 
-    @Provide
-    Arbitrary<Object> containers() {
-        return Graphs.containers();
-    }
-
-    @Property(tries = 200)
-    void viewsRoundTripThroughPlainObjectStreams(@ForAll("graphs") Object graph) throws Exception {
+    private static void throughObjectStreams(Object graph) throws Exception {
         try (SharedObject view = Grove.share(graph)) {
             byte[] bytes = Streams.write(view);
             maxBytes.accumulateAndGet(bytes.length, Math::max);
@@ -47,8 +39,12 @@ class ObjectStreamProperties {
         }
     }
 
-    @Property(tries = 80)
-    void subViewsRoundTripToo(@ForAll("containers") Object graph) throws Exception {
+    @Test
+    void subViewsRoundTripToo() {
+        Property.forAll(Graphs.containers()).tries(80).check(ObjectStreamProperties::subViewsThroughObjectStreams);
+    }
+
+    private static void subViewsThroughObjectStreams(Object graph) throws Exception {
         try (SharedObject view = Grove.share(graph)) {
             Graphs.subPaths(graph, 20, (suffix, expected) -> {
                 try (SharedObject sub = Grove.map(view.path() + suffix)) {
@@ -65,8 +61,12 @@ class ObjectStreamProperties {
         }
     }
 
-    @Property(tries = 60)
-    void viewsRoundTripIntoAChildJvm(@ForAll("graphs") Object graph) {
+    @Test
+    void viewsRoundTripIntoAChildJvm() {
+        Property.forAll(Graphs.graphs(3)).tries(60).check(ObjectStreamProperties::intoChild);
+    }
+
+    private static void intoChild(Object graph) {
         if (child == null) {
             child = ChildJvm.start(SerialChild.class);
             child.expect("ready", 60);
@@ -77,7 +77,7 @@ class ObjectStreamProperties {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void report() {
         System.out.println("largest java.io form of a view in this run: " + maxBytes.get() + " bytes");
         if (child != null) {
