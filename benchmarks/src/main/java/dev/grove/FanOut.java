@@ -50,7 +50,7 @@ public final class FanOut {
             run("by reference (Grove)", workers, columns, true);
         }
         Thread.sleep(3_100);
-        dev.grove.internal.Regions.sweep(dev.grove.internal.Store.defaultStore(), dev.grove.internal.Regions.DEFAULT_GRACE_MILLIS);
+        RegionStore.defaultStore().sweep();
     }
 
     private static void run(String label, int workers, double[][] columns, boolean shared) throws Exception {

@@ -45,7 +45,7 @@ public class MapBenchmark {
         held.close();
         // Their leases would keep both files for an hour: remove them, nobody maps them now.
         for (SharedRef ref : new SharedRef[] {heldRef, unmappedRef}) {
-            java.nio.file.Files.deleteIfExists(dev.grove.internal.Store.defaultStore().file(ref.regionName()));
+            java.nio.file.Files.deleteIfExists(RegionStore.defaultStore().file(ref.path()));
         }
     }
 

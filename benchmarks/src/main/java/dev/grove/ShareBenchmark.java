@@ -1,7 +1,5 @@
 package dev.grove;
 
-import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -69,12 +67,12 @@ public class ShareBenchmark {
             } else {
                 System.clearProperty("grove.recycle.bytes");
             }
-            Regions.dropSpares(Store.defaultStore());
+            RegionStore.defaultStore().sweep();
         }
 
         @TearDown
         public void tearDown() {
-            Regions.dropSpares(Store.defaultStore());
+            RegionStore.defaultStore().sweep();
         }
     }
 

@@ -1,9 +1,4 @@
-package dev.grove.internal;
-
-import dev.grove.Grove;
-import dev.grove.GroveException;
-import dev.grove.SharedList;
-import dev.grove.SharedRef;
+package dev.grove;
 
 import java.io.Externalizable;
 import java.io.IOException;
@@ -19,19 +14,20 @@ import java.io.StreamCorruptedException;
  * so views pass through any {@code ObjectOutputStream} (RMI, caches, frameworks honouring
  * {@code writeReplace}) as references, with no setup.
  *
- * <p>Public only because {@link Externalizable} requires it; not an API.
+ * <p>Package-private, as {@code java.time}'s serial form is: deserialization filters need to admit only
+ * {@code dev.grove.*}, never an internal name. {@link Externalizable} needs only the public constructor.
  */
-public final class SerialProxy implements Externalizable {
+final class SerialProxy implements Externalizable {
     private static final long serialVersionUID = 1L;
     /** Tag: a view, version 1. */
-    public static final byte VIEW_V1 = 1;
+    static final byte VIEW_V1 = 1;
     /** Tag: a bare {@link SharedRef}, version 1. */
-    public static final byte REF_V1 = 2;
+    static final byte REF_V1 = 2;
     /**
      * Tag: a primitive array shared on the writer's behalf, version 1; read back as a plain array copy
      * (what automatic sharing writes in place of a large array).
      */
-    public static final byte ARRAY_V1 = 3;
+    static final byte ARRAY_V1 = 3;
 
     private byte tag;
     private String path;
@@ -41,7 +37,7 @@ public final class SerialProxy implements Externalizable {
     public SerialProxy() {
     }
 
-    public SerialProxy(byte tag, SharedRef ref) {
+    SerialProxy(byte tag, SharedRef ref) {
         this.tag = tag;
         this.path = ref.path();
         this.id = ref.wireId();

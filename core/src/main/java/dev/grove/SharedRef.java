@@ -103,9 +103,19 @@ public final class SharedRef implements java.io.Serializable {
         return path + "#" + HexFormat.of().toHexDigits(regionId);
     }
 
+    /**
+     * A stand-in for {@code java.io} serialization: written as this reference (a few dozen bytes), read
+     * back by any {@code ObjectInputStream} as a plain copy of the primitive array the reference names.
+     * What an object stream that shares large arrays on the writer's behalf puts in their place; the
+     * region must outlive the message (a lease taken by {@link SharedObject#ref()} does that).
+     */
+    public java.io.Serializable copyOnRead() {
+        return new SerialProxy(SerialProxy.ARRAY_V1, this);
+    }
+
     /** Serialization writes a tagged proxy, like the views do. */
     private Object writeReplace() {
-        return new dev.grove.internal.SerialProxy(dev.grove.internal.SerialProxy.REF_V1, this);
+        return new SerialProxy(SerialProxy.REF_V1, this);
     }
 
     /** Views are only ever read through their proxy; a stream that holds one directly is forged. */

@@ -7,9 +7,7 @@ import dev.grove.SharedDoubleArray;
 import dev.grove.SharedList;
 import dev.grove.SharedMap;
 import dev.grove.SharedObject;
-import dev.grove.internal.PathSyntax;
-import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.RegionStore;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -30,7 +28,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * The checks every transport must pass, as plain methods that throw {@link AssertionError} on a
- * violation; {@link TransportProperties} runs them as jqwik properties. Call them directly to test a
+ * violation; {@link TransportProperties} runs them as JUnit 5 tests. Call them directly to test a
  * transport from another framework.
  */
 public final class GroveContract {
@@ -150,7 +148,7 @@ public final class GroveContract {
      */
     public static void lifetime(Transport t, long leaseMillis) throws Exception {
         SharedDoubleArray view = Grove.share(new double[] {1, 2, 3});
-        Path file = Store.defaultStore().file(PathSyntax.parse(view.path()).name());
+        Path file = RegionStore.defaultStore().file(view.path());
         Object back;
         try {
             back = t.roundTrip(view, b -> {
@@ -177,7 +175,7 @@ public final class GroveContract {
             System.gc();
             sleep(100);
             if (System.currentTimeMillis() > deadline - 29_000) {
-                Regions.sweep(Store.defaultStore(), Regions.DEFAULT_GRACE_MILLIS);
+                RegionStore.defaultStore().sweep();
             }
         }
         check(!Files.exists(file), t.name(), "region file left after both sides let go: " + file);
@@ -264,25 +262,16 @@ public final class GroveContract {
      * and the store holds no region file, then fails naming what is left.
      */
     public static void assertNothingLeft(long timeoutMillis) {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        Store store = Store.defaultStore();
-        while (System.currentTimeMillis() < deadline) {
-            System.gc();
-            sleep(100);
-            if (Regions.mappedHere().isEmpty()) {
-                Regions.sweep(store, Regions.DEFAULT_GRACE_MILLIS);
-                if (store.regionNames().isEmpty()) {
-                    return;
-                }
-            }
+        RegionStore store = RegionStore.defaultStore();
+        List<String> left = store.awaitEmpty(java.time.Duration.ofMillis(timeoutMillis));
+        if (!left.isEmpty()) {
+            throw new AssertionError("regions left behind in " + store + ": " + left);
         }
-        throw new AssertionError("regions left behind: mapped here=" + Regions.mappedHere() + " files="
-                + store.regionNames());
     }
 
     /** Whether the store has room for {@link #hugeArray}. */
     public static boolean hasRoomForHugeArray() {
-        return Store.defaultStore().freeBytes() > (4L << 30);
+        return RegionStore.defaultStore().freeBytes() > (4L << 30);
     }
 
     interface PathVisitor {

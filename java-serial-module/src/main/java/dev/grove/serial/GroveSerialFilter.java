@@ -2,7 +2,6 @@ package dev.grove.serial;
 
 import dev.grove.SharedObject;
 import dev.grove.SharedRef;
-import dev.grove.internal.SerialProxy;
 
 import java.io.ObjectInputFilter;
 
@@ -21,8 +20,9 @@ public final class GroveSerialFilter {
      * their proxy.
      */
     public static boolean isGroveProxy(Class<?> c) {
-        return c == SerialProxy.class || c == SharedRef.class
-                || SharedObject.class.isAssignableFrom(c);
+        // The proxy is package-private in dev.grove (like java.time's), so it is known by its package.
+        return c.getPackageName().equals("dev.grove") && (c == SharedRef.class || SharedObject.class.isAssignableFrom(c)
+                || c.getSimpleName().equals("SerialProxy"));
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.grove.serial;
 
 import dev.grove.Grove;
 import dev.grove.SharedObject;
-import dev.grove.internal.SerialProxy;
 
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -53,7 +52,7 @@ public final class SharingObjectOutputStream extends ObjectOutputStream {
             return obj;
         }
         try (SharedObject shared = Grove.share(obj)) {
-            return new SerialProxy(SerialProxy.ARRAY_V1, shared.ref());
+            return shared.ref().copyOnRead();
         }
     }
 

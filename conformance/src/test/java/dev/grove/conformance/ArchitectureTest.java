@@ -1,0 +1,104 @@
+package dev.grove.conformance;
+
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import dev.grove.GroveException;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.jar.JarFile;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The module boundaries, checked on the main classes of every published module (this module's test
+ * class path holds them all): only core touches core's internals, no package cycle, the engine stands
+ * alone, and every jar names its module.
+ */
+class ArchitectureTest {
+    /** Main classes only: no test directories and no test jars (core's test helpers may use internals). */
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .withImportOption(location -> !location.contains("-tests.jar"))
+            .importPackages("dev.grove");
+
+    @Test
+    void onlyCoreUsesCoresInternals() {
+        noClasses().that().resideOutsideOfPackages("dev.grove", "dev.grove.internal..", "dev.grove.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.grove.internal..")
+                .because("the other modules build on core's public API only")
+                .check(MAIN);
+    }
+
+    /**
+     * One slice per package; the exception hierarchy is a layer of its own below everything (internals
+     * throw the public exceptions), so it does not count as a cycle between dev.grove and its internals.
+     */
+    @Test
+    void noPackageCycles() {
+        SliceAssignment packages = new SliceAssignment() {
+            @Override
+            public SliceIdentifier getIdentifierOf(JavaClass c) {
+                if (!c.getPackageName().startsWith("dev.grove")) {
+                    return SliceIdentifier.ignore();
+                }
+                if (c.getPackageName().equals("dev.grove") && c.isAssignableTo(GroveException.class)) {
+                    return SliceIdentifier.of("dev.grove exceptions");
+                }
+                return SliceIdentifier.of(c.getPackageName());
+            }
+
+            @Override
+            public String getDescription() {
+                return "Grove's packages, the exception hierarchy apart";
+            }
+        };
+        slices().assignedFrom(packages).should().beFreeOfCycles().check(MAIN);
+    }
+
+    @Test
+    void theExceptionHierarchyDependsOnNothingElseOfGrove() {
+        noClasses().that().areAssignableTo(GroveException.class)
+                .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "Grove classes other than exceptions", c -> c.getPackageName().startsWith("dev.grove")
+                                && !c.isAssignableTo(GroveException.class)))
+                .check(MAIN);
+    }
+
+    @Test
+    void thePropertyEngineDependsOnNoOtherGroveModule() {
+        noClasses().that().resideInAPackage("dev.grove.check..")
+                .should().dependOnClassesThat().resideOutsideOfPackages("dev.grove.check..", "java..")
+                .check(MAIN);
+    }
+
+    /** Each published jar's {@code Automatic-Module-Name} is its package (read from the jars Maven packaged). */
+    @Test
+    void everyJarNamesItsModule() throws IOException {
+        Map<String, String> names = new TreeMap<>();
+        for (Class<?> c : new Class<?>[] {dev.grove.Grove.class, dev.grove.fory.GroveSerializers.class,
+                dev.grove.serial.SharingObjectOutputStream.class, dev.grove.check.Gen.class}) {
+            Path where = Path.of(URI.create(c.getProtectionDomain().getCodeSource().getLocation().toString()));
+            if (where.toString().endsWith(".jar")) {
+                try (JarFile jar = new JarFile(where.toFile())) {
+                    names.put(c.getPackageName(), jar.getManifest().getMainAttributes().getValue("Automatic-Module-Name"));
+                }
+            }
+        }
+        // Only "mvn test" without packaging puts class directories here instead; verify (CI) always has jars.
+        Assumptions.assumeFalse(names.isEmpty(), "no packaged jar on the class path (run the package phase)");
+        names.forEach((pkg, module) -> assertEquals(pkg, module, "Automatic-Module-Name of the jar holding " + pkg));
+        assertEquals(4, names.size(), "jars checked: " + names);
+    }
+}
