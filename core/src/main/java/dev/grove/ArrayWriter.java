@@ -1,12 +1,11 @@
 package dev.grove;
 
-import dev.grove.internal.Format;
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 
 import java.lang.foreign.MemorySegment;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,12 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param <V> the view type {@link #seal()} returns
  */
 public final class ArrayWriter<V extends SharedList<?>> implements AutoCloseable {
-    private static final Map<Class<?>, Integer> TAGS = Map.of(
-            SharedBooleanArray.class, Format.BOOLEAN_ARRAY, SharedByteArray.class, Format.BYTE_ARRAY,
-            SharedCharArray.class, Format.CHAR_ARRAY, SharedShortArray.class, Format.SHORT_ARRAY,
-            SharedIntArray.class, Format.INT_ARRAY, SharedLongArray.class, Format.LONG_ARRAY,
-            SharedFloatArray.class, Format.FLOAT_ARRAY, SharedDoubleArray.class, Format.DOUBLE_ARRAY);
-
     private final Class<V> type;
     private final Regions.Writable region;
     private final AtomicBoolean done = new AtomicBoolean();
@@ -44,15 +37,15 @@ public final class ArrayWriter<V extends SharedList<?>> implements AutoCloseable
     }
 
     static <V extends SharedList<?>> ArrayWriter<V> allocate(Class<V> type, long length) {
-        Integer tag = TAGS.get(type);
-        if (tag == null) {
+        ElementType element = Views.arrayType(type);
+        if (element == null) {
             throw new IllegalArgumentException("not a primitive array view type: " + type.getName());
         }
         if (length < 0) {
             throw new IllegalArgumentException("negative length: " + length);
         }
-        long bytes = Math.multiplyExact(length, Format.elementSize(tag));
-        return new ArrayWriter<>(type, Regions.createArray(Store.defaultStore(), tag, bytes));
+        long bytes = Math.multiplyExact(length, element.size());
+        return new ArrayWriter<>(type, Regions.createArray(Store.defaultStore(), element.arrayTag(), bytes));
     }
 
     /** The array's payload, writable until {@link #seal()} or {@link #close()}. */
@@ -65,7 +58,7 @@ public final class ArrayWriter<V extends SharedList<?>> implements AutoCloseable
 
     /** Number of elements. */
     public long length() {
-        return region.payload().byteSize() / Format.elementSize(region.tag());
+        return region.payload().byteSize() / ElementType.ofTag(region.tag()).size();
     }
 
     /**

@@ -22,8 +22,8 @@ import java.util.Map;
  * {@code Long}, {@code Float}, {@code Double}), each keeping its type; {@code List}s nested to any depth
  * mixing all of these (nulls allowed; a list of one boxed type becomes that type's array view);
  * {@code Map}s with non-null {@code String} keys, in iteration order (null values allowed); {@link Table};
- * rectangular {@code double[][]} matrices; and Grove's own views, which are copied. Anything else raises
- * {@link UnsupportedTypeException} naming the class and its position, before any region is created.
+ * rectangular matrices of any primitive type ({@code double[][]}, {@code int[][]}, ...); and Grove's own
+ * views, which are copied. Anything else raises {@link UnsupportedTypeException} naming the class and its position, before any region is created.
  *
  * <h2>Threads and lifetime</h2>
  * All methods are thread-safe. A view holds its region until it is closed or garbage collected; the
@@ -106,8 +106,43 @@ public final class Grove {
         return share(table, SharedTable.class);
     }
 
-    /** Shares a rectangular matrix, stored row-major. */
+    /** Shares a rectangular matrix of doubles, stored row-major. */
     public static SharedMatrix share(double[][] matrix) {
+        return share(matrix, SharedMatrix.class);
+    }
+
+    /** Shares a rectangular matrix of floats, stored row-major. */
+    public static SharedMatrix share(float[][] matrix) {
+        return share(matrix, SharedMatrix.class);
+    }
+
+    /** Shares a rectangular matrix of longs, stored row-major. */
+    public static SharedMatrix share(long[][] matrix) {
+        return share(matrix, SharedMatrix.class);
+    }
+
+    /** Shares a rectangular matrix of ints, stored row-major (R's integer and logical matrices map here). */
+    public static SharedMatrix share(int[][] matrix) {
+        return share(matrix, SharedMatrix.class);
+    }
+
+    /** Shares a rectangular matrix of shorts, stored row-major. */
+    public static SharedMatrix share(short[][] matrix) {
+        return share(matrix, SharedMatrix.class);
+    }
+
+    /** Shares a rectangular matrix of chars, stored row-major. */
+    public static SharedMatrix share(char[][] matrix) {
+        return share(matrix, SharedMatrix.class);
+    }
+
+    /** Shares a rectangular matrix of bytes, stored row-major. */
+    public static SharedMatrix share(byte[][] matrix) {
+        return share(matrix, SharedMatrix.class);
+    }
+
+    /** Shares a rectangular matrix of booleans, stored row-major (one byte each). */
+    public static SharedMatrix share(boolean[][] matrix) {
         return share(matrix, SharedMatrix.class);
     }
 

@@ -1,20 +1,21 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Objects;
-import java.util.function.IntFunction;
 
 /** What the eight primitive array views share: the payload segment, index checks and bulk copies out. */
 abstract sealed class PrimitiveArray<E> extends SharedList<E> permits SharedBooleanArray, SharedByteArray,
         SharedCharArray, SharedShortArray, SharedIntArray, SharedLongArray, SharedFloatArray, SharedDoubleArray {
     final MemorySegment data;
+    final ElementType type;
 
-    PrimitiveArray(String path, Hold hold, MemorySegment data, int elementSize) {
-        super(path, hold, data.byteSize() / elementSize);
+    PrimitiveArray(String path, Hold hold, MemorySegment data, ElementType type) {
+        super(path, hold, data.byteSize() / type.size());
         this.data = data.asReadOnly();
+        this.type = type;
     }
 
     /** Checks that the view is open and {@code index} inside it; returns the index. */
@@ -23,19 +24,17 @@ abstract sealed class PrimitiveArray<E> extends SharedList<E> permits SharedBool
         return Objects.checkIndex(index, length);
     }
 
-    /** A new array of {@code count} elements from {@code from}, with one bulk copy. */
-    final <A> A copyOut(long from, int count, IntFunction<A> newArray, ValueLayout layout) {
+    /** A new primitive array of {@code count} elements from {@code from}, with one bulk copy. */
+    final Object copyOut(long from, int count) {
         h.check();
         Objects.checkFromIndexSize(from, count, length);
-        A out = newArray.apply(count);
         try {
             // A page past a truncated file's end faults, and the JVM may report that after this frame: check first.
             h.region().checkWhole();
-            MemorySegment.copy(data, layout, from * layout.byteSize(), out, 0, count);
+            return type.copyOut(data, from * type.size(), count);
         } catch (IllegalStateException | InternalError e) {
             throw h.fault(e);
         }
-        return out;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
@@ -12,7 +13,7 @@ import java.lang.foreign.MemorySegment;
 public final class SharedBooleanArray extends PrimitiveArray<Boolean> {
 
     SharedBooleanArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data, 1);
+        super(path, hold, data, ElementType.BOOLEAN);
     }
 
     /**
@@ -45,12 +46,6 @@ public final class SharedBooleanArray extends PrimitiveArray<Boolean> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public boolean[] toBooleanArray(long from, int count) {
-        // Booleans are stored as bytes, and no bulk copy turns bytes into booleans.
-        byte[] bytes = copyOut(from, count, byte[]::new, Layouts.BYTE);
-        boolean[] out = new boolean[count];
-        for (int k = 0; k < count; k++) {
-            out[k] = bytes[k] != 0;
-        }
-        return out;
+        return (boolean[]) copyOut(from, count);
     }
 }

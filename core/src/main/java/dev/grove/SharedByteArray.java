@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
@@ -12,7 +13,7 @@ import java.lang.foreign.MemorySegment;
 public final class SharedByteArray extends PrimitiveArray<Byte> {
 
     SharedByteArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data, 1);
+        super(path, hold, data, ElementType.BYTE);
     }
 
     /**
@@ -45,6 +46,6 @@ public final class SharedByteArray extends PrimitiveArray<Byte> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public byte[] toByteArray(long from, int count) {
-        return copyOut(from, count, byte[]::new, Layouts.BYTE);
+        return (byte[]) copyOut(from, count);
     }
 }

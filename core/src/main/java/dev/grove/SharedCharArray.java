@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
@@ -12,7 +13,7 @@ import java.lang.foreign.MemorySegment;
 public final class SharedCharArray extends PrimitiveArray<Character> {
 
     SharedCharArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data, 2);
+        super(path, hold, data, ElementType.CHAR);
     }
 
     /**
@@ -45,6 +46,6 @@ public final class SharedCharArray extends PrimitiveArray<Character> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public char[] toCharArray(long from, int count) {
-        return copyOut(from, count, char[]::new, Layouts.CHAR);
+        return (char[]) copyOut(from, count);
     }
 }

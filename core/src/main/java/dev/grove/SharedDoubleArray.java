@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
@@ -14,7 +15,7 @@ import java.util.stream.LongStream;
 public final class SharedDoubleArray extends PrimitiveArray<Double> {
 
     SharedDoubleArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data, 8);
+        super(path, hold, data, ElementType.DOUBLE);
     }
 
     /**
@@ -47,7 +48,7 @@ public final class SharedDoubleArray extends PrimitiveArray<Double> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public double[] toDoubleArray(long from, int count) {
-        return copyOut(from, count, double[]::new, Layouts.DOUBLE);
+        return (double[]) copyOut(from, count);
     }
 
     /** The elements as a sequential stream, read lazily, without boxing. */

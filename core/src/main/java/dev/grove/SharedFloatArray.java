@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
@@ -12,7 +13,7 @@ import java.lang.foreign.MemorySegment;
 public final class SharedFloatArray extends PrimitiveArray<Float> {
 
     SharedFloatArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data, 4);
+        super(path, hold, data, ElementType.FLOAT);
     }
 
     /**
@@ -45,6 +46,6 @@ public final class SharedFloatArray extends PrimitiveArray<Float> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public float[] toFloatArray(long from, int count) {
-        return copyOut(from, count, float[]::new, Layouts.FLOAT);
+        return (float[]) copyOut(from, count);
     }
 }

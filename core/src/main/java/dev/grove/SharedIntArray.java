@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
@@ -14,7 +15,7 @@ import java.util.stream.LongStream;
 public final class SharedIntArray extends PrimitiveArray<Integer> {
 
     SharedIntArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data, 4);
+        super(path, hold, data, ElementType.INT);
     }
 
     /**
@@ -47,7 +48,7 @@ public final class SharedIntArray extends PrimitiveArray<Integer> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public int[] toIntArray(long from, int count) {
-        return copyOut(from, count, int[]::new, Layouts.INT);
+        return (int[]) copyOut(from, count);
     }
 
     /** The elements as a sequential stream, read lazily, without boxing. */

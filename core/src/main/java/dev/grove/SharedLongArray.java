@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
 import dev.grove.internal.Layouts;
 
@@ -13,7 +14,7 @@ import java.util.stream.LongStream;
 public final class SharedLongArray extends PrimitiveArray<Long> {
 
     SharedLongArray(String path, Hold hold, MemorySegment data) {
-        super(path, hold, data, 8);
+        super(path, hold, data, ElementType.LONG);
     }
 
     /**
@@ -46,7 +47,7 @@ public final class SharedLongArray extends PrimitiveArray<Long> {
      * @throws IndexOutOfBoundsException if the range is not inside the array
      */
     public long[] toLongArray(long from, int count) {
-        return copyOut(from, count, long[]::new, Layouts.LONG);
+        return (long[]) copyOut(from, count);
     }
 
     /** The elements as a sequential stream, read lazily, without boxing. */

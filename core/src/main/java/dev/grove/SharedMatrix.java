@@ -1,24 +1,29 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
-import dev.grove.internal.Layouts;
 import dev.grove.internal.Node;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Array;
 import java.util.Objects;
 
 /**
- * A shared dense matrix of doubles, stored row-major. Row {@code r} is a zero-copy
- * {@link SharedDoubleArray} with the path {@code /name[r]}; a column is gathered on request. Indices are
- * {@code long}, so the matrix may hold more than 2<sup>31</sup> values.
+ * A shared dense matrix of one primitive element type ({@code double}, {@code int}, {@code long},
+ * {@code float}, {@code short}, {@code char}, {@code byte} or {@code boolean}), stored row-major. Row
+ * {@code r} is a zero-copy typed array view (a {@link SharedDoubleArray} for a double matrix, a
+ * {@link SharedIntArray} for an int matrix, ...) with the path {@code /name[r]}; a column is gathered on
+ * request. Indices are {@code long}, so the matrix may hold more than 2<sup>31</sup> values.
  */
 public final class SharedMatrix extends SingleView {
     private final MemorySegment data;
+    private final ElementType type;
     private final long rows;
     private final long cols;
 
     SharedMatrix(Node node, Hold hold) {
         super(node.path(), hold);
+        this.type = node.elementType();
         this.rows = node.rows();
         this.cols = node.cols();
         this.data = node.payloadSlice(16, node.length() - 16).asReadOnly();
@@ -34,69 +39,119 @@ public final class SharedMatrix extends SingleView {
         return cols;
     }
 
+    /** The element type: {@code double.class}, {@code int.class}, and so on. */
+    public Class<?> elementType() {
+        return type.primitive;
+    }
+
     /**
-     * The value at row {@code r}, column {@code c}.
+     * The value at row {@code r}, column {@code c} of a double matrix.
      *
      * @throws IndexOutOfBoundsException if either index is out of range
+     * @throws ClassCastException        if the elements are not doubles ({@link #getBoxed} reads any type)
      */
     public double get(long r, long c) {
+        return (Double) at(r, c, ElementType.DOUBLE);
+    }
+
+    /** The value at row {@code r}, column {@code c} of an int matrix; see {@link #get}. */
+    public int getInt(long r, long c) {
+        return (Integer) at(r, c, ElementType.INT);
+    }
+
+    /** The value at row {@code r}, column {@code c} of a long matrix; see {@link #get}. */
+    public long getLong(long r, long c) {
+        return (Long) at(r, c, ElementType.LONG);
+    }
+
+    /** The value at row {@code r}, column {@code c} of a float matrix; see {@link #get}. */
+    public float getFloat(long r, long c) {
+        return (Float) at(r, c, ElementType.FLOAT);
+    }
+
+    /** The value at row {@code r}, column {@code c}, boxed, whatever the element type. */
+    public Object getBoxed(long r, long c) {
+        return at(r, c, type);
+    }
+
+    private Object at(long r, long c, ElementType expected) {
         h.check();
+        if (expected != type) {
+            throw new ClassCastException("matrix of " + type.javaName() + " read as " + expected.javaName()
+                    + ": path=" + path());
+        }
         Objects.checkIndex(r, rows);
         Objects.checkIndex(c, cols);
         try {
-            return data.getAtIndex(Layouts.DOUBLE, r * cols + c);
+            return type.get(data, (r * cols + c) * type.size());
         } catch (IllegalStateException | InternalError e) {
             throw h.fault(e);
         }
     }
 
-    /** Row {@code r} as a zero-copy view with the path {@code /name[r]}. */
-    public SharedDoubleArray row(long r) {
+    /**
+     * Row {@code r} as a zero-copy view with the path {@code /name[r]}: the array view of the element
+     * type, such as {@link SharedDoubleArray} or {@link SharedIntArray}.
+     *
+     * @param <A> the array view type; a mismatch fails with {@link ClassCastException} where it is used
+     */
+    @SuppressWarnings("unchecked")
+    public <A extends SharedList<?>> A row(long r) {
         h.check();
         Objects.checkIndex(r, rows);
-        return new SharedDoubleArray(path() + "[" + r + "]", h.acquire(), data.asSlice(r * cols * 8, cols * 8));
+        long rowBytes = cols * type.size();
+        return (A) Views.array(type, path() + "[" + r + "]", h.acquire(), data.asSlice(r * rowBytes, rowBytes));
     }
 
-    /** A private copy of column {@code c}. */
-    public double[] column(long c) {
+    /**
+     * A private copy of column {@code c}: a {@code double[]} for a double matrix, an {@code int[]} for an
+     * int matrix, and so on.
+     */
+    @SuppressWarnings("unchecked")
+    public <A> A column(long c) {
         h.check();
         Objects.checkIndex(c, cols);
-        double[] out = new double[Math.toIntExact(rows)];
+        int n = Math.toIntExact(rows);
+        Object out = Array.newInstance(type.primitive, n);
         try {
-            for (int r = 0; r < out.length; r++) {
-                out[r] = data.getAtIndex(Layouts.DOUBLE, r * cols + c);
+            for (int r = 0; r < n; r++) {
+                Array.set(out, r, type.get(data, (r * cols + c) * type.size()));
             }
         } catch (IllegalStateException | InternalError e) {
             throw h.fault(e);
         }
-        return out;
+        return (A) out;
     }
 
-    /** A private copy as {@code double[rows][cols]}. */
-    public double[][] toArray() {
+    /** A private copy as {@code double[rows][cols]} (or {@code int[][]}, ..., after the element type). */
+    @SuppressWarnings("unchecked")
+    public <A> A toArray() {
         h.check();
-        double[][] out = new double[Math.toIntExact(rows)][Math.toIntExact(cols)];
+        int n = Math.toIntExact(rows);
+        int width = Math.toIntExact(cols);
+        Object[] out = (Object[]) Array.newInstance(type.arrayClass, n);
         try {
-            for (int r = 0; r < out.length; r++) {
-                MemorySegment.copy(data, Layouts.DOUBLE, r * cols * 8, out[r], 0, out[r].length);
+            h.region().checkWhole();
+            for (int r = 0; r < n; r++) {
+                out[r] = type.copyOut(data, (long) r * width * type.size(), width);
             }
         } catch (IllegalStateException | InternalError e) {
             throw h.fault(e);
         }
-        return out;
+        return (A) out;
     }
 
+    /** Equal to a matrix of the same element type and shape holding the same values ({@code Double.equals} for each). */
     @Override
     public boolean equals(Object o) {
-        if (!(o instanceof SharedMatrix m) || m.rows != rows || m.cols != cols) {
+        if (!(o instanceof SharedMatrix m) || m.type != type || m.rows != rows || m.cols != cols) {
             return false;
         }
         h.check();
         m.h.check();
         long n = rows * cols;
         for (long i = 0; i < n; i++) {
-            if (Double.doubleToLongBits(data.getAtIndex(Layouts.DOUBLE, i))
-                    != Double.doubleToLongBits(m.data.getAtIndex(Layouts.DOUBLE, i))) {
+            if (!type.get(data, i * type.size()).equals(type.get(m.data, i * type.size()))) {
                 return false;
             }
         }
@@ -106,22 +161,26 @@ public final class SharedMatrix extends SingleView {
     @Override
     public int hashCode() {
         h.check();
-        int result = Long.hashCode(rows) * 31 + Long.hashCode(cols);
+        int result = (Long.hashCode(rows) * 31 + Long.hashCode(cols)) * 31 + type.tag;
         long n = rows * cols;
         for (long i = 0; i < n; i++) {
-            result = 31 * result + Double.hashCode(data.getAtIndex(Layouts.DOUBLE, i));
+            result = 31 * result + type.get(data, i * type.size()).hashCode();
         }
         return result;
     }
 
     @Override
     public String toString() {
-        return "SharedMatrix[path=" + path() + ", rows=" + rows + ", cols=" + cols + "]";
+        return "SharedMatrix[path=" + path() + ", type=" + type.javaName() + ", rows=" + rows + ", cols=" + cols + "]";
     }
 
     @Override
     public MemorySegment segment() {
         h.check();
         return data;
+    }
+
+    ElementType type() {
+        return type;
     }
 }

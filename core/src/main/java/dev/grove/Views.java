@@ -1,12 +1,12 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
 import dev.grove.internal.Encoder;
 import dev.grove.internal.Hold;
 import dev.grove.internal.Node;
 import dev.grove.internal.PathSyntax;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.List;
 
 import static dev.grove.internal.Format.*;
@@ -23,7 +23,7 @@ final class Views {
             return new SharedValue<>(n, hold, scalar(n));
         }
         if (isPrimitiveArray(tag)) {
-            return array(tag, n.path(), hold, n.payloadSlice(0, n.length()));
+            return array(n.elementType(), n.path(), hold, n.payloadSlice(0, n.length()));
         }
         return switch (tag) {
             case STRING -> new SharedString(n.path(), hold, n.payloadSlice(0, n.length()), (n.aux() & AUX_WTF8) != 0);
@@ -36,34 +36,35 @@ final class Views {
         };
     }
 
-    private static SharedList<?> array(int tag, String path, Hold hold, MemorySegment data) {
-        return switch (tag) {
-            case BOOLEAN_ARRAY -> new SharedBooleanArray(path, hold, data);
-            case BYTE_ARRAY -> new SharedByteArray(path, hold, data);
-            case CHAR_ARRAY -> new SharedCharArray(path, hold, data);
-            case SHORT_ARRAY -> new SharedShortArray(path, hold, data);
-            case INT_ARRAY -> new SharedIntArray(path, hold, data);
-            case LONG_ARRAY -> new SharedLongArray(path, hold, data);
-            case FLOAT_ARRAY -> new SharedFloatArray(path, hold, data);
-            case DOUBLE_ARRAY -> new SharedDoubleArray(path, hold, data);
-            default -> throw new IllegalStateException("not an array tag " + tag);
+    /** The array view of element type {@code type}: the one place that knows which class views which type. */
+    static PrimitiveArray<?> array(ElementType type, String path, Hold hold, MemorySegment data) {
+        return switch (type) {
+            case BOOLEAN -> new SharedBooleanArray(path, hold, data);
+            case BYTE -> new SharedByteArray(path, hold, data);
+            case CHAR -> new SharedCharArray(path, hold, data);
+            case SHORT -> new SharedShortArray(path, hold, data);
+            case INT -> new SharedIntArray(path, hold, data);
+            case LONG -> new SharedLongArray(path, hold, data);
+            case FLOAT -> new SharedFloatArray(path, hold, data);
+            case DOUBLE -> new SharedDoubleArray(path, hold, data);
         };
     }
 
+    /**
+     * The element type an array view class holds ({@code SharedIntArray extends PrimitiveArray<Integer>}
+     * holds INT), read from its declaration; null for any other class.
+     */
+    static ElementType arrayType(Class<?> viewClass) {
+        if (viewClass.getSuperclass() != PrimitiveArray.class) {
+            return null;
+        }
+        java.lang.reflect.Type element = ((java.lang.reflect.ParameterizedType) viewClass.getGenericSuperclass())
+                .getActualTypeArguments()[0];
+        return ElementType.ofBoxedClass((Class<?>) element);
+    }
+
     private static Object scalar(Node n) {
-        MemorySegment s = n.segment();
-        long p = n.payload();
-        return switch (n.tag()) {
-            case BOOLEAN -> s.get(ValueLayout.JAVA_BYTE, p) != 0;
-            case BYTE -> s.get(ValueLayout.JAVA_BYTE, p);
-            case CHAR -> (char) s.get(U16, p);
-            case SHORT -> s.get(U16, p);
-            case INT -> s.get(U32, p);
-            case LONG -> s.get(U64, p);
-            case FLOAT -> Float.intBitsToFloat(s.get(U32, p));
-            case DOUBLE -> Double.longBitsToDouble(s.get(U64, p));
-            default -> throw new IllegalStateException("not a scalar tag " + n.tag());
-        };
+        return n.elementType().get(n.segment(), n.payload());
     }
 
     /**
@@ -109,7 +110,8 @@ final class Views {
                 if (tag == STRING_ARRAY || tag == MATRIX) {
                     if (!last) {
                         throw new InvalidPathException("index into something that is not a container: path="
-                                + path.prefix(d + 2) + " at=" + childPath + " type=" + (tag == MATRIX ? "double[]" : "string"));
+                                + path.prefix(d + 2) + " at=" + childPath + " type="
+                                + (tag == MATRIX ? n.elementType().javaName() + "[]" : "string"));
                     }
                     return tag == MATRIX ? matrixRow(n, i, hold, childPath) : stringElement(n, i, hold, childPath);
                 }
@@ -132,8 +134,9 @@ final class Views {
     }
 
     private static SharedObject matrixRow(Node m, long r, Hold hold, String path) {
-        long cols = m.cols();
-        return new SharedDoubleArray(path, hold, m.payloadSlice(16 + r * cols * 8, cols * 8));
+        ElementType type = m.elementType();
+        long rowBytes = m.cols() * type.size();
+        return array(type, path, hold, m.payloadSlice(16 + r * rowBytes, rowBytes));
     }
 
     private static SharedObject stringElement(Node strings, long i, Hold hold, String path) {
@@ -149,14 +152,7 @@ final class Views {
     /** A list view as a plain array: see {@link SharedList#toPlainArray()}. */
     static Object toArray(SharedList<?> col) {
         return switch (col) {
-            case SharedBooleanArray a -> a.toBooleanArray();
-            case SharedByteArray a -> a.toByteArray();
-            case SharedCharArray a -> a.toCharArray();
-            case SharedShortArray a -> a.toShortArray();
-            case SharedIntArray a -> a.toIntArray();
-            case SharedLongArray a -> a.toLongArray();
-            case SharedFloatArray a -> a.toFloatArray();
-            case SharedDoubleArray a -> a.toDoubleArray();
+            case PrimitiveArray<?> a -> a.copyOut(0, Math.toIntExact(a.length()));
             case StringList a -> a.toArray(new String[0]);
             default -> col.toArray();
         };
@@ -184,25 +180,12 @@ final class Views {
 
         @Override
         public Encoder.SharedArray sharedArray(Object v) {
-            if (!(v instanceof SharedList<?> l) || v instanceof ObjectList || v instanceof StringList) {
-                return null;
-            }
-            int tag = switch (l) {
-                case SharedBooleanArray a -> BOOLEAN_ARRAY;
-                case SharedByteArray a -> BYTE_ARRAY;
-                case SharedCharArray a -> CHAR_ARRAY;
-                case SharedShortArray a -> SHORT_ARRAY;
-                case SharedIntArray a -> INT_ARRAY;
-                case SharedLongArray a -> LONG_ARRAY;
-                case SharedFloatArray a -> FLOAT_ARRAY;
-                default -> DOUBLE_ARRAY;
-            };
-            return new Encoder.SharedArray(tag, l.length(), 1, l.segment());
+            return v instanceof PrimitiveArray<?> a ? new Encoder.SharedArray(a.type, a.length(), 1, a.segment()) : null;
         }
 
         @Override
         public Encoder.SharedArray sharedMatrix(Object v) {
-            return v instanceof SharedMatrix m ? new Encoder.SharedArray(MATRIX, m.rows(), m.cols(), m.segment()) : null;
+            return v instanceof SharedMatrix m ? new Encoder.SharedArray(m.type(), m.rows(), m.cols(), m.segment()) : null;
         }
 
         @Override

@@ -199,6 +199,53 @@ class ShareAndMapTest {
     }
 
     @Test
+    void matricesOfIntLongAndFloatKeepTheirTypeInRowsPathsAndCopies() {
+        int[][] ints = {{1, -2, Integer.MAX_VALUE}, {4, 5, Integer.MIN_VALUE}};
+        long[][] longs = {{Long.MIN_VALUE}, {7}, {Long.MAX_VALUE}};
+        float[][] floats = {{1.5f, Float.NaN}, {-0.0f, Float.MIN_VALUE}};
+        try (SharedMatrix i = Grove.share(ints); SharedMatrix l = Grove.share(longs); SharedMatrix f = Grove.share(floats)) {
+            assertEquals(int.class, i.elementType());
+            assertEquals(long.class, l.elementType());
+            assertEquals(float.class, f.elementType());
+            assertEquals(Integer.MIN_VALUE, i.getInt(1, 2));
+            assertEquals(Long.MAX_VALUE, l.getLong(2, 0));
+            assertEquals(Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(f.getFloat(1, 0)));
+            assertEquals(-2, i.getBoxed(0, 1));
+            ClassCastException wrong = assertThrows(ClassCastException.class, () -> i.get(0, 0));
+            assertTrue(wrong.getMessage().contains("matrix of int read as double"), wrong.getMessage());
+            int[] column = i.column(2);
+            assertArrayEquals(new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE}, column);
+            int[][] copy = i.toArray();
+            assertTrue(Arrays.deepEquals(ints, copy));
+            long[][] longCopy = l.toArray();
+            assertTrue(Arrays.deepEquals(longs, longCopy));
+            float[][] floatCopy = f.toArray();
+            assertTrue(Arrays.deepEquals(floats, floatCopy));
+            try (SharedIntArray row = i.row(1); SharedObject byPath = Grove.map(i.path() + "[1]");
+                 SharedLongArray longRow = Grove.map(l.path() + "[2]"); SharedFloatArray floatRow = f.row(0)) {
+                assertEquals(List.of(4, 5, Integer.MIN_VALUE), row);
+                assertEquals(SharedIntArray.class, byPath.getClass());
+                assertEquals(row, byPath);
+                assertEquals(Long.MAX_VALUE, longRow.getLong(0));
+                assertTrue(Float.isNaN(floatRow.getFloat(1)));
+            }
+            InvalidPathException deeper = assertThrows(InvalidPathException.class, () -> Grove.map(i.path() + "[0][1]"));
+            assertTrue(deeper.getMessage().contains("type=int[]"), deeper.getMessage());
+            try (SharedMatrix again = Grove.map(i.path()); SharedMatrix copied = (SharedMatrix) Grove.share((Object) i)) {
+                assertEquals(i, again);
+                assertEquals(i, copied);
+                assertEquals(int.class, copied.elementType());
+                assertNotEquals(i, l);
+            }
+        }
+        try (SharedMatrix b = Grove.share(new boolean[][] {{true, false}}); SharedMatrix c = Grove.share(new char[][] {{'\uD800'}})) {
+            assertEquals(false, b.getBoxed(0, 1));
+            assertEquals('\uD800', c.getBoxed(0, 0));
+        }
+        assertThrows(UnsupportedTypeException.class, () -> Grove.share(new int[][] {{1}, null}));
+    }
+
+    @Test
     void oneMappingPerRegionPerProcess() {
         try (SharedList<Object> v = Grove.share(List.of(List.of(1.0), "x"))) {
             String name = v.path().substring(1);

@@ -33,8 +33,8 @@ public final class Canonical {
         if (v instanceof SharedValue<?> s) {
             return s.get();
         }
-        if (v instanceof double[][] m) {
-            return List.of("matrix", of(List.of((Object[]) m)));
+        if (isMatrix(v)) {
+            return List.of("matrix", of(List.of((Object[]) v)));
         }
         if (v instanceof SharedMatrix m) {
             List<Object> rows = new ArrayList<>();
@@ -70,6 +70,12 @@ public final class Canonical {
             return List.of("map", out, new ArrayList<>(m.keySet()));
         }
         return v;
+    }
+
+    /** Whether {@code v} is a matrix: an array of primitive arrays, such as {@code double[][]} or {@code int[][]}. */
+    static boolean isMatrix(Object v) {
+        Class<?> row = v.getClass().getComponentType();
+        return row != null && row.isArray() && row.getComponentType().isPrimitive();
     }
 
     private static Object table(List<String> names, java.util.function.IntFunction<Object> column) {

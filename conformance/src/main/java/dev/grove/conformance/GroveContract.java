@@ -286,8 +286,8 @@ public final class GroveContract {
             kids.addAll(m.values());
         } else if (v instanceof String[] s) {
             kids.addAll(java.util.Arrays.asList((Object[]) s));
-        } else if (v instanceof double[][] m) {
-            kids.addAll(java.util.Arrays.asList((Object[]) m));
+        } else if (v != null && Canonical.isMatrix(v)) {
+            kids.addAll(java.util.Arrays.asList((Object[]) v));
         } else if (v instanceof dev.grove.Table tb) {
             for (int c = 0; c < tb.columnCount(); c++) {
                 kids.add(tb.column(c));

@@ -67,13 +67,22 @@ public final class GroveGenerators {
                 }));
     }
 
-    /** Rectangular matrices up to 4 x 4, empty ones included. */
-    public static Gen<double[][]> matrices() {
+    /**
+     * Rectangular matrices of every primitive element type ({@code double[][]}, {@code int[][]},
+     * {@code long[][]}, {@code float[][]}, and the other four) up to 4 x 4, empty ones included.
+     */
+    public static Gen<Object> matrices() {
+        List<Gen<?>> elements = List.of(doubles(), Gens.ints(), Gens.longs(), Gens.floats(), Gens.shorts(),
+                Gens.chars(), Gens.bytes(), Gens.booleans());
+        List<Class<?>> rowTypes = List.of(double[].class, int[].class, long[].class, float[].class, short[].class,
+                char[].class, byte[].class, boolean[].class);
         return s -> {
+            int type = Gens.ints(0, elements.size() - 1).generate(s);
             int rows = Gens.ints(0, 4).generate(s);
             int cols = Gens.ints(0, 4).generate(s);
-            return Gens.arrays(double[][].class, Gens.arrays(double[].class, doubles(), cols, cols), rows, rows)
-                    .generate(s);
+            Class<?> rowType = rowTypes.get(type);
+            Gen<?> row = Gens.arrays(rowType, elements.get(type), cols, cols);
+            return Gens.arrays(rowType.arrayType(), row, rows, rows).generate(s);
         };
     }
 

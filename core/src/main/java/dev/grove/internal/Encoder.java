@@ -41,8 +41,11 @@ public final class Encoder {
         String sharedString(Object v);
     }
 
-    /** A primitive array or matrix that already lives in a region: copied with one bulk copy. */
-    public record SharedArray(int tag, long rows, long cols, MemorySegment data) {
+    /**
+     * A primitive array ({@code cols == 1}) or matrix that already lives in a region, with its element type:
+     * copied with one bulk copy.
+     */
+    public record SharedArray(ElementType type, long rows, long cols, MemorySegment data) {
     }
 
     private final Shape shape;
@@ -56,6 +59,7 @@ public final class Encoder {
     /** One node to write, with everything measured. */
     private static final class Item {
         final int tag;
+        ElementType type;
         int aux;
         long length;
         Object src;
@@ -128,9 +132,10 @@ public final class Encoder {
     }
 
     private Item planOne(Object v, String pos, int depth, List<Item> all) {
-        int scalar = scalarTag(v);
-        if (scalar != 0) {
-            Item it = new Item(scalar);
+        ElementType scalar = ElementType.ofBoxed(v);
+        if (scalar != null) {
+            Item it = new Item(scalar.tag);
+            it.type = scalar;
             it.length = 8;
             it.src = v;
             return it;
@@ -142,29 +147,32 @@ public final class Encoder {
         if (shared != null) {
             return stringItem(shared);
         }
-        int arrayTag = arrayTag(v);
-        if (arrayTag != 0) {
-            Item it = new Item(arrayTag);
-            it.length = (long) java.lang.reflect.Array.getLength(v) * elementSize(arrayTag);
+        ElementType array = ElementType.ofArrayClass(v.getClass());
+        if (array != null) {
+            Item it = new Item(array.arrayTag());
+            it.type = array;
+            it.length = (long) java.lang.reflect.Array.getLength(v) * array.size();
             it.src = v;
             return it;
         }
         SharedArray sa = shape.sharedArray(v);
         if (sa != null) {
-            Item it = new Item(sa.tag());
+            Item it = new Item(sa.type().arrayTag());
+            it.type = sa.type();
             it.length = sa.data().byteSize();
             it.src = sa.data();
             return it;
         }
         SharedArray sm = shape.sharedMatrix(v);
         if (sm != null) {
-            return matrixItem(sm.rows(), sm.cols(), sm.data());
+            return matrixItem(sm.type(), sm.rows(), sm.cols(), sm.data());
         }
         if (v instanceof String[] strings) {
             return stringArrayItem(Arrays.asList(strings), pos);
         }
-        if (v instanceof double[][] m) {
-            return matrixItem(m, pos);
+        ElementType rowType = v.getClass().isArray() ? ElementType.ofArrayClass(v.getClass().getComponentType()) : null;
+        if (rowType != null) {
+            return matrixItem(rowType, (Object[]) v, pos);
         }
         List<String> names = shape.tableNames(v);
         if (names != null) {
@@ -174,11 +182,12 @@ public final class Encoder {
             return mapItem(map, pos, depth, all);
         }
         if (v instanceof List<?> list) {
-            int boxed = list.isEmpty() ? 0 : scalarTag(list.get(0));
-            if (boxed != 0 && list.stream().allMatch(x -> x != null && scalarTag(x) == boxed)) {
+            ElementType boxed = list.isEmpty() ? null : ElementType.ofBoxed(list.get(0));
+            if (boxed != null && list.stream().allMatch(boxed.boxed::isInstance)) {
                 // A list of one boxed type comes back as that type's array view: Integer stays Integer.
-                Item it = new Item(boxed + ARRAY);
-                it.length = (long) list.size() * elementSize(boxed);
+                Item it = new Item(boxed.arrayTag());
+                it.type = boxed;
+                it.length = (long) list.size() * boxed.size();
                 it.src = list;
                 return it;
             }
@@ -199,7 +208,8 @@ public final class Encoder {
         }
         throw new UnsupportedTypeException("cannot share a value of this type: position=" + pos + " class="
                 + v.getClass().getName() + " (supported: primitive arrays, String, String[], boxed scalars,"
-                + " List, Map with String keys, Table, double[][], and Grove's views)");
+                + " List, Map with String keys, Table, rectangular matrices such as double[][] or int[][],"
+                + " and Grove's views)");
     }
 
     private static Item stringItem(String s) {
@@ -231,24 +241,27 @@ public final class Encoder {
         return it;
     }
 
-    private static Item matrixItem(double[][] m, String pos) {
+    private static Item matrixItem(ElementType type, Object[] m, String pos) {
         int rows = m.length;
-        int cols = rows == 0 ? 0 : m[0] == null ? -1 : m[0].length;
+        int cols = rows == 0 ? 0 : m[0] == null ? -1 : java.lang.reflect.Array.getLength(m[0]);
         for (int r = 0; r < rows; r++) {
-            if (m[r] == null || m[r].length != cols) {
+            int len = m[r] == null ? -1 : java.lang.reflect.Array.getLength(m[r]);
+            if (len != cols) {
                 throw new UnsupportedTypeException("matrix rows must be non-null and of equal length: position="
-                        + pos + "[" + r + "] row.length=" + (m[r] == null ? "null" : m[r].length) + " expected=" + cols);
+                        + pos + "[" + r + "] row.length=" + (m[r] == null ? "null" : len) + " expected=" + cols);
             }
         }
-        return matrixItem(rows, cols, m);
+        return matrixItem(type, rows, cols, m);
     }
 
-    private static Item matrixItem(long rows, long cols, Object src) {
+    private static Item matrixItem(ElementType type, long rows, long cols, Object src) {
         Item it = new Item(MATRIX);
+        it.type = type;
+        it.aux = matrixAux(type);
         it.rows = rows;
         it.cols = cols;
         it.src = src;
-        it.length = 16 + rows * cols * 8;
+        it.length = 16 + rows * cols * type.size();
         return it;
     }
 
@@ -308,19 +321,6 @@ public final class Encoder {
         return it;
     }
 
-    private static int scalarTag(Object v) {
-        return v instanceof Boolean ? BOOLEAN : v instanceof Byte ? BYTE : v instanceof Character ? CHAR
-                : v instanceof Short ? SHORT : v instanceof Integer ? INT : v instanceof Long ? LONG
-                : v instanceof Float ? FLOAT : v instanceof Double ? DOUBLE : 0;
-    }
-
-    private static int arrayTag(Object v) {
-        return v instanceof boolean[] ? BOOLEAN_ARRAY : v instanceof byte[] ? BYTE_ARRAY
-                : v instanceof char[] ? CHAR_ARRAY : v instanceof short[] ? SHORT_ARRAY
-                : v instanceof int[] ? INT_ARRAY : v instanceof long[] ? LONG_ARRAY
-                : v instanceof float[] ? FLOAT_ARRAY : v instanceof double[] ? DOUBLE_ARRAY : 0;
-    }
-
     // ------------------------------------------------------------------ second pass
 
     private long write(Item it) {
@@ -358,9 +358,9 @@ public final class Encoder {
             default -> {
                 if (isScalar(it.tag)) {
                     out.set(U64, p, 0);
-                    writeScalar(it.tag, it.src, p);
+                    it.type.set(out, p, it.src);
                 } else {
-                    writeArray(it.tag, it.src, p);
+                    writeArray(it.type, it.src, p);
                 }
             }
         }
@@ -378,48 +378,17 @@ public final class Encoder {
         MemorySegment.copy(offsets, 0, out, U64, p, offsets.length);
     }
 
-    private void writeScalar(int tag, Object v, long p) {
-        switch (tag) {
-            case BOOLEAN -> out.set(ValueLayout.JAVA_BYTE, p, (byte) ((Boolean) v ? 1 : 0));
-            case BYTE -> out.set(ValueLayout.JAVA_BYTE, p, (Byte) v);
-            case CHAR -> out.set(U16, p, (short) (char) (Character) v);
-            case SHORT -> out.set(U16, p, (Short) v);
-            case INT -> out.set(U32, p, (Integer) v);
-            case LONG -> out.set(U64, p, (Long) v);
-            case FLOAT -> out.set(U32, p, Float.floatToRawIntBits((Float) v));
-            case DOUBLE -> out.set(U64, p, Double.doubleToRawLongBits((Double) v));
-            default -> throw new IllegalStateException("not a scalar tag: " + tag);
-        }
-    }
-
-    private void writeArray(int tag, Object src, long p) {
+    private void writeArray(ElementType type, Object src, long p) {
         if (src instanceof MemorySegment seg) {
             MemorySegment.copy(seg, 0, out, p, seg.byteSize());
-            return;
-        }
-        if (src instanceof List<?> boxed) {
+        } else if (src instanceof List<?> boxed) {
             long at = p;
             for (Object x : boxed) {
-                writeScalar(tag - ARRAY, x, at);
-                at += elementSize(tag);
+                type.set(out, at, x);
+                at += type.size();
             }
-            return;
-        }
-        switch (src) {
-            case boolean[] a -> {
-                // No bulk copy exists from boolean[]; this is the only per-element primitive loop.
-                for (int i = 0; i < a.length; i++) {
-                    out.set(ValueLayout.JAVA_BYTE, p + i, (byte) (a[i] ? 1 : 0));
-                }
-            }
-            case byte[] a -> MemorySegment.copy(a, 0, out, ValueLayout.JAVA_BYTE, p, a.length);
-            case char[] a -> MemorySegment.copy(a, 0, out, Layouts.CHAR, p, a.length);
-            case short[] a -> MemorySegment.copy(a, 0, out, Layouts.SHORT, p, a.length);
-            case int[] a -> MemorySegment.copy(a, 0, out, Layouts.INT, p, a.length);
-            case long[] a -> MemorySegment.copy(a, 0, out, Layouts.LONG, p, a.length);
-            case float[] a -> MemorySegment.copy(a, 0, out, Layouts.FLOAT, p, a.length);
-            case double[] a -> MemorySegment.copy(a, 0, out, Layouts.DOUBLE, p, a.length);
-            default -> throw new IllegalStateException("not a primitive array: " + src.getClass());
+        } else {
+            type.copyIn(src, out, p);
         }
     }
 
@@ -465,10 +434,10 @@ public final class Encoder {
         if (it.src instanceof MemorySegment seg) {
             MemorySegment.copy(seg, 0, out, data, seg.byteSize());
         } else {
-            double[][] m = (double[][]) it.src;
-            for (double[] row : m) {
-                MemorySegment.copy(row, 0, out, Layouts.DOUBLE, data, row.length);
-                data += 8L * row.length;
+            long rowBytes = it.cols * it.type.size();
+            for (Object row : (Object[]) it.src) {
+                it.type.copyIn(row, out, data);
+                data += rowBytes;
             }
         }
     }

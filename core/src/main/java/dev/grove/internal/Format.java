@@ -53,13 +53,21 @@ public final class Format {
 
     /** Bytes per element of a scalar or array tag. */
     public static int elementSize(int tag) {
-        return switch (tag & ~ARRAY) {
-            case BOOLEAN, BYTE -> 1;
-            case CHAR, SHORT -> 2;
-            case INT, FLOAT -> 4;
-            case LONG, DOUBLE -> 8;
-            default -> throw new IllegalArgumentException("not a primitive tag: " + tag);
-        };
+        ElementType t = ElementType.ofTag(tag);
+        if (t == null) {
+            throw new IllegalArgumentException("not a primitive tag: " + tag);
+        }
+        return t.size();
+    }
+
+    /** A matrix node's aux: 0 for double (what every version of Grove writes), else the element's scalar tag. */
+    public static int matrixAux(ElementType t) {
+        return t == ElementType.DOUBLE ? 0 : t.tag;
+    }
+
+    /** The element type a matrix node's aux names, or null if it names none (DOUBLE's own tag included). */
+    public static ElementType matrixElement(int aux) {
+        return aux == 0 ? ElementType.DOUBLE : aux >= BOOLEAN && aux < DOUBLE ? ElementType.ofTag(aux) : null;
     }
 
     public static boolean isScalar(int tag) {
@@ -71,22 +79,18 @@ public final class Format {
     }
 
     public static String tagName(int tag) {
+        ElementType t = ElementType.ofTag(tag);
+        if (t != null) {
+            return isScalar(tag) ? t.javaName() : t.javaName() + "[]";
+        }
         return switch (tag) {
-            case BOOLEAN -> "boolean";
-            case BYTE -> "byte";
-            case CHAR -> "char";
-            case SHORT -> "short";
-            case INT -> "int";
-            case LONG -> "long";
-            case FLOAT -> "float";
-            case DOUBLE -> "double";
             case STRING -> "string";
             case STRING_ARRAY -> "string[]";
             case LIST -> "list";
             case MAP -> "map";
             case TABLE -> "table";
             case MATRIX -> "matrix";
-            default -> isPrimitiveArray(tag) ? tagName(tag - ARRAY) + "[]" : "tag" + tag;
+            default -> "tag" + tag;
         };
     }
 

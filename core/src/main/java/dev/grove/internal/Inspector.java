@@ -151,6 +151,9 @@ public final class Inspector {
         if (tag == Format.TABLE || tag == Format.MATRIX) {
             out.append(" rows=").append(n.rows()).append(" cols=").append(n.cols());
         }
+        if (tag == Format.MATRIX) {
+            out.append(" element=").append(n.elementType().javaName());
+        }
         out.append(" bytes=").append(n.length()).append(" offset=").append(n.offset()).append('\n');
         if (depth <= 0 || !(tag == Format.LIST || tag == Format.MAP || tag == Format.TABLE)) {
             return;

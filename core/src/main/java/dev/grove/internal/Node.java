@@ -90,7 +90,7 @@ public final class Node {
                 case MAP -> length >= 24 && count() >= 0 && count() <= (length - 24) / 8 && mapShapeOk();
                 case TABLE -> length >= 24 && u64(8) >= 0 && u64(8) == (length - 24) / 8 && length % 8 == 0
                         && u64(0) >= 0;
-                case MATRIX -> length >= 16 && count() >= 0 && u64(8) >= 0 && matrixShapeOk();
+                case MATRIX -> length >= 16 && count() >= 0 && u64(8) >= 0 && matrixElement(aux) != null && matrixShapeOk();
                 default -> throw corrupt("unknown node tag", path, "offset=" + offset + " tag=" + tag);
             };
         }
@@ -119,7 +119,7 @@ public final class Node {
             return false;
         }
         try {
-            return length == 16 + Math.multiplyExact(Math.multiplyExact(count(), u64(8)), 8L);
+            return length == 16 + Math.multiplyExact(Math.multiplyExact(count(), u64(8)), (long) matrixElement(aux).size());
         } catch (ArithmeticException e) {
             return false;
         }
@@ -152,6 +152,11 @@ public final class Node {
 
     public int aux() {
         return aux;
+    }
+
+    /** The element type of a scalar, a primitive array or a matrix; null for other nodes. */
+    public ElementType elementType() {
+        return tag == MATRIX ? matrixElement(aux) : ElementType.ofTag(tag);
     }
 
     /** Payload length in bytes. */

@@ -54,13 +54,31 @@ public final class Graphs {
         return Gens.arrays(String[].class, strings().orNull(0.2), 0, 12);
     }
 
-    public static Gen<double[][]> matrices() {
+    /** Rectangular matrices of every primitive element type, up to 5 x 5, empty ones included. */
+    public static Gen<Object> matrices() {
+        return matrices(5);
+    }
+
+    /** Rectangular matrices of every primitive element type, up to {@code max} x {@code max}. */
+    public static Gen<Object> matrices(int max) {
+        List<Gen<?>> elements = List.of(Gens.doubles(), Gens.ints(), Gens.longs(), Gens.floats(), Gens.shorts(),
+                Gens.chars(), Gens.bytes(), Gens.booleans());
+        List<Class<?>> rowTypes = List.of(double[].class, int[].class, long[].class, float[].class, short[].class,
+                char[].class, byte[].class, boolean[].class);
         return s -> {
-            int rows = Gens.ints(0, 5).generate(s);
-            int cols = Gens.ints(0, 5).generate(s);
-            return Gens.arrays(double[][].class, Gens.arrays(double[].class, Gens.doubles(), cols, cols), rows, rows)
-                    .generate(s);
+            int type = Gens.ints(0, elements.size() - 1).generate(s);
+            int rows = Gens.ints(0, max).generate(s);
+            int cols = Gens.ints(0, max).generate(s);
+            Class<?> rowType = rowTypes.get(type);
+            Gen<?> row = Gens.arrays(rowType, elements.get(type), cols, cols);
+            return Gens.arrays(rowType.arrayType(), row, rows, rows).generate(s);
         };
+    }
+
+    /** Whether {@code v} is a matrix: an array of primitive arrays. */
+    public static boolean isMatrix(Object v) {
+        return v != null && v.getClass().isArray() && v.getClass().getComponentType().isArray()
+                && v.getClass().getComponentType().getComponentType().isPrimitive();
     }
 
     public static Gen<Table> tables() {
@@ -124,9 +142,9 @@ public final class Graphs {
         if (v instanceof SharedValue<?> s) {
             return s.get();
         }
-        if (v instanceof double[][] m) {
+        if (isMatrix(v)) {
             List<Object> rows = new ArrayList<>();
-            for (double[] r : m) {
+            for (Object r : (Object[]) v) {
                 rows.add(canon(r));
             }
             return List.of("matrix", rows);
@@ -209,8 +227,8 @@ public final class Graphs {
             for (int c = 0; c < t.columnCount(); c++) {
                 kids.add(t.column(c));
             }
-        } else if (v instanceof double[][] m) {
-            kids.addAll(java.util.Arrays.asList((Object[]) m));
+        } else if (isMatrix(v)) {
+            kids.addAll(java.util.Arrays.asList((Object[]) v));
         }
         for (int i = 0; i < kids.size() && budget[0] > 0; i++) {
             budget[0]--;
@@ -231,7 +249,7 @@ public final class Graphs {
 
     /** Whether any list or map inside {@code v} holds a matrix (views equal originals directly otherwise). */
     public static boolean holdsMatrix(Object v) {
-        if (v instanceof double[][]) {
+        if (isMatrix(v)) {
             return true;
         }
         if (v instanceof List<?> l) {
