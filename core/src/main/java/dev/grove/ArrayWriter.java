@@ -36,7 +36,7 @@ public final class ArrayWriter<V extends SharedList<?>> implements AutoCloseable
         this.region = region;
     }
 
-    static <V extends SharedList<?>> ArrayWriter<V> allocate(Class<V> type, long length) {
+    static <V extends SharedList<?>> ArrayWriter<V> allocate(Store store, Class<V> type, long length) {
         ElementType element = Views.arrayType(type);
         if (element == null) {
             throw new IllegalArgumentException("not a primitive array view type: " + type.getName());
@@ -45,7 +45,7 @@ public final class ArrayWriter<V extends SharedList<?>> implements AutoCloseable
             throw new IllegalArgumentException("negative length: " + length);
         }
         long bytes = Math.multiplyExact(length, element.size());
-        return new ArrayWriter<>(type, Regions.createArray(Store.defaultStore(), element.arrayTag(), bytes));
+        return new ArrayWriter<>(type, Regions.createArray(store, element.arrayTag(), bytes));
     }
 
     /** The array's payload, writable until {@link #seal()} or {@link #close()}. */
@@ -71,7 +71,7 @@ public final class ArrayWriter<V extends SharedList<?>> implements AutoCloseable
         if (!done.compareAndSet(false, true)) {
             throw new IllegalStateException("array already sealed or discarded: region=/" + region.hold().region().name());
         }
-        Hold hold = region.seal(Grove.checksumOnSeal());
+        Hold hold = region.seal(region.hold().region().store().checksum());
         return type.cast(Views.view(hold.region().rootNode(), hold));
     }
 

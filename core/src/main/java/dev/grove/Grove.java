@@ -1,12 +1,5 @@
 package dev.grove;
 
-import dev.grove.internal.Encoder;
-import dev.grove.internal.Format;
-import dev.grove.internal.Hold;
-import dev.grove.internal.PathSyntax;
-import dev.grove.internal.Region;
-import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
 
 import java.util.List;
 import java.util.Map;
@@ -158,14 +151,7 @@ public final class Grove {
     }
 
     private static <T extends SharedObject> T share(Object value, Class<T> type) {
-        Encoder.Plan plan = Encoder.plan(value, Views.SHAPE);
-        Hold writer = Regions.write(Store.defaultStore(), plan, CHECKSUM);
-        try {
-            return type.cast(Views.view(writer.region().rootNode(), writer));
-        } catch (RuntimeException e) {
-            writer.release();
-            throw e;
-        }
+        return type.cast(RegionStore.defaultStore().share(value));
     }
 
     /**
@@ -175,7 +161,7 @@ public final class Grove {
      * @param type the view type to produce, such as {@code SharedDoubleArray.class}
      */
     public static <V extends SharedList<?>> ArrayWriter<V> allocate(Class<V> type, long length) {
-        return ArrayWriter.allocate(type, length);
+        return RegionStore.defaultStore().allocate(type, length);
     }
 
     /**
@@ -189,10 +175,8 @@ public final class Grove {
      * @throws RegionNotFoundException  if the region does not exist (any more)
      * @throws RegionCorruptException   if the region file is not valid
      */
-    @SuppressWarnings("unchecked")
     public static <T extends SharedObject> T map(String path) {
-        PathSyntax.Parsed p = PathSyntax.parse(path);
-        return (T) Views.resolve(Regions.open(Store.defaultStore(), p.name(), 0), p);
+        return RegionStore.defaultStore().map(path);
     }
 
     /**
@@ -225,14 +209,15 @@ public final class Grove {
     }
 
     /**
-     * The view a reference names, after checking that the region carries the reference's id.
+     * The view a reference names, from the store the reference names (the default one unless it says
+     * otherwise), after checking that the region carries the reference's id and that the reference was made
+     * in this boot of this machine.
      *
-     * @throws StaleReferenceException if the region under that name has another id
+     * @throws StaleReferenceException if the region under that name has another id, or the reference comes
+     *                                 from another machine or an earlier boot
      */
-    @SuppressWarnings("unchecked")
     public static <T extends SharedObject> T map(SharedRef ref) {
-        PathSyntax.Parsed p = PathSyntax.parse(ref.path());
-        return (T) Views.resolve(Regions.open(Store.defaultStore(), p.name(), ref.regionId()), p);
+        return RegionStore.defaultStore().map(ref);
     }
 
     /**
@@ -241,25 +226,6 @@ public final class Grove {
      * @throws RegionCorruptException if any byte changed since
      */
     public static void verify(String path) {
-        PathSyntax.Parsed p = PathSyntax.parse(path);
-        Hold hold = Regions.open(Store.defaultStore(), p.name(), 0);
-        try {
-            Region r = hold.region();
-            r.checkWhole();
-            Format.verifyBody(r.segment(), r.name());
-        } finally {
-            hold.release();
-        }
-    }
-
-    private static final boolean CHECKSUM = !"false".equals(System.getProperty("grove.checksum"));
-
-    static boolean checksumOnSeal() {
-        return CHECKSUM;
-    }
-
-    /** Read on every {@code ref()}, so the lease can be changed while running. */
-    static long leaseMillis() {
-        return Math.round(Double.parseDouble(System.getProperty("grove.lease.seconds", "60")) * 1000);
+        RegionStore.defaultStore().verify(path);
     }
 }

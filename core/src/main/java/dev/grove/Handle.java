@@ -69,8 +69,8 @@ final class Handle {
 
     SharedRef ref() {
         check();
-        Leases.extend(region(), Grove.leaseMillis());
-        return new SharedRef(path, region().id());
+        Leases.extend(region(), region().store().leaseMillis());
+        return RegionStore.refTo(region(), path);
     }
 
     void close() {

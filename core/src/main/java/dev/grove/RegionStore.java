@@ -1,24 +1,34 @@
 package dev.grove;
 
+import dev.grove.internal.BootMark;
+import dev.grove.internal.Encoder;
+import dev.grove.internal.Format;
+import dev.grove.internal.Hold;
 import dev.grove.internal.PathSyntax;
+import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
- * A directory of region files and what this process knows about it: where it is, how much room it has,
- * which regions it holds, and the housekeeping {@code grove gc} does. Today every region lives in the
- * default store ({@code /dev/shm/grove-<user>}, or {@code -Dgrove.store} / {@code GROVE_STORE}); stores
- * opened on other directories, each with its own policies, are the next step.
+ * A directory of region files with its own policies: how long a reference's lease lasts, how many bytes
+ * of released regions this process keeps for reuse, whether regions get a checksum. {@link Grove}'s static
+ * methods work on the {@link #defaultStore() default store} ({@code /dev/shm/grove-<user>}, or
+ * {@code -Dgrove.store} / {@code GROVE_STORE}); open others, on tmpfs or on disk, with {@link #open(Path)} or
+ * {@link #builder(Path)}. A reference names its store when it is not the default one, so a receiving process
+ * maps it with no setup; the receiver applies the same owner and mode checks to that directory.
  *
- * <p>Thread-safe; holds no resources of its own.
+ * <p>Thread-safe. One store object exists per directory in a process; it holds no resources of its own
+ * (views hold their regions). What the operating system makes per-process (one descriptor and lock per
+ * region file) is kept in one process-wide table keyed by region, shared by all stores.
  */
 public final class RegionStore {
-    private static final RegionStore DEFAULT = new RegionStore(Store.defaultStore());
+    private static volatile RegionStore defaultStore;
 
     private final Store store;
 
@@ -28,12 +38,178 @@ public final class RegionStore {
 
     /** The store {@link Grove}'s static methods use. */
     public static RegionStore defaultStore() {
-        return DEFAULT;
+        RegionStore s = defaultStore;
+        if (s == null) {
+            s = new RegionStore(Store.defaultStore());
+            defaultStore = s;
+        }
+        return s;
     }
+
+    /**
+     * The store at {@code dir} (created, mode 0700, if absent; refused if it is a link, another user's, or
+     * open to others), with the default policies (the system properties).
+     *
+     * @throws StoreException if the directory is not usable
+     */
+    public static RegionStore open(Path dir) {
+        return of(Store.open(dir));
+    }
+
+    /** Starts describing a store at {@code dir} with policies of its own. */
+    public static Builder builder(Path dir) {
+        return new Builder(dir);
+    }
+
+    private static RegionStore of(Store s) {
+        return s == Store.defaultStore() ? defaultStore() : new RegionStore(s);
+    }
+
+    /** Policies of a store, set before it is opened. */
+    public static final class Builder {
+        private final Path dir;
+        private Long leaseMillis;
+        private Long recycleBytes;
+        private boolean checksum = !"false".equals(System.getProperty("grove.checksum"));
+
+        private Builder(Path dir) {
+            this.dir = dir;
+        }
+
+        /** How long a reference handed out by {@link SharedObject#ref()} keeps its region alive. */
+        public Builder lease(Duration lease) {
+            if (lease.isNegative()) {
+                throw new IllegalArgumentException("negative lease: lease=" + lease);
+            }
+            this.leaseMillis = lease.toMillis();
+            return this;
+        }
+
+        /** Bytes of released regions this process may keep mapped for reuse (0 turns recycling off). */
+        public Builder recycleBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("negative recycling budget: bytes=" + bytes);
+            }
+            this.recycleBytes = bytes;
+            return this;
+        }
+
+        /** Whether regions get a CRC-32C checksum when sealed ({@link #verify} needs one). */
+        public Builder checksum(boolean on) {
+            this.checksum = on;
+            return this;
+        }
+
+        /**
+         * Opens the store.
+         *
+         * @throws StoreException if the directory is not usable, or this process already opened it with
+         *                        other policies
+         */
+        public RegionStore open() {
+            return of(Store.open(dir, new Store.Settings(leaseMillis, recycleBytes, checksum)));
+        }
+    }
+
+    // ---------------------------------------------------------------- sharing and mapping
+
+    /**
+     * Shares any supported value (see {@link Grove}) into a new region of this store.
+     *
+     * @param <T> the view type the caller expects ({@link SharedDoubleArray} for a {@code double[]}, ...)
+     * @throws UnsupportedTypeException if the graph holds a value Grove cannot store
+     * @throws StoreFullException       if the store has no room for the region
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends SharedObject> T share(Object value) {
+        Encoder.Plan plan = Encoder.plan(value, Views.SHAPE);
+        Hold writer = Regions.write(store, plan, store.checksum());
+        try {
+            return (T) Views.view(writer.region().rootNode(), writer);
+        } catch (RuntimeException e) {
+            writer.release();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a primitive array of {@code length} elements directly in a new region of this store, to be
+     * filled through its segment and then sealed; see {@link ArrayWriter}.
+     */
+    public <V extends SharedList<?>> ArrayWriter<V> allocate(Class<V> type, long length) {
+        return ArrayWriter.allocate(store, type, length);
+    }
+
+    /**
+     * The view at {@code path} in this store; see {@link Grove#map(String)}.
+     *
+     * @throws RegionNotFoundException if the region does not exist (any more)
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends SharedObject> T map(String path) {
+        PathSyntax.Parsed p = PathSyntax.parse(path);
+        return (T) Views.resolve(Regions.open(store, p.name(), 0), p);
+    }
+
+    /**
+     * The view a reference names, mapped from the reference's own store (whichever store object this is
+     * called on), after checking the region id and the boot the reference was made in.
+     *
+     * @throws StaleReferenceException if the region under that name has another id, or the reference was
+     *                                 made on another machine or before a reboot
+     * @throws StoreException          if the reference's store directory is missing or not private
+     */
+    @SuppressWarnings("unchecked")
+    public <T extends SharedObject> T map(SharedRef ref) {
+        int here = BootMark.here();
+        if (ref.bootMark() != 0 && here != 0 && ref.bootMark() != here) {
+            throw new StaleReferenceException("reference made on another machine or before a reboot: path="
+                    + ref.path() + " ref.boot=" + HexFormat.of().toHexDigits(ref.bootMark())
+                    + " here.boot=" + HexFormat.of().toHexDigits(here));
+        }
+        Store home = ref.store().map(Store::openExisting).orElseGet(Store::defaultStore);
+        PathSyntax.Parsed p = PathSyntax.parse(ref.path());
+        return (T) Views.resolve(Regions.open(home, p.name(), ref.regionId()), p);
+    }
+
+    /**
+     * Reads a whole region of this store and checks it against the checksum written when it was sealed.
+     *
+     * @throws RegionCorruptException if any byte changed since (or the region has no checksum)
+     */
+    public void verify(String path) {
+        PathSyntax.Parsed p = PathSyntax.parse(path);
+        Hold hold = Regions.open(store, p.name(), 0);
+        try {
+            Region r = hold.region();
+            r.checkWhole();
+            Format.verifyBody(r.segment(), r.name());
+        } finally {
+            hold.release();
+        }
+    }
+
+    /** The reference a view of region {@code r} hands out, with this boot's mark and, off the default store, the directory. */
+    static SharedRef refTo(Region r, String path) {
+        Store s = r.store();
+        return new SharedRef(path, r.id(), BootMark.here(), s.isDefault() ? null : s.directory().toString());
+    }
+
+    // ---------------------------------------------------------------- housekeeping
 
     /** The store's directory. */
     public Path directory() {
         return store.directory();
+    }
+
+    /** How long a reference handed out now keeps its region alive. */
+    public Duration lease() {
+        return Duration.ofMillis(store.leaseMillis());
+    }
+
+    /** Bytes of released regions this process may keep for reuse in this store. */
+    public long recycleBytes() {
+        return store.recycleBytes();
     }
 
     /** Bytes free on the store's file system, for an unprivileged writer. */
@@ -46,9 +222,9 @@ public final class RegionStore {
         return store.regionNames();
     }
 
-    /** Names of the regions this process maps now. */
+    /** Names of the regions of this store this process maps now. */
     public List<String> mappedHere() {
-        return Regions.mappedHere();
+        return Regions.mappedHere(store);
     }
 
     /**
@@ -73,8 +249,8 @@ public final class RegionStore {
     }
 
     /**
-     * Waits until this process maps no region and a sweep leaves no region file, collecting garbage (views
-     * nobody closed) and sweeping as it goes: a leak check for the end of a test suite.
+     * Waits until this process maps no region of this store and a sweep leaves no region file, collecting
+     * garbage (views nobody closed) and sweeping as it goes: a leak check for the end of a test suite.
      *
      * @return what is left after {@code timeout}: empty if the store became empty, otherwise one entry per
      *         region, {@code mapped-here=NAME} or {@code file=NAME}
@@ -106,7 +282,17 @@ public final class RegionStore {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof RegionStore r && r.store == store;
+    }
+
+    @Override
+    public int hashCode() {
+        return store.hashCode();
+    }
+
+    @Override
     public String toString() {
-        return store.toString();
+        return "RegionStore[" + store + "]";
     }
 }

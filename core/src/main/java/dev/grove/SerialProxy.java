@@ -39,7 +39,7 @@ final class SerialProxy implements Externalizable {
 
     SerialProxy(byte tag, SharedRef ref) {
         this.tag = tag;
-        this.path = ref.path();
+        this.path = ref.wireText();
         this.id = ref.wireId();
     }
 

@@ -6,58 +6,111 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * What travels between processes instead of the data: a path such as {@code /grove_4d1b_9f3a[50]} and
- * the region's random 64-bit id. {@link Grove#map(SharedRef)} maps the region and rejects it with
- * {@link StaleReferenceException} if the id does not match, so a stale or reused name is never mapped
- * silently. Obtain one from {@link SharedObject#ref()}, which also starts the reference's lease.
+ * What travels between processes instead of the data: a path such as {@code /grove_4d1b_9f3a[50]}, the
+ * region's random 64-bit id, a fingerprint of the boot it was made in, and the store directory when the
+ * region is not in the default store. {@link Grove#map(SharedRef)} maps the region from that store and
+ * rejects it with {@link StaleReferenceException} if the id does not match or the reference was made on
+ * another machine or before a reboot, so a stale or reused name is never mapped silently. Obtain one from
+ * {@link SharedObject#ref()}, which also starts the reference's lease.
+ *
+ * <p>Text form ({@link #toString()}, {@link #parse}): {@code path#id}, then {@code @boot} (8 hex digits)
+ * when the boot is known, then {@code @directory} for a store other than the default one. References
+ * written before boots and stores were carried ({@code path#id}) are still read, and are not checked
+ * against the boot.
  */
 public final class SharedRef implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
     private final String path;
     private final long regionId;
+    private final int boot;
+    private final String store;
 
-    SharedRef(String path, long regionId) {
+    SharedRef(String path, long regionId, int boot, String store) {
         this.path = path;
         this.regionId = regionId;
+        this.boot = boot;
+        this.store = store;
     }
 
     /**
-     * A reference from its parts, as a serializer reads them back.
+     * A reference from its parts, as a serializer reads them back (into the default store, boot unchecked).
      *
      * @throws InvalidPathException if {@code path} is malformed
      */
     public static SharedRef of(String path, long regionId) {
         PathSyntax.parse(path);
-        return new SharedRef(path, regionId);
+        return new SharedRef(path, regionId, 0, null);
     }
 
     /**
-     * Parses the form {@link #toString()} produces: {@code path#id} with the id in 16 hex digits.
+     * Parses the form {@link #toString()} produces: {@code path#id} with the id in 16 hex digits, optionally
+     * followed by {@code @boot} and {@code @directory}.
      *
      * @throws InvalidPathException if {@code text} is not in that form
      */
     public static SharedRef parse(String text) {
-        int hash = text.lastIndexOf('#');
-        if (hash < 0 || text.length() - hash - 1 != 16) {
+        int hash = text.indexOf('#');
+        if (hash < 0 || text.length() - hash - 1 < 16) {
             throw new InvalidPathException("malformed reference (expected path#16-hex-digit-id): ref=" + text);
         }
         long id;
         try {
-            id = HexFormat.fromHexDigitsToLong(text, hash + 1, text.length());
+            id = HexFormat.fromHexDigitsToLong(text, hash + 1, hash + 17);
         } catch (IllegalArgumentException e) {
             throw new InvalidPathException("malformed reference id: ref=" + text, e);
         }
-        return of(text.substring(0, hash), id);
+        String rest = text.substring(hash + 17);
+        if (!rest.isEmpty() && rest.charAt(0) != '@') {
+            throw new InvalidPathException("malformed reference (expected @ after the id): ref=" + text);
+        }
+        return withSuffix(text.substring(0, hash), id, rest, text);
     }
 
     /**
-     * A reference as serializers read it back: {@code wireId} is what {@link #wireId()} gave the writer.
+     * A reference as serializers read it back: {@code wireText} and {@code wireId} are what
+     * {@link #wireText()} and {@link #wireId()} gave the writer (a bare path from writers before boots and
+     * stores were carried).
      *
-     * @throws InvalidPathException if {@code path} is malformed
+     * @throws InvalidPathException if the text is malformed
      */
-    public static SharedRef fromWire(String path, long wireId) {
-        return of(path, wireId ^ pathHash(path));
+    public static SharedRef fromWire(String wireText, long wireId) {
+        int at = wireText.indexOf('@');
+        String path = at < 0 ? wireText : wireText.substring(0, at);
+        return withSuffix(path, wireId ^ pathHash(path), at < 0 ? "" : wireText.substring(at), wireText);
+    }
+
+    /** {@code suffix} is empty, {@code @boot} or {@code @boot@directory}. */
+    private static SharedRef withSuffix(String path, long id, String suffix, String whole) {
+        PathSyntax.parse(path);
+        if (suffix.isEmpty()) {
+            return new SharedRef(path, id, 0, null);
+        }
+        if (suffix.length() < 9 || (suffix.length() > 9 && suffix.charAt(9) != '@')) {
+            throw new InvalidPathException("malformed reference boot mark (expected @ and 8 hex digits): ref=" + whole);
+        }
+        int boot;
+        try {
+            boot = HexFormat.fromHexDigits(suffix, 1, 9);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPathException("malformed reference boot mark: ref=" + whole, e);
+        }
+        String store = suffix.length() > 10 ? suffix.substring(10) : null;
+        if (store != null && !store.startsWith("/")) {
+            throw new InvalidPathException("reference store is not an absolute directory: ref=" + whole + " store=" + store);
+        }
+        return new SharedRef(path, id, boot, store);
+    }
+
+    /**
+     * The reference as serializers write it beside {@link #wireId()}: the path, then {@code @boot} and, for
+     * a store other than the default one, {@code @directory}.
+     */
+    public String wireText() {
+        if (boot == 0 && store == null) {
+            return path;
+        }
+        return path + "@" + HexFormat.of().toHexDigits(boot) + (store == null ? "" : "@" + store);
     }
 
     /**
@@ -71,6 +124,19 @@ public final class SharedRef implements java.io.Serializable {
 
     private static long pathHash(String path) {
         return dev.grove.internal.Hashing.fnv1a(path.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The fingerprint of the boot (of the machine) the reference was made in, 32 bits of a hash of the
+     * kernel's boot id; 0 when unknown (references from earlier writers), which is not checked.
+     */
+    public int bootMark() {
+        return boot;
+    }
+
+    /** The directory of the store holding the region, or empty for the default store. */
+    public java.util.Optional<java.nio.file.Path> store() {
+        return java.util.Optional.ofNullable(store).map(java.nio.file.Path::of);
     }
 
     /** The path: region name and indices. */
@@ -90,17 +156,19 @@ public final class SharedRef implements java.io.Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SharedRef r && r.regionId == regionId && r.path.equals(path);
+        return o instanceof SharedRef r && r.regionId == regionId && r.path.equals(path) && r.boot == boot
+                && Objects.equals(r.store, store);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(path, regionId);
+        return Objects.hash(path, regionId, boot, store);
     }
 
     @Override
     public String toString() {
-        return path + "#" + HexFormat.of().toHexDigits(regionId);
+        String text = path + "#" + HexFormat.of().toHexDigits(regionId);
+        return boot == 0 && store == null ? text : text + wireText().substring(path.length());
     }
 
     /**

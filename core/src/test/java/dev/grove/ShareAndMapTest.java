@@ -267,7 +267,7 @@ class ShareAndMapTest {
             SharedRef ref = v.ref();
             assertEquals(v.path(), ref.path());
             assertEquals(ref, SharedRef.parse(ref.toString()));
-            assertEquals(ref, SharedRef.fromWire(ref.path(), ref.wireId()), "the wire id gives back the region id");
+            assertEquals(ref, SharedRef.fromWire(ref.wireText(), ref.wireId()), "the wire id gives back the region id");
             SharedRef moved = SharedRef.fromWire(v.path() + "[0]", ref.wireId());
             assertNotEquals(ref.regionId(), moved.regionId(), "another path read with this wire id names another id");
             assertThrows(StaleReferenceException.class, () -> Grove.map(moved));

@@ -591,6 +591,17 @@ public final class Regions {
         return List.copyOf(MAPPED.keySet());
     }
 
+    /** Names of the regions of {@code store} this process maps now. */
+    public static List<String> mappedHere(Store store) {
+        List<String> names = new ArrayList<>();
+        MAPPED.forEach((name, r) -> {
+            if (r.store() == store) {
+                names.add(name);
+            }
+        });
+        return names;
+    }
+
     /** Sweeps every store this process has used, once at first use and then periodically. */
     private static void startSweeper(Store store) {
         if (!SWEPT.add(store.directory())) {

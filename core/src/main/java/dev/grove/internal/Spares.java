@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,8 @@ import java.util.Map;
  * <p>Why: on tmpfs the kernel must allocate and zero every page of a new region before anything can be
  * copied into it, which costs several times the copy itself. A spare's pages are already allocated and
  * mapped here, so a region made from it costs about one copy. The pool is bounded in bytes
- * ({@code grove.recycle.bytes}, default 1 GiB, 0 turns recycling off, and never more than an eighth of the
+ * per store (its recycling budget: {@code grove.recycle.bytes} for the default store, default 1 GiB, 0 turns
+ * recycling off; never more than an eighth of the
  * store; nothing is kept once the store is three quarters full) and in time: a spare unused for
  * {@code grove.recycle.seconds} (default 5) is deleted, and so is every spare when the store runs full or
  * the process exits.
@@ -51,10 +51,6 @@ final class Spares {
     private static long reused;
 
     private Spares() {
-    }
-
-    static long budget() {
-        return Long.getLong("grove.recycle.bytes", 1L << 30);
     }
 
     static long idleMillis() {
@@ -132,9 +128,9 @@ final class Spares {
         return total > 0 && free >= total / 4 && size <= limit(store);
     }
 
-    /** The most bytes of spares this process keeps for {@code store}. */
+    /** The most bytes of spares this process keeps for {@code store}: its recycling budget, at most an eighth of it. */
     private static long limit(Store store) {
-        return Math.min(budget(), store.totalBytes() / 8);
+        return Math.min(store.recycleBytes(), store.totalBytes() / 8);
     }
 
     /**
@@ -219,11 +215,21 @@ final class Spares {
         }
     }
 
+    /** Drops this store's oldest spares until one of {@code size} more bytes fits its budget. */
     private static void makeRoom(Store store, long size) {
         long budget = limit(store);
-        Iterator<Spare> oldest = List.copyOf(SPARES.values()).iterator();
-        while (bytes + size > budget && oldest.hasNext()) {
-            drop(oldest.next());
+        long used = 0;
+        for (Spare s : SPARES.values()) {
+            used += s.store() == store ? s.capacity() : 0;
+        }
+        for (Spare s : List.copyOf(SPARES.values())) {
+            if (used + size <= budget) {
+                break;
+            }
+            if (s.store() == store) {
+                drop(s);
+                used -= s.capacity();
+            }
         }
     }
 

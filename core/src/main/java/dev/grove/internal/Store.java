@@ -15,6 +15,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,14 +39,29 @@ public final class Store {
     private static final int UID = Native.uid();
     private static final SecureRandom RANDOM = new SecureRandom();
     private static volatile Store defaultStore;
+    /** One instance per directory in a process: leases, spares and the sweeper are kept per directory. */
+    private static final Map<Path, Store> OPEN = new ConcurrentHashMap<>();
+
+    /**
+     * A store's policies. A null lease or recycling budget follows the system property
+     * ({@code grove.lease.seconds}, {@code grove.recycle.bytes}) each time it is read, as the default store does.
+     */
+    public record Settings(Long leaseMillis, Long recycleBytes, boolean checksum) {
+        /** What the default store uses: the system properties, read when needed. */
+        public static Settings fromSystemProperties() {
+            return new Settings(null, null, !"false".equals(System.getProperty("grove.checksum")));
+        }
+    }
 
     private final Path dir;
+    private final Settings settings;
     private final boolean inMemory;
     /** The file system holding the store, looked up once (finding it reads the mount table). */
     private final FileStore fileSystem;
 
-    private Store(Path dir) {
+    private Store(Path dir, Settings settings) {
         this.dir = dir;
+        this.settings = settings;
         FileStore fs;
         try {
             fs = Files.getFileStore(dir);
@@ -94,18 +111,51 @@ public final class Store {
         return base.resolve("grove-" + suffix);
     }
 
-    /** Opens (creating if absent, mode 0700) and checks the store at {@code dir}. */
+    /** Opens (creating if absent, mode 0700) and checks the store at {@code dir}, with the default settings. */
     public static Store open(Path dir) {
+        return open(dir, null, true);
+    }
+
+    /**
+     * Opens (creating if absent, mode 0700) and checks the store at {@code dir} with {@code settings}.
+     *
+     * @throws StoreException if this process already opened the directory with other settings
+     */
+    public static Store open(Path dir, Settings settings) {
+        return open(dir, settings, true);
+    }
+
+    /**
+     * The store at {@code dir}, which must exist and pass the owner and mode checks: how a reference into a
+     * store this process has not opened finds it. Never creates a directory.
+     */
+    public static Store openExisting(Path dir) {
+        return open(dir, null, false);
+    }
+
+    private static Store open(Path dir, Settings settings, boolean create) {
         Path abs = dir.toAbsolutePath().normalize();
-        try {
-            Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR_MODE));
-        } catch (FileAlreadyExistsException e) {
-            // Someone created it first: the checks below decide whether it is ours.
-        } catch (IOException e) {
-            throw new StoreException("cannot create store directory: store=" + abs + " error=" + e, e);
+        Store known = OPEN.get(abs);
+        if (known != null) {
+            if (settings != null && !settings.equals(known.settings)) {
+                throw new StoreException("store already open in this process with other settings: store=" + abs
+                        + " open=" + known.settings + " requested=" + settings);
+            }
+            return known;
+        }
+        if (create) {
+            try {
+                Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            } catch (FileAlreadyExistsException e) {
+                // Someone created it first: the checks below decide whether it is ours.
+            } catch (IOException e) {
+                throw new StoreException("cannot create store directory: store=" + abs + " error=" + e, e);
+            }
+        } else if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+            throw new StoreException("no such store directory: store=" + abs);
         }
         checkDirectory(abs);
-        return new Store(abs);
+        return OPEN.computeIfAbsent(abs, d -> new Store(d, settings != null ? settings : Settings.fromSystemProperties()));
     }
 
     /**
@@ -163,6 +213,34 @@ public final class Store {
     /** The store's directory. */
     public Path directory() {
         return dir;
+    }
+
+    /** The store's policies. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** How long a reference handed out now keeps its region alive, in milliseconds. */
+    public long leaseMillis() {
+        Long fixed = settings.leaseMillis();
+        return fixed != null ? fixed
+                : Math.round(Double.parseDouble(System.getProperty("grove.lease.seconds", "60")) * 1000);
+    }
+
+    /** Bytes of released regions this process may keep for reuse in this store (0: recycling off). */
+    public long recycleBytes() {
+        Long fixed = settings.recycleBytes();
+        return fixed != null ? fixed : Long.getLong("grove.recycle.bytes", 1L << 30);
+    }
+
+    /** Whether a region gets a checksum when it is sealed. */
+    public boolean checksum() {
+        return settings.checksum();
+    }
+
+    /** Whether this is the store {@link #defaultStore()} returns. */
+    public boolean isDefault() {
+        return this == defaultStore;
     }
 
     /** Path of the region file called {@code name}. */

@@ -107,7 +107,7 @@ public final class ForyBridge {
                 ref = sealed.ref();
             }
         }
-        out.writeUTF(ref.path());
+        out.writeUTF(ref.wireText());
         out.writeLong(ref.wireId());
         for (int i = 0; i < offsets.length; i++) {
             out.writeLong(offsets[i]);

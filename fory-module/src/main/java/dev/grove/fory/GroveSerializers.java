@@ -131,19 +131,19 @@ public final class GroveSerializers {
     // ------------------------------------------------------------------ the reference on the wire
 
     static void writeRef(WriteContext ctx, SharedRef ref) {
-        ctx.writeString(ref.path());
+        ctx.writeString(ref.wireText());
         // Fixed width: ids are random 64-bit values, which a varint would make longer. The wire id binds
         // the path, so a damaged path reads back as a stale reference, not as another part of the region.
         ctx.writeInt64(ref.wireId());
     }
 
     static SharedRef readRef(ReadContext ctx) {
-        String path = ctx.readString();
+        String text = ctx.readString();
         long id = ctx.readInt64();
-        if (path == null) {
+        if (text == null) {
             throw new InvalidPathException("no path in a Grove reference on the wire: path=null");
         }
-        return SharedRef.fromWire(path, id);
+        return SharedRef.fromWire(text, id);
     }
 
     /** The view {@code ref} names; a null (a path to a null element) is not a view and fails too. */

@@ -85,7 +85,7 @@ class AutoSharingTest {
         try (SharedDoubleArray v = Grove.share(new double[] {1, 2, 3})) {
             byte[] good = Streams.write(v);
             int pathAt = dev.grove.test.Bytes.indexOf(good, v.path().getBytes(StandardCharsets.US_ASCII));
-            // Layout of the proxy's data: tag, u16 path length, path bytes, 8-byte id.
+            // Layout of the proxy's data: tag, u16 text length, the reference's wire text (path, @boot), 8-byte id.
             byte[] badTag = good.clone();
             badTag[pathAt - 3] = 9;
             assertThrows(StreamCorruptedException.class, () -> Streams.read(badTag));
@@ -96,7 +96,7 @@ class AutoSharingTest {
             assertInstanceOf(InvalidPathException.class, e.getCause());
 
             byte[] badId = good.clone();
-            badId[pathAt + v.path().length() + 7] ^= 1;
+            badId[pathAt + v.ref().wireText().length() + 7] ^= 1;
             e = assertThrows(InvalidObjectException.class, () -> Streams.read(badId));
             assertInstanceOf(StaleReferenceException.class, e.getCause());
 
