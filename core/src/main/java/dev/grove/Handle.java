@@ -50,11 +50,15 @@ final class Handle {
     }
 
     /**
-     * What a failed access to the mapping means: the view was released ({@link IllegalStateException} from a
+     * What a failed access to the mapping means: a value the format forbids (a boolean other than 0 or 1,
+     * reported with this view's path), the view was released ({@link IllegalStateException} from a
      * closed arena), or the file shrank under the mapping, which the JVM reports as an {@link InternalError}
      * (the kernel's SIGBUS for a page past the end of the file).
      */
     GroveException fault(Throwable cause) {
+        if (cause instanceof RegionCorruptException bad) {
+            return new RegionCorruptException(bad.getMessage() + " path=" + path, bad);
+        }
         if (cause instanceof InternalError) {
             return new RegionCorruptException("region file truncated or unreadable while mapped: path=" + path, cause);
         }

@@ -32,7 +32,7 @@ abstract sealed class PrimitiveArray<E> extends SharedList<E> permits SharedBool
             // A page past a truncated file's end faults, and the JVM may report that after this frame: check first.
             h.region().checkWhole();
             return type.copyOut(data, from * type.size(), count);
-        } catch (IllegalStateException | InternalError e) {
+        } catch (IllegalStateException | InternalError | RegionCorruptException e) {
             throw h.fault(e);
         }
     }

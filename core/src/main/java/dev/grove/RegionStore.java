@@ -5,12 +5,14 @@ import dev.grove.internal.Encoder;
 import dev.grove.internal.Format;
 import dev.grove.internal.Hold;
 import dev.grove.internal.PathSyntax;
+import dev.grove.internal.Pins;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -187,6 +189,55 @@ public final class RegionStore {
         } finally {
             hold.release();
         }
+    }
+
+    // ---------------------------------------------------------------- pins
+
+    /**
+     * Pins the region {@code view} belongs to (the whole region, whatever part the view shows) until
+     * {@link Pin#unpin()}: it then outlives every view, reference lease and process. The view must belong to
+     * this store.
+     */
+    public Pin pin(SharedObject view) {
+        return pin(view, null);
+    }
+
+    /**
+     * Pins the region {@code view} belongs to for {@code duration} (or, if null, until unpinned).
+     *
+     * @throws IllegalArgumentException if the view belongs to another store
+     */
+    public Pin pin(SharedObject view, Duration duration) {
+        Handle h = Views.handle(view);
+        h.check();
+        Region r = h.region();
+        if (r.store() != store) {
+            throw new IllegalArgumentException("view belongs to another store: path=" + view.path() + " store="
+                    + r.store() + " this=" + store);
+        }
+        long expires = duration == null ? 0 : Math.max(1, System.currentTimeMillis() + duration.toMillis());
+        String name = Pins.pin(store, r.name(), expires);
+        return new Pin(this, name, r.name(), duration == null ? null : Instant.ofEpochMilli(expires));
+    }
+
+    /** The pins of the region {@code path} names (expired ones included until a sweep deletes them). */
+    public List<Pin> pins(String path) {
+        String region = PathSyntax.parse(path).name();
+        return Pins.of(store.directory(), region).stream()
+                .map(p -> new Pin(this, p.name(), region, p.expiresMillis() == 0 ? null : Instant.ofEpochMilli(p.expiresMillis())))
+                .toList();
+    }
+
+    /**
+     * Removes pin {@code name} ({@link Pin#name()}); the region is deleted at once if nothing else keeps it.
+     *
+     * @return whether the pin existed
+     * @throws IllegalArgumentException if {@code name} is not a pin name
+     */
+    public boolean unpin(String name) {
+        boolean existed = Pins.unpin(store, name);
+        Regions.deleteIfFree(store, name.substring(0, name.lastIndexOf('.')));
+        return existed;
     }
 
     /** The reference a view of region {@code r} hands out, with this boot's mark and, off the default store, the directory. */

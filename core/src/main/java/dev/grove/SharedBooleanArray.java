@@ -24,8 +24,8 @@ public final class SharedBooleanArray extends PrimitiveArray<Boolean> {
     public boolean getBoolean(long index) {
         long i = checked(index);
         try {
-            return data.get(Layouts.BYTE, i) != 0;
-        } catch (IllegalStateException | InternalError e) {
+            return ElementType.bool(data.get(Layouts.BYTE, i), i);
+        } catch (IllegalStateException | InternalError | RegionCorruptException e) {
             throw h.fault(e);
         }
     }

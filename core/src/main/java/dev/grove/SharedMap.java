@@ -24,10 +24,12 @@ import java.util.Set;
  * @param <V> value type
  */
 public final class SharedMap<V> extends AbstractMap<String, V> implements SharedObject {
-    private final Handle h;
+    final Handle h;
     private final Node node;
     private final Node keys;
     private final long length;
+    /** Set once the hash index was checked against the keys (before the first lookup). */
+    private volatile boolean indexChecked;
 
     SharedMap(Node node, Hold hold) {
         this.h = new Handle(this, node.path(), hold);
@@ -77,6 +79,10 @@ public final class SharedMap<V> extends AbstractMap<String, V> implements Shared
     public long indexOf(String key) {
         h.check();
         try {
+            if (!indexChecked) {
+                node.checkMapIndex(keys);
+                indexChecked = true;
+            }
             long slots = node.mapSlots();
             if (slots == 0) {
                 return -1;

@@ -84,7 +84,7 @@ public final class SharedMatrix extends SingleView {
         Objects.checkIndex(c, cols);
         try {
             return type.get(data, (r * cols + c) * type.size());
-        } catch (IllegalStateException | InternalError e) {
+        } catch (IllegalStateException | InternalError | RegionCorruptException e) {
             throw h.fault(e);
         }
     }
@@ -117,7 +117,7 @@ public final class SharedMatrix extends SingleView {
             for (int r = 0; r < n; r++) {
                 Array.set(out, r, type.get(data, (r * cols + c) * type.size()));
             }
-        } catch (IllegalStateException | InternalError e) {
+        } catch (IllegalStateException | InternalError | RegionCorruptException e) {
             throw h.fault(e);
         }
         return (A) out;
@@ -135,7 +135,7 @@ public final class SharedMatrix extends SingleView {
             for (int r = 0; r < n; r++) {
                 out[r] = type.copyOut(data, (long) r * width * type.size(), width);
             }
-        } catch (IllegalStateException | InternalError e) {
+        } catch (IllegalStateException | InternalError | RegionCorruptException e) {
             throw h.fault(e);
         }
         return (A) out;

@@ -16,6 +16,16 @@ final class Views {
     private Views() {
     }
 
+    /** The handle of any of Grove's views. */
+    static Handle handle(SharedObject v) {
+        return switch (v) {
+            case SharedList<?> l -> l.h;
+            case SharedMap<?> m -> m.h;
+            case SingleView s -> s.h;
+            default -> throw new IllegalArgumentException("not one of Grove's views: " + v.getClass().getName());
+        };
+    }
+
     /** The view of {@code n}, owning {@code hold}. */
     static SharedObject view(Node n, Hold hold) {
         int tag = n.tag();

@@ -5,8 +5,15 @@
  * {@link dev.grove.SharedMatrix}, {@link dev.grove.SharedString}, {@link dev.grove.SharedValue});
  * {@link dev.grove.SharedRef} is what travels between processes.
  *
+ * <h2>Stores</h2>
+ * Regions live in a {@link dev.grove.RegionStore}: a private directory (mode 0700, owner checked) with its
+ * own lease length, recycling budget and checksum setting. {@code Grove}'s static methods use the default
+ * store; {@code RegionStore.open} and {@code RegionStore.builder} open others (one object per directory in a
+ * process). A reference names its store when it is not the default one, and carries a fingerprint of the
+ * machine's boot, so a receiver maps it from the right directory or refuses it by name.
+ *
  * <h2>Threads</h2>
- * Every static method of {@code Grove} is thread-safe. Views are immutable and may be read from any number
+ * Every static method of {@code Grove} and every method of {@code RegionStore} is thread-safe. Views are immutable and may be read from any number
  * of threads at once. Closing a view while another thread reads it is safe: that read fails with
  * {@link dev.grove.RegionReleasedException}, it never reads unmapped memory.
  *

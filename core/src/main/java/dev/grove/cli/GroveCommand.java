@@ -30,7 +30,8 @@ public final class GroveCommand {
 
             commands:
               ls                    list regions: name, size, state (sealed, writing, or spare:
-                                    kept for reuse by its creator), holders (pids), age, lease left
+                                    kept for reuse by its creator), holders (pids), age, lease left,
+                                    pins, and whether gc would delete it now; then what is reclaimable
               inspect PATH [--depth N] [--width N]
                                     print the node tree at PATH (e.g. /grove_1a_9f3c[2]) with types and sizes
               verify PATH           recompute the region's checksum and compare with the stored one
@@ -90,12 +91,21 @@ public final class GroveCommand {
 
     private static int ls(Store store, List<String> args, PrintStream out) {
         noMore(args);
-        out.printf("%-36s %14s %-8s %-20s %10s %10s%n", "NAME", "SIZE", "STATE", "HOLDERS", "AGE", "LEASE");
+        out.printf("%-36s %14s %-8s %-20s %10s %10s %5s %s%n", "NAME", "SIZE", "STATE", "HOLDERS", "AGE", "LEASE",
+                "PINS", "RECLAIMABLE");
+        long reclaimable = 0;
+        int count = 0;
         for (Inspector.Entry e : Inspector.list(store)) {
             String holders = e.holderPids().isEmpty() ? (e.held() ? "held" : "-") : e.holderPids().toString();
-            out.printf("%-36s %14d %-8s %-20s %10s %10s%n", "/" + e.name(), e.size(), e.state(), holders,
-                    seconds(e.ageMillis()), e.leaseLeftMillis() == 0 ? "-" : seconds(e.leaseLeftMillis()));
+            out.printf("%-36s %14d %-8s %-20s %10s %10s %5d %s%n", "/" + e.name(), e.size(), e.state(), holders,
+                    seconds(e.ageMillis()), e.leaseLeftMillis() == 0 ? "-" : seconds(e.leaseLeftMillis()), e.pins(),
+                    e.reclaimable() ? "yes" : "no");
+            if (e.reclaimable()) {
+                reclaimable += e.size();
+                count++;
+            }
         }
+        out.printf("reclaimable now: %d regions, %d bytes (grove gc deletes them)%n", count, reclaimable);
         return OK;
     }
 

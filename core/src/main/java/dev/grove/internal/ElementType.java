@@ -98,7 +98,7 @@ public enum ElementType {
     /** The value at byte {@code offset}, boxed. */
     public Object get(MemorySegment s, long offset) {
         return switch (this) {
-            case BOOLEAN -> s.get(ValueLayout.JAVA_BYTE, offset) != 0;
+            case BOOLEAN -> bool(s.get(ValueLayout.JAVA_BYTE, offset), offset);
             case BYTE -> s.get(ValueLayout.JAVA_BYTE, offset);
             case CHAR -> s.get(Layouts.CHAR, offset);
             case SHORT -> s.get(Layouts.SHORT, offset);
@@ -107,6 +107,14 @@ public enum ElementType {
             case FLOAT -> s.get(Layouts.FLOAT, offset);
             case DOUBLE -> s.get(Layouts.DOUBLE, offset);
         };
+    }
+
+    /** A stored boolean: 0 or 1, anything else makes the region corrupt. */
+    public static boolean bool(byte b, long at) {
+        if ((b & ~1) != 0) {
+            throw new dev.grove.RegionCorruptException("boolean that is neither 0 nor 1: value=" + b + " at=" + at);
+        }
+        return b != 0;
     }
 
     /** Writes the boxed {@code v} at byte {@code offset}; floating-point values keep their exact bits (NaN payloads). */
@@ -142,7 +150,7 @@ public enum ElementType {
         if (this == BOOLEAN) {
             boolean[] a = (boolean[]) out;
             for (int i = 0; i < count; i++) {
-                a[i] = src.get(ValueLayout.JAVA_BYTE, offset + i) != 0;
+                a[i] = bool(src.get(ValueLayout.JAVA_BYTE, offset + i), offset + i);
             }
         } else {
             MemorySegment.copy(src, layout, offset, out, 0, count);

@@ -204,8 +204,20 @@ public final class Format {
             throw new RegionCorruptException("region size does not match its file (truncated?): " + where
                     + " header.size=" + size + " file.size=" + fileSize);
         }
+        if ((size & 7) != 0) {
+            throw new RegionCorruptException("region size is not a multiple of 8: " + where + " size=" + size);
+        }
         long root = seg.get(U64, H_ROOT);
         int flags = seg.get(ValueLayout.JAVA_BYTE, H_FLAGS) & 0xFF;
+        if ((flags & ~(FLAG_SEALED | FLAG_CHECKSUM)) != 0) {
+            throw new RegionCorruptException("unknown or reserved header flags set: " + where + " flags=0x"
+                    + Integer.toHexString(flags) + " allowed=0x" + Integer.toHexString(FLAG_SEALED | FLAG_CHECKSUM));
+        }
+        int reserved = seg.get(U32, H_RESERVED);
+        if (reserved != 0) {
+            throw new RegionCorruptException("reserved header field is not 0: " + where + " reserved=0x"
+                    + Integer.toHexString(reserved));
+        }
         if ((flags & FLAG_SEALED) != 0 && (root < HEADER_SIZE || root > size - NODE_HEADER || (root & 7) != 0)) {
             throw new RegionCorruptException("root offset outside the region: " + where + " root=" + root
                     + " size=" + size);

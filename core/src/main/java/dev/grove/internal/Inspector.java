@@ -17,13 +17,26 @@ public final class Inspector {
 
     /** One region file as listed: sizes and times from its header and file, holders from the kernel's lock records. */
     public record Entry(String name, long size, String state, List<Long> holderPids, boolean held,
-                        long ageMillis, long leaseLeftMillis) {
+                        long ageMillis, long leaseLeftMillis, int pins) {
+        /**
+         * Whether a sweep would delete it now: nobody holds it, no lease or pin protects it, and it is sealed
+         * (files being written or kept for reuse are spared for a grace period, which this does not judge).
+         */
+        public boolean reclaimable() {
+            return !held && leaseLeftMillis == 0 && pins == 0 && (state.equals("sealed") || state.equals("corrupt"));
+        }
     }
 
     public static List<Entry> list(Store store) {
         List<Entry> out = new ArrayList<>();
         LockTable locks = LockTable.read(store);
         long now = System.currentTimeMillis();
+        java.util.Map<String, Integer> pins = new java.util.HashMap<>();
+        for (Pins.Pin p : Pins.all(store.directory())) {
+            if (p.activeAt(now)) {
+                pins.merge(p.region(), 1, Integer::sum);
+            }
+        }
         for (String name : store.regionNames()) {
             Path f = store.file(name);
             try {
@@ -31,7 +44,7 @@ public final class Inspector {
                 if (!a.isRegularFile()) {
                     // Never followed or opened; listed so that a person sees what does not belong here.
                     out.add(new Entry(name, 0, a.isSymbolicLink() ? "invalid:symlink" : "invalid:not-a-file",
-                            List.of(), false, 0, 0));
+                            List.of(), false, 0, 0, 0));
                     continue;
                 }
                 long size = a.size();
@@ -51,7 +64,7 @@ public final class Inspector {
                 }
                 List<Long> pids = locks.holders(((Number) inode).longValue());
                 out.add(new Entry(name, size, state, pids, !pids.isEmpty() || Regions.isHeld(store, name),
-                        now - created, Math.max(0, mtime - now)));
+                        now - created, Math.max(0, mtime - now), pins.getOrDefault(name, 0)));
             } catch (IOException e) {
                 // Deleted while listing.
             }

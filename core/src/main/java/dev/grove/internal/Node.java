@@ -3,6 +3,7 @@ package dev.grove.internal;
 import dev.grove.RegionCorruptException;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static dev.grove.internal.Format.*;
 
@@ -76,16 +77,25 @@ public final class Node {
     }
 
     private void checkShape() {
+        int allowedAux = tag == STRING || tag == STRING_ARRAY ? AUX_WTF8 : 0;
+        if (tag == MATRIX ? matrixElement(aux) == null : (aux & ~allowedAux) != 0) {
+            throw corrupt(tag == MATRIX ? "unknown matrix element type" : "unknown aux bits set", path,
+                    "offset=" + offset + " type=" + tagName(tag) + " aux=0x" + Integer.toHexString(aux));
+        }
+        checkPaddingIsZero();
         boolean ok;
         if (isScalar(tag)) {
             ok = length == 8;
+            if (ok) {
+                checkScalar();
+            }
         } else if (isPrimitiveArray(tag)) {
             ok = length % elementSize(tag) == 0;
         } else {
             ok = switch (tag) {
                 case STRING -> length <= Integer.MAX_VALUE - 8;
                 case STRING_ARRAY -> length >= 16 && count() >= 0 && count() <= (length - 16) / 8
-                        && entry(count()) == length - 16 - 8 * count();
+                        && entry(count()) == length - 16 - 8 * count() && firstStringAtZero();
                 case LIST -> length >= 8 && count() >= 0 && count() == (length - 8) / 8 && length % 8 == 0;
                 case MAP -> length >= 24 && count() >= 0 && count() <= (length - 24) / 8 && mapShapeOk();
                 case TABLE -> length >= 24 && u64(8) >= 0 && u64(8) == (length - 24) / 8 && length % 8 == 0
@@ -99,6 +109,38 @@ public final class Node {
                     "offset=" + offset + " type=" + tagName(tag) + " length=" + length
                             + (length >= 8 && !isScalar(tag) && !isPrimitiveArray(tag) && tag != STRING
                             ? " count=" + count() : ""));
+        }
+    }
+
+    private boolean firstStringAtZero() {
+        if ((entry(0) & ~NULL_STRING) != 0) {
+            throw corrupt("first string does not start at 0", path, "offset=" + offset + " start=" + (entry(0) & ~NULL_STRING));
+        }
+        return true;
+    }
+
+    /** The bytes after the payload up to the next 8-byte boundary (or the region's end) are zero. */
+    private void checkPaddingIsZero() {
+        long end = payload() + length;
+        long next = Math.min(align8(end), seg.byteSize());
+        for (long p = end; p < next; p++) {
+            if (seg.get(ValueLayout.JAVA_BYTE, p) != 0) {
+                throw corrupt("padding after a node is not zero", path, "offset=" + offset + " at=" + p);
+            }
+        }
+    }
+
+    /** A scalar's unused bytes are zero, and a boolean is 0 or 1. */
+    private void checkScalar() {
+        int size = elementType().size();
+        for (long p = payload() + size; p < payload() + 8; p++) {
+            if (seg.get(ValueLayout.JAVA_BYTE, p) != 0) {
+                throw corrupt("scalar padding is not zero", path, "offset=" + offset + " at=" + p);
+            }
+        }
+        byte b = seg.get(ValueLayout.JAVA_BYTE, payload());
+        if (tag == BOOLEAN && (b & ~1) != 0) {
+            throw corrupt("boolean that is neither 0 nor 1", path, "offset=" + offset + " value=" + b);
         }
     }
 
@@ -198,6 +240,9 @@ public final class Node {
     public Node child(long i, String childPath) {
         java.util.Objects.checkIndex(i, count());
         long off = u64(childTable() + 8 * i);
+        if (off == 0 && tag == TABLE) {
+            throw corrupt("null table column", childPath, "offset=" + offset);
+        }
         return off == 0 ? null : at(seg, off, lowBefore(i), offset, childPath, depth + 1);
     }
 
@@ -274,9 +319,17 @@ public final class Node {
         return u64(8 + 8 * i);
     }
 
-    /** Whether string {@code i} is null. */
+    /** Whether string {@code i} is null; a null takes no bytes (its start is the next string's). */
     public boolean isNullString(long i) {
-        return (entry(i) & NULL_STRING) != 0;
+        long e = entry(i);
+        if ((e & NULL_STRING) == 0) {
+            return false;
+        }
+        if ((e & ~NULL_STRING) != (entry(i + 1) & ~NULL_STRING)) {
+            throw corrupt("null string that takes bytes", path + "[" + i + "]", "start=" + (e & ~NULL_STRING)
+                    + " next=" + (entry(i + 1) & ~NULL_STRING));
+        }
+        return true;
     }
 
     /** Region offset of string {@code i}'s bytes; {@link #stringLength} gives their count. */
@@ -304,6 +357,56 @@ public final class Node {
         }
         int len = stringLength(i);
         return Wtf8.decode(seg, stringStart(i), len, (aux & AUX_WTF8) != 0, elementPath);
+    }
+
+    /**
+     * Checks a map's hash index against its keys, in one pass over the slots: every entry in exactly one
+     * slot, each reached by probing from its key's home slot without meeting an empty slot, and no key
+     * twice. A map view calls it once, before its first lookup, so that a damaged index is reported rather
+     * than answered wrongly.
+     */
+    public void checkMapIndex(Node keys) {
+        long n = count();
+        long slots = mapSlots();
+        if (n == 0) {
+            return;
+        }
+        long mask = slots - 1;
+        long empty = 0;
+        while (mapSlot(empty) >= 0) {
+            empty++; // a valid table has an empty slot; mapSlot fails past the end of a damaged one
+            if (empty == slots) {
+                throw corrupt("map index has no empty slot", path, "slots=" + slots + " count=" + n);
+            }
+        }
+        java.util.BitSet seen = new java.util.BitSet();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        long runStart = (empty + 1) & mask;
+        for (long k = 1; k < slots; k++) {
+            long s = (empty + k) & mask;
+            long e = mapSlot(s);
+            if (e < 0) {
+                runStart = (s + 1) & mask;
+                continue;
+            }
+            if (seen.get((int) e)) {
+                throw corrupt("map index holds an entry twice", path, "entry=" + e + " slot=" + s);
+            }
+            seen.set((int) e);
+            String key = keys.string(e, path + "#keys[" + e + "]");
+            if (!names.add(key)) {
+                throw corrupt("duplicate map key", path, "entry=" + e + " key=" + key);
+            }
+            byte[] raw = seg.asSlice(keys.stringStart(e), keys.stringLength(e)).toArray(ValueLayout.JAVA_BYTE);
+            long home = Hashing.fnv1a(raw) & mask;
+            if (((s - home) & mask) > ((s - runStart) & mask)) {
+                throw corrupt("map entry not reachable from its key's home slot", path,
+                        "entry=" + e + " slot=" + s + " home=" + home);
+            }
+        }
+        if (seen.cardinality() != n) {
+            throw corrupt("map index misses entries", path, "indexed=" + seen.cardinality() + " count=" + n);
+        }
     }
 
     /** The value of a STRING node. */

@@ -6,7 +6,8 @@ import java.util.Arrays;
 
 /**
  * Parses region paths: {@code /name} optionally followed by 0-based indices, {@code /name[3][50]}.
- * Names are letters, digits, '_' and '-'; indices are plain decimal numbers without sign or spaces.
+ * Names are letters, digits, '_' and '-'; indices are plain decimal numbers without sign, spaces or
+ * leading zeros.
  */
 public final class PathSyntax {
     private PathSyntax() {
@@ -76,6 +77,10 @@ public final class PathSyntax {
             }
             if (i == start) {
                 throw bad(path, i, i < n && path.charAt(i) == '-' ? "negative index" : "expected a decimal index");
+            }
+            if (path.charAt(start) == '0' && i - start > 1) {
+                // One spelling per path: the wire id binds the path's text.
+                throw bad(path, start, "leading zero in an index");
             }
             if (i >= n || path.charAt(i) != ']') {
                 throw bad(path, i, "expected ']'");

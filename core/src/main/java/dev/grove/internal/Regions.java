@@ -394,7 +394,7 @@ public final class Regions {
             long now = System.currentTimeMillis();
             boolean sealed = !checkSealed || isSealed(f, st.size());
             long deadline = sealed ? leaseEnd : leaseEnd + graceMillis;
-            if (now < deadline) {
+            if (now < deadline || Pins.pinned(file.getParent(), file.getFileName().toString())) {
                 return false;
             }
             Files.deleteIfExists(file);
@@ -430,6 +430,7 @@ public final class Regions {
      * @return names of the regions deleted
      */
     public static List<String> sweep(Store store, long graceMillis) {
+        Pins.dropExpired(store.directory());
         List<String> freed = new ArrayList<>();
         for (String name : store.regionNames()) {
             LOCK.lock();
@@ -442,6 +443,19 @@ public final class Regions {
             }
         }
         return freed;
+    }
+
+    /**
+     * Deletes region {@code name} now if nothing keeps it (no holder, lease or pin): after an unpin, so that
+     * the region goes at once rather than at the next sweep.
+     */
+    public static boolean deleteIfFree(Store store, String name) {
+        LOCK.lock();
+        try {
+            return sweepOne(store, name, DEFAULT_GRACE_MILLIS);
+        } finally {
+            LOCK.unlock();
+        }
     }
 
     /** The sweep of one file, under {@link #LOCK}: never one this process has open. */

@@ -77,7 +77,8 @@ final class Spares {
     static boolean keep(Region r) {
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
-        if (seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)) {
+        if (seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)
+                || Pins.pinned(r.store().directory(), r.name())) {
             return false;
         }
         RegionFile f = r.handle();

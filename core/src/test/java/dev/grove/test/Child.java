@@ -96,6 +96,7 @@ public final class Child {
                         held.add(v);
                         System.out.println("share-recycled " + v.path());
                     }
+                    case "unpin" -> System.out.println("unpin " + dev.grove.RegionStore.defaultStore().unpin(w[1]));
                     case "sweep" -> System.out.println("sweep " + String.join(" ",
                             Regions.sweep(Store.defaultStore(), 0)));
                     case "ref-of" -> {

@@ -79,6 +79,10 @@ public final class RegionFiles {
         return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(at);
     }
 
+    public static int u32(byte[] b, int at) {
+        return java.nio.ByteBuffer.wrap(b, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
     public static void putU64(byte[] b, int at, long v) {
         ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(at, v);
     }

@@ -1,0 +1,152 @@
+package dev.grove.internal;
+
+import dev.grove.StoreException;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Pins, the third way (beside holders and leases) to keep a region alive: an empty file
+ * {@code .grove-pins/<region name>.<pin id>} in the store, whose modification time is the pin's expiry
+ * (the epoch, 0, for a pin that never expires). Nobody deletes or recycles a region while it has a pin that
+ * has not expired; an expired pin is deleted by the next sweep. A pin is created only by a process that
+ * holds the region (its shared lock), so a deleter, which needs the exclusive lock, either sees the pin or
+ * ran before it existed and found the region held.
+ */
+public final class Pins {
+    /** The directory, inside the store, that holds the pin files. */
+    public static final String DIR = ".grove-pins";
+
+    private Pins() {
+    }
+
+    /** One pin: its name ({@code <region>.<id>}) and expiry in epoch milliseconds, 0 for none. */
+    public record Pin(String region, String name, long expiresMillis) {
+        /** Whether the pin still protects its region at {@code now}. */
+        public boolean activeAt(long now) {
+            return expiresMillis == 0 || expiresMillis > now;
+        }
+    }
+
+    /**
+     * Pins region {@code region}, which the caller holds, until {@code expiresMillis} (0: until unpinned).
+     *
+     * @return the pin's name
+     */
+    public static String pin(Store store, String region, long expiresMillis) {
+        Path dir = directory(store.directory(), true);
+        String name = region + "." + HexFormat.of().toHexDigits(Store.newId());
+        Path file = dir.resolve(name);
+        try {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.setLastModifiedTime(file, FileTime.fromMillis(expiresMillis));
+        } catch (FileAlreadyExistsException e) {
+            return pin(store, region, expiresMillis); // 64 random bits met themselves: draw again
+        } catch (IOException e) {
+            throw new StoreException("cannot pin region=/" + region + " store=" + store + " error=" + e, e);
+        }
+        return name;
+    }
+
+    /**
+     * Removes pin {@code name} of this store.
+     *
+     * @return whether it existed
+     */
+    public static boolean unpin(Store store, String name) {
+        if (!isValidPinName(name)) {
+            throw new IllegalArgumentException("not a pin name: pin=" + name);
+        }
+        try {
+            return Files.deleteIfExists(directory(store.directory(), false).resolve(name));
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new StoreException("cannot unpin pin=" + name + " store=" + store + " error=" + e, e);
+        }
+    }
+
+    /** Every pin in the store at {@code storeDir}, expired or not. */
+    public static List<Pin> all(Path storeDir) {
+        Path dir = directory(storeDir, false);
+        List<Pin> pins = new ArrayList<>();
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return pins;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (isValidPinName(name)) {
+                    try {
+                        long expires = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+                        pins.add(new Pin(name.substring(0, name.lastIndexOf('.')), name, expires));
+                    } catch (NoSuchFileException gone) {
+                        // unpinned meanwhile
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot list pins: store=" + storeDir + " error=" + e, e);
+        }
+        return pins;
+    }
+
+    /** The pins of region {@code region}. */
+    public static List<Pin> of(Path storeDir, String region) {
+        return all(storeDir).stream().filter(p -> p.region().equals(region)).toList();
+    }
+
+    /** Whether region {@code region} has a pin that has not expired. */
+    static boolean pinned(Path storeDir, String region) {
+        long now = System.currentTimeMillis();
+        return of(storeDir, region).stream().anyMatch(p -> p.activeAt(now));
+    }
+
+    /** Deletes the expired pins of the store; part of every sweep. */
+    static void dropExpired(Path storeDir) {
+        long now = System.currentTimeMillis();
+        for (Pin p : all(storeDir)) {
+            if (!p.activeAt(now)) {
+                try {
+                    Files.deleteIfExists(directory(storeDir, false).resolve(p.name()));
+                } catch (IOException e) {
+                    Regions.log(System.Logger.Level.DEBUG, "sweep could not delete expired pin=" + p.name(), e);
+                }
+            }
+        }
+    }
+
+    private static boolean isValidPinName(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && name.length() - dot - 1 == 16 && Store.isValidName(name.substring(0, dot))
+                && name.substring(dot + 1).chars().allMatch(c -> Character.digit(c, 16) >= 0);
+    }
+
+    /** The pin directory, created (0700) if asked, and checked like the store directory when it exists. */
+    private static Path directory(Path storeDir, boolean create) {
+        Path dir = storeDir.resolve(DIR);
+        if (create) {
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                // the checks below decide
+            } catch (IOException e) {
+                throw new StoreException("cannot create pin directory: path=" + dir + " error=" + e, e);
+            }
+        }
+        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Store.checkDirectory(dir);
+        }
+        return dir;
+    }
+}

@@ -1,0 +1,208 @@
+package dev.grove;
+
+import dev.grove.test.Leaks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static dev.grove.test.RegionFiles.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The reader enforces each rule docs/FORMAT.md states for readers, one region at a time: a valid region
+ * from {@code share}, one rule broken in its bytes, and the reader refuses it with a
+ * {@link RegionCorruptException} naming the path and the rule (at mapping, or where the rule says, on read).
+ */
+class FormatRulesTest {
+
+    @Test
+    void headerFlagsReservedFieldAndSizeAreChecked() {
+        byte[] good = region(new double[] {1, 2});
+        expectOnMap(edit(good, b -> b[11] |= 2), "reserved header flags"); // WRITABLE is reserved in version 1
+        expectOnMap(edit(good, b -> b[11] |= (byte) 0x80), "reserved header flags");
+        expectOnMap(edit(good, b -> putU32(b, 56, 1)), "reserved header field is not 0");
+        byte[] longer = Arrays.copyOf(good, good.length + 4);
+        putU64(longer, 16, longer.length);
+        fixHeaderCrc(longer);
+        expectOnMap(longer, "not a multiple of 8");
+    }
+
+    @Test
+    void auxBitsMustBeKnown() {
+        expectOnMap(edit(region(List.of(1, "a")), b -> putU32(b, root(b) + 4, 1)), "unknown aux bits set");
+        expectOnMap(edit(region(new double[] {1}), b -> putU32(b, root(b) + 4, 2)), "unknown aux bits set");
+        // A matrix's aux names its element type: 0 is double, 1-7 the other types, 8 (double's own tag) is not.
+        byte[] matrix = region(new double[][] {{1}});
+        expectOnMap(edit(matrix, b -> putU32(b, root(b) + 4, 8)), "unknown matrix element type");
+        expectOnMap(edit(matrix, b -> putU32(b, root(b) + 4, 9)), "unknown matrix element type");
+    }
+
+    @Test
+    void scalarsAreZeroPaddedAndBooleansZeroOrOne() {
+        expectOnMap(edit(region(5), b -> b[root(b) + 16 + 4] = 1), "scalar padding is not zero");
+        expectOnMap(edit(region(true), b -> b[root(b) + 16] = 2), "boolean that is neither 0 nor 1");
+        expectOnMap(edit(region((byte) -1), b -> b[root(b) + 16 + 1] = 1), "scalar padding is not zero");
+    }
+
+    @Test
+    void paddingAfterANodeIsZero() {
+        expectOnMap(edit(region("abc"), b -> b[root(b) + 16 + 3] = 1), "padding after a node is not zero");
+    }
+
+    @Test
+    void booleanArrayElementsAreZeroOrOneWhenRead() {
+        byte[] bad = edit(region(new boolean[] {true, false}), b -> b[root(b) + 16 + 1] = 7);
+        expectOnRead(bad, v -> ((SharedBooleanArray) v).getBoolean(1), "boolean that is neither 0 nor 1");
+        expectOnRead(bad, v -> ((SharedBooleanArray) v).toBooleanArray(), "boolean that is neither 0 nor 1");
+        expectOnRead(edit(region(new boolean[][] {{true, false}}), b -> b[root(b) + 16 + 16] = 3),
+                v -> ((SharedMatrix) v).toArray(), "boolean that is neither 0 nor 1");
+    }
+
+    @Test
+    void stringArraysStartAtZeroAndNullsTakeNoBytes() {
+        // Entries of {"ab", null, "c"}: 0, 2|null, 2, 3 (relative to the byte area).
+        byte[] strings = region(new String[] {"ab", null, "c"});
+        expectOnMap(edit(strings, b -> putU64(b, root(b) + 16 + 8, 1)), "first string does not start at 0");
+        byte[] nullWithBytes = edit(strings, b -> putU64(b, root(b) + 16 + 8 + 8, 1 | Long.MIN_VALUE));
+        expectOnRead(nullWithBytes, v -> Graphs.canon(v), "null string that takes bytes");
+    }
+
+    @Test
+    void tableColumnsAreNeverNull() {
+        byte[] table = region(Table.builder().column("a", new double[] {1}).build());
+        expectOnRead(edit(table, b -> putU64(b, root(b) + 16 + 24, 0)), v -> ((SharedTable) v).column(0),
+                "null table column");
+    }
+
+    @Test
+    void aMapIndexMustMatchItsKeys() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("a", 1);
+        m.put("b", 2);
+        byte[] map = region(m);
+        expectOnRead(edit(map, b -> putU32(b, slotHolding(b, 1), 0)), v -> ((SharedMap<?>) v).get("a"),
+                "map index misses entries");
+        expectOnRead(edit(map, b -> putU32(b, emptySlot(b, -1), 2)), v -> ((SharedMap<?>) v).get("a"),
+                "map index holds an entry twice");
+        expectOnRead(edit(map, b -> {
+            int at = dev.grove.test.Bytes.indexOf(b, "ab".getBytes(StandardCharsets.US_ASCII)); // the keys' bytes
+            b[at + 1] = 'a';
+        }), v -> ((SharedMap<?>) v).get("a"), "duplicate map key");
+        expectOnRead(edit(map, b -> {
+            // Entry 0 ("a", inserted first) sits in its home slot; move it to another empty slot, leaving the
+            // home slot empty: probing from the home slot then stops before reaching it.
+            long home = dev.grove.internal.Hashing.fnv1a("a".getBytes(StandardCharsets.US_ASCII)) & (slots(b) - 1);
+            int from = slotHolding(b, 0);
+            assertEquals(slotAt(b, home), from, "the first key sits in its home slot");
+            putU32(b, from, 0);
+            putU32(b, emptySlot(b, home), 1);
+        }), v -> ((SharedMap<?>) v).get("a"), "not reachable from its key's home slot");
+    }
+
+    // ---------------------------------------------------------------- map index layout
+
+    private static long slots(byte[] b) {
+        int p = root(b) + 16;
+        long count = u64(b, p);
+        return u64(b, (int) (p + 16 + 8 * count));
+    }
+
+    private static int slotAt(byte[] b, long s) {
+        int p = root(b) + 16;
+        long count = u64(b, p);
+        return (int) (p + 24 + 8 * count + 4 * s);
+    }
+
+    /** Byte offset of the index slot holding entry {@code entry}. */
+    private static int slotHolding(byte[] b, int entry) {
+        for (long s = 0; s < slots(b); s++) {
+            if (u32(b, slotAt(b, s)) == entry + 1) {
+                return slotAt(b, s);
+            }
+        }
+        throw new AssertionError("entry " + entry + " not in the index");
+    }
+
+    /** Byte offset of an empty index slot other than slot {@code not}. */
+    private static int emptySlot(byte[] b, long not) {
+        for (long s = 0; s < slots(b); s++) {
+            if (s != not && u32(b, slotAt(b, s)) == 0) {
+                return slotAt(b, s);
+            }
+        }
+        throw new AssertionError("no empty slot");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static int root(byte[] b) {
+        return (int) u64(b, 32);
+    }
+
+    private static byte[] region(Object value) {
+        try (SharedObject v = Grove.share(value)) {
+            return bytesOf(v);
+        }
+    }
+
+    /** A copy of {@code good} with {@code damage} done and the header checksum made right again. */
+    private static byte[] edit(byte[] good, Consumer<byte[]> damage) {
+        byte[] b = good.clone();
+        damage.accept(b);
+        fixHeaderCrc(b);
+        return b;
+    }
+
+    private static void expectOnMap(byte[] bytes, String fact) {
+        String name = write(bytes);
+        try {
+            RegionCorruptException e = assertThrows(RegionCorruptException.class, () -> Grove.map("/" + name));
+            assertMessage(e, "/" + name, fact);
+        } finally {
+            delete(name);
+        }
+    }
+
+    interface Read {
+        Object on(SharedObject view);
+    }
+
+    private static void expectOnRead(byte[] bytes, Read read, String fact) {
+        String name = write(bytes);
+        try {
+            RegionCorruptException e = assertThrows(RegionCorruptException.class, () -> {
+                try (SharedObject v = Grove.map("/" + name)) {
+                    read.on(v);
+                }
+            });
+            assertMessage(e, "/" + name, fact);
+        } finally {
+            delete(name);
+        }
+    }
+
+    private static void assertMessage(GroveException e, String path, String fact) {
+        assertTrue(e.getMessage().contains(path), "message names the path " + path + ": " + e.getMessage());
+        assertTrue(e.getMessage().contains(fact), "message says " + fact + ": " + e.getMessage());
+    }
+
+    /** Graphs.canon, which reads every element. */
+    private static final class Graphs {
+        static Object canon(Object v) {
+            return dev.grove.test.Graphs.canon(v);
+        }
+    }
+
+    @AfterAll
+    static void nothingLeaks() {
+        Leaks.assertNoRegionsLeft(30);
+    }
+}
