@@ -205,7 +205,8 @@ class BadInputTest {
         expectCorrupt(b, fact);
     }
 
-    private static void expectCorrupt(byte[] bytes, String fact) {
+    /** Mapping the region {@code bytes} fails as corrupt, naming the path and {@code fact}. */
+    static void expectCorrupt(byte[] bytes, String fact) {
         String name = write(bytes);
         try {
             RegionCorruptException e = assertThrows(RegionCorruptException.class, () -> Grove.map("/" + name));
@@ -235,7 +236,7 @@ class BadInputTest {
         }
     }
 
-    private static void assertMessage(GroveException e, String path, String fact) {
+    static void assertMessage(GroveException e, String path, String fact) {
         assertTrue(e.getMessage().contains(path), "message names the path " + path + ": " + e.getMessage());
         assertTrue(e.getMessage().contains(fact), "message says " + fact + ": " + e.getMessage());
     }

@@ -93,7 +93,7 @@ class PinsTest {
     }
 
     @Test
-    void aPinnedRegionIsNeverRecycledAndPinsBelongToTheirStore() {
+    void aPinnedRegionIsNeverRecycledAndOrphanPinsAreSwept() throws Exception {
         double[] big = new double[200_000]; // over 1 MiB: a candidate for reuse
         Path file;
         Pin pin;
@@ -108,6 +108,16 @@ class PinsTest {
         assertTrue(pin.unpin());
         assertFalse(Files.exists(file));
         assertThrows(IllegalArgumentException.class, () -> STORE.unpin("../../etc/passwd"));
+
+        // A pin whose region was removed by force (grove rm --force) is dropped by the next sweep.
+        Pin orphan;
+        try (SharedIntArray v = Grove.share(new int[] {1})) {
+            orphan = STORE.pin(v);
+            file = STORE.file(v.path());
+        }
+        Files.delete(file);
+        STORE.sweep();
+        assertTrue(STORE.pins(orphan.regionPath()).isEmpty(), "orphan pin swept");
     }
 
     @AfterAll

@@ -3,7 +3,6 @@ package dev.grove.internal;
 import dev.grove.StoreException;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,26 +75,6 @@ public final class Leases {
 
     /** The store's lease lock file, opened once per process and kept open. */
     private static RegionFile leaseLock(Store store) {
-        return LOCK_FILES.computeIfAbsent(store.directory(), dir -> {
-            Path f = dir.resolve(LEASE_LOCK_FILE);
-            RegionFile file = null;
-            try {
-                try {
-                    file = RegionFile.create(f);
-                } catch (FileAlreadyExistsException e) {
-                    file = RegionFile.open(f);
-                }
-                Store.checkOwnedAndPrivate(file, "lease lock file");
-                return file;
-            } catch (IOException | RuntimeException e) {
-                if (file != null) {
-                    file.close();
-                }
-                if (e instanceof StoreException se) {
-                    throw se;
-                }
-                throw new StoreException("cannot open the lease lock file: path=" + f + " error=" + e, e);
-            }
-        });
+        return LOCK_FILES.computeIfAbsent(store.directory(), dir -> store.lockFile(LEASE_LOCK_FILE, "lease lock file"));
     }
 }

@@ -112,11 +112,14 @@ public final class Pins {
         return of(storeDir, region).stream().anyMatch(p -> p.activeAt(now));
     }
 
-    /** Deletes the expired pins of the store; part of every sweep. */
+    /**
+     * Deletes the expired pins of the store, and pins whose region file is gone (removed by force, say);
+     * part of every sweep. A pin is only made while its region is held, so its file exists then.
+     */
     static void dropExpired(Path storeDir) {
         long now = System.currentTimeMillis();
         for (Pin p : all(storeDir)) {
-            if (!p.activeAt(now)) {
+            if (!p.activeAt(now) || !Files.exists(storeDir.resolve(p.region()), LinkOption.NOFOLLOW_LINKS)) {
                 try {
                     Files.deleteIfExists(directory(storeDir, false).resolve(p.name()));
                 } catch (IOException e) {

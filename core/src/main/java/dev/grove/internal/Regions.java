@@ -579,18 +579,29 @@ public final class Regions {
         } catch (InterruptedException e) {
             return;
         }
+        Set<Store> waiting = new java.util.HashSet<>();
         try {
             for (Region r : MAPPED.values()) {
                 try {
-                    deleteIfUnused(r.handle(), r.file(), 0, false);
+                    if (!deleteIfUnused(r.handle(), r.file(), 0, false)) {
+                        waiting.add(r.store());
+                    }
                 } catch (IOException | RuntimeException e) {
                     log(System.Logger.Level.DEBUG, "exit left region=/" + r.name() + " to the sweep", e);
                 }
             }
             Spares.deleteAllAtExit();
-            LEASED.forEach((name, store) -> sweepOne(store, name, DEFAULT_GRACE_MILLIS));
+            LEASED.forEach((name, store) -> {
+                if (!sweepOne(store, name, DEFAULT_GRACE_MILLIS)) {
+                    waiting.add(store);
+                }
+            });
         } finally {
             LOCK.unlock();
+        }
+        // Leases still run on regions this process released: nobody else may come to sweep them.
+        if (Reaper.enabled()) {
+            waiting.forEach(Reaper::start);
         }
     }
 

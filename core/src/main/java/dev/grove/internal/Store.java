@@ -288,6 +288,32 @@ public final class Store {
         }
     }
 
+    /**
+     * Opens (creating it 0600 if absent) a lock file of the store, such as the lease lock, and checks it
+     * like a region file.
+     */
+    RegionFile lockFile(String fileName, String kind) {
+        Path f = dir.resolve(fileName);
+        RegionFile file = null;
+        try {
+            try {
+                file = RegionFile.create(f);
+            } catch (FileAlreadyExistsException e) {
+                file = RegionFile.open(f);
+            }
+            checkOwnedAndPrivate(file, kind);
+            return file;
+        } catch (IOException | RuntimeException e) {
+            if (file != null) {
+                file.close();
+            }
+            if (e instanceof StoreException se) {
+                throw se;
+            }
+            throw new StoreException("cannot open the " + kind + ": path=" + f + " error=" + e, e);
+        }
+    }
+
     /** Names of the region files currently in the store, in no particular order. */
     public List<String> regionNames() {
         List<String> names = new ArrayList<>();

@@ -78,7 +78,7 @@ public final class ChildJvm implements AutoCloseable {
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xshare:auto");
-        for (String p : List.of("grove.store", "grove.lease.seconds", "grove.checksum")) {
+        for (String p : List.of("grove.store", "grove.lease.seconds", "grove.checksum", "grove.reaper")) {
             String v = System.getProperty(p);
             if (v != null) {
                 cmd.add("-D" + p + "=" + v);
@@ -180,6 +180,11 @@ public final class ChildJvm implements AutoCloseable {
         synchronized (err) {
             return err.toString();
         }
+    }
+
+    /** Closes the child's stdin: a {@link Child} then exits normally (shutdown hooks run). */
+    public void closeInput() {
+        in.close();
     }
 
     /** Waits for the child to end by itself and returns its exit code; kills it after {@code seconds}. */

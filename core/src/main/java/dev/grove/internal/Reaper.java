@@ -1,0 +1,106 @@
+package dev.grove.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The process that frees a store's regions after the last Grove process using them has exited while
+ * leases still ran. A process exiting with such regions starts it (detached, with the JDK's own launcher
+ * and Grove's classes); it takes the store's {@value #LOCK_FILE} lock (so at most one runs per store: a
+ * second one waits two seconds for the lock, in case the first is about to leave, then exits), sweeps, and
+ * sleeps until the next lease or grace period among the unheld files ends, until nothing is left to wait
+ * for. Regions other processes hold are theirs to free. {@code -Dgrove.reaper=false} turns it off.
+ */
+public final class Reaper {
+    /** The store file whose exclusive lock the running reaper holds. */
+    static final String LOCK_FILE = ".grove-reaper-lock";
+    /** A reaper never lives longer than this, whatever leases say. */
+    private static final long MAX_LIFE_MILLIS = 6 * 3600_000L;
+
+    private Reaper() {
+    }
+
+    /** Whether exiting processes start a reaper ({@code grove.reaper}, on by default). */
+    static boolean enabled() {
+        return !"false".equals(System.getProperty("grove.reaper"));
+    }
+
+    /** Starts a reaper for {@code store}, detached; failures are logged, never thrown (this runs at exit). */
+    static void start(Store store) {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx32m",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dgrove.reaper=false"));
+        String lease = System.getProperty("grove.lease.seconds");
+        if (lease != null) {
+            cmd.add("-Dgrove.lease.seconds=" + lease);
+        }
+        try {
+            String classes = Path.of(Reaper.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            cmd.addAll(List.of("-cp", classes, Reaper.class.getName(), store.directory().toString()));
+            new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException | RuntimeException | java.net.URISyntaxException e) {
+            Regions.log(System.Logger.Level.WARNING, "could not start a reaper for store=" + store
+                    + "; its leased regions wait for the next Grove process to sweep", e);
+        }
+    }
+
+    /** Runs a reaper for the store directory {@code args[0]}. */
+    public static void main(String[] args) throws Exception {
+        Store store = Store.openExisting(Path.of(args[0]));
+        try (RegionFile lock = store.lockFile(LOCK_FILE, "reaper lock file")) {
+            if (!takeWithin(lock, 2_000)) {
+                return; // another reaper serves this store
+            }
+            long end = System.currentTimeMillis() + MAX_LIFE_MILLIS;
+            while (System.currentTimeMillis() < end) {
+                Regions.sweep(store, Regions.DEFAULT_GRACE_MILLIS);
+                long next = nextDeadline(store);
+                if (next < 0) {
+                    return;
+                }
+                Thread.sleep(Math.max(20, Math.min(next, end) - System.currentTimeMillis() + 20));
+            }
+        }
+    }
+
+    private static boolean takeWithin(RegionFile lock, long millis) throws Exception {
+        long until = System.currentTimeMillis() + millis;
+        while (!lock.tryLock(true)) {
+            if (System.currentTimeMillis() > until) {
+                return false;
+            }
+            Thread.sleep(50);
+        }
+        return true;
+    }
+
+    /**
+     * The earliest time at which a region file nobody holds becomes deletable (its lease, or its grace
+     * period if unsealed), or -1 if no such file waits.
+     */
+    private static long nextDeadline(Store store) {
+        long next = -1;
+        for (String name : store.regionNames()) {
+            try (RegionFile f = RegionFile.open(store.file(name))) {
+                if (f.lockedElsewhere() || Pins.pinned(store.directory(), name)) {
+                    continue;
+                }
+                // A lease ends at the file's time; an unsealed file's grace period ends later. A time
+                // already past belongs to a file the sweep keeps for another reason: look again in a second.
+                long now = System.currentTimeMillis();
+                long mtime = f.stat().mtimeMillis();
+                long when = mtime > now ? mtime : mtime + Regions.DEFAULT_GRACE_MILLIS > now
+                        ? mtime + Regions.DEFAULT_GRACE_MILLIS : now + 1_000;
+                next = next < 0 ? when : Math.min(next, when);
+            } catch (IOException | RuntimeException e) {
+                // gone meanwhile, or not a region file: nothing to wait for
+            }
+        }
+        return next;
+    }
+}
