@@ -73,6 +73,7 @@ public final class RegionStore {
         private Long leaseMillis;
         private Long recycleBytes;
         private boolean checksum = !"false".equals(System.getProperty("grove.checksum"));
+        private boolean retained;
 
         private Builder(Path dir) {
             this.dir = dir;
@@ -103,13 +104,24 @@ public final class RegionStore {
         }
 
         /**
+         * Whether the store keeps its sealed regions after the last view, lease and pin are gone, until
+         * {@link RegionStore#delete(String)} (a persistent store, on disk). Recorded in the directory, so every
+         * process sweeping it honours it; once retained, a store stays retained. Retained regions are never
+         * recycled.
+         */
+        public Builder retained(boolean on) {
+            this.retained = on;
+            return this;
+        }
+
+        /**
          * Opens the store.
          *
          * @throws StoreException if the directory is not usable, or this process already opened it with
          *                        other policies
          */
         public RegionStore open() {
-            return of(Store.open(dir, new Store.Settings(leaseMillis, recycleBytes, checksum)));
+            return of(Store.open(dir, new Store.Settings(leaseMillis, recycleBytes, checksum, retained)));
         }
     }
 
@@ -189,6 +201,21 @@ public final class RegionStore {
         } finally {
             hold.release();
         }
+    }
+
+    /** Whether this store keeps sealed regions until they are deleted explicitly ({@link Builder#retained}). */
+    public boolean retained() {
+        return store.retained();
+    }
+
+    /**
+     * Deletes the region {@code path} names now, whatever its lease, pins or the store's retention, unless a
+     * process (this one included) holds it.
+     *
+     * @return whether it was deleted (false: held by a process, or already gone)
+     */
+    public boolean delete(String path) {
+        return Regions.deleteUnheld(store, PathSyntax.parse(path).name());
     }
 
     // ---------------------------------------------------------------- pins

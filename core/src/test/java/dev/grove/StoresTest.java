@@ -95,6 +95,39 @@ class StoresTest {
         assertEquals(List.of(), disk.awaitEmpty(Duration.ofSeconds(20)));
     }
 
+    /** On tmpfs, retained: sealed regions stay until deleted, whoever sweeps. */
+    private static final Path RETAINED = Path.of("/dev/shm", "grove-stores-test-retained-" + PID);
+
+    @Test
+    void aRetainedStoreKeepsSealedRegionsUntilDeletedWhoeverSweeps() throws Exception {
+        RegionStore retained = RegionStore.builder(RETAINED).retained(true).open();
+        assertTrue(retained.retained());
+        assertTrue(Files.exists(RETAINED.resolve(".grove-retained")), "recorded in the directory");
+        double[] data = new double[300_000]; // large enough to be recycled, were the store not retained
+        String path;
+        Path file;
+        Object inode;
+        try (SharedDoubleArray v = retained.share(data)) {
+            path = v.path();
+            file = retained.file(path);
+            inode = Files.getAttribute(file, "unix:ino");
+            assertFalse(retained.delete(path), "refused while this process holds it");
+        }
+        retained.sweep();
+        try (ChildJvm child = ChildJvm.start(List.of("-Dgrove.store=" + RETAINED), Child.class)) {
+            child.expect("ready", 60);
+            child.send("sweep"); // another process, told nothing about retention
+            child.expect("sweep", 30);
+        }
+        assertTrue(Files.exists(file), "kept with no holder, lease or pin");
+        assertEquals(inode, Files.getAttribute(file, "unix:ino"), "the same file, not recycled under another name");
+        try (SharedDoubleArray again = retained.map(path)) {
+            assertEquals(data.length, again.length());
+        }
+        assertTrue(retained.delete(path));
+        assertFalse(Files.exists(file));
+    }
+
     @Test
     void aReferenceFromAnotherBootIsRefusedNamingBothBoots() {
         try (SharedDoubleArray v = Grove.share(new double[] {1, 2})) {
@@ -141,7 +174,7 @@ class StoresTest {
 
     @AfterAll
     static void removeStores() throws IOException {
-        for (Path dir : new Path[] {MEMORY, MEMORY_NO_REUSE, DISK}) {
+        for (Path dir : new Path[] {MEMORY, MEMORY_NO_REUSE, DISK, RETAINED}) {
             if (Files.exists(dir)) {
                 List<String> left = RegionStore.open(dir).awaitEmpty(Duration.ofSeconds(20));
                 assertEquals(List.of(), left, "regions left in " + dir);

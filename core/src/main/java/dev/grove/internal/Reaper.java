@@ -90,13 +90,14 @@ public final class Reaper {
                 if (f.lockedElsewhere() || Pins.pinned(store.directory(), name)) {
                     continue;
                 }
-                // A lease ends at the file's time; an unsealed file's grace period ends later. A time
-                // already past belongs to a file the sweep keeps for another reason: look again in a second.
+                // A lease ends at the file's time; an unsealed file's grace period ends later. A file past
+                // both that the sweep kept is kept for a reason waiting does not change (a retained store).
                 long now = System.currentTimeMillis();
                 long mtime = f.stat().mtimeMillis();
-                long when = mtime > now ? mtime : mtime + Regions.DEFAULT_GRACE_MILLIS > now
-                        ? mtime + Regions.DEFAULT_GRACE_MILLIS : now + 1_000;
-                next = next < 0 ? when : Math.min(next, when);
+                long when = mtime > now ? mtime : mtime + Regions.DEFAULT_GRACE_MILLIS;
+                if (when > now) {
+                    next = next < 0 ? when : Math.min(next, when);
+                }
             } catch (IOException | RuntimeException e) {
                 // gone meanwhile, or not a region file: nothing to wait for
             }

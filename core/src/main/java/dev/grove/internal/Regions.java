@@ -394,7 +394,8 @@ public final class Regions {
             long now = System.currentTimeMillis();
             boolean sealed = !checkSealed || isSealed(f, st.size());
             long deadline = sealed ? leaseEnd : leaseEnd + graceMillis;
-            if (now < deadline || Pins.pinned(file.getParent(), file.getFileName().toString())) {
+            if (now < deadline || Pins.pinned(file.getParent(), file.getFileName().toString())
+                    || (sealed && Store.isRetained(file.getParent()))) {
                 return false;
             }
             Files.deleteIfExists(file);
@@ -453,6 +454,33 @@ public final class Regions {
         LOCK.lock();
         try {
             return sweepOne(store, name, DEFAULT_GRACE_MILLIS);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * Deletes region {@code name} now whatever its lease, pins or retention, unless a process (this one
+     * included) holds it.
+     *
+     * @return whether it was deleted; false if it is held or already gone
+     */
+    public static boolean deleteUnheld(Store store, String name) {
+        LOCK.lock();
+        Path file = store.file(name);
+        try (RegionFile f = RegionFile.open(file)) {
+            if (heldHere(name) || !f.tryLock(true)) {
+                return false;
+            }
+            if (!f.stillAt(file, f.stat())) {
+                return false;
+            }
+            Files.deleteIfExists(file);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new StoreException("cannot delete region=/" + name + " store=" + store + " error=" + e, e);
         } finally {
             LOCK.unlock();
         }

@@ -78,7 +78,7 @@ final class Spares {
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
         if (seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)
-                || Pins.pinned(r.store().directory(), r.name())) {
+                || Pins.pinned(r.store().directory(), r.name()) || r.store().retained()) {
             return false;
         }
         RegionFile f = r.handle();

@@ -46,12 +46,19 @@ public final class Store {
      * A store's policies. A null lease or recycling budget follows the system property
      * ({@code grove.lease.seconds}, {@code grove.recycle.bytes}) each time it is read, as the default store does.
      */
-    public record Settings(Long leaseMillis, Long recycleBytes, boolean checksum) {
+    public record Settings(Long leaseMillis, Long recycleBytes, boolean checksum, boolean retained) {
         /** What the default store uses: the system properties, read when needed. */
         public static Settings fromSystemProperties() {
-            return new Settings(null, null, !"false".equals(System.getProperty("grove.checksum")));
+            return new Settings(null, null, !"false".equals(System.getProperty("grove.checksum")), false);
         }
     }
+
+    /**
+     * The file whose presence makes a store *retained*: its sealed regions are kept after the last holder
+     * and lease, until deleted explicitly. A file, not a setting, so every process (a sweep, {@code grove gc},
+     * a reaper) honours it whatever it was told.
+     */
+    public static final String RETAINED_MARKER = ".grove-retained";
 
     private final Path dir;
     private final Settings settings;
@@ -155,6 +162,16 @@ public final class Store {
             throw new StoreException("no such store directory: store=" + abs);
         }
         checkDirectory(abs);
+        if (settings != null && settings.retained()) {
+            try {
+                Files.createFile(abs.resolve(RETAINED_MARKER), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")));
+            } catch (FileAlreadyExistsException e) {
+                // retained already
+            } catch (IOException e) {
+                throw new StoreException("cannot mark store as retained: store=" + abs + " error=" + e, e);
+            }
+        }
         return OPEN.computeIfAbsent(abs, d -> new Store(d, settings != null ? settings : Settings.fromSystemProperties()));
     }
 
@@ -236,6 +253,16 @@ public final class Store {
     /** Whether a region gets a checksum when it is sealed. */
     public boolean checksum() {
         return settings.checksum();
+    }
+
+    /** Whether the store keeps sealed regions until they are deleted explicitly (see {@link #RETAINED_MARKER}). */
+    public boolean retained() {
+        return isRetained(dir);
+    }
+
+    /** Whether the store directory {@code dir} is retained. */
+    static boolean isRetained(Path dir) {
+        return Files.exists(dir.resolve(RETAINED_MARKER), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Whether this is the store {@link #defaultStore()} returns. */
