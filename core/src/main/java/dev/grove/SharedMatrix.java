@@ -2,6 +2,7 @@ package dev.grove;
 
 import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
+import dev.grove.internal.Layouts;
 import dev.grove.internal.Node;
 
 import java.lang.foreign.MemorySegment;
@@ -51,30 +52,59 @@ public final class SharedMatrix extends SingleView {
      * @throws ClassCastException        if the elements are not doubles ({@link #getBoxed} reads any type)
      */
     public double get(long r, long c) {
-        return (Double) at(r, c, ElementType.DOUBLE);
+        long at = offset(r, c, ElementType.DOUBLE);
+        try {
+            return data.get(Layouts.DOUBLE, at);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
+        }
     }
 
     /** The value at row {@code r}, column {@code c} of an int matrix; see {@link #get}. */
     public int getInt(long r, long c) {
-        return (Integer) at(r, c, ElementType.INT);
+        long at = offset(r, c, ElementType.INT);
+        try {
+            return data.get(Layouts.INT, at);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
+        }
     }
 
     /** The value at row {@code r}, column {@code c} of a long matrix; see {@link #get}. */
     public long getLong(long r, long c) {
-        return (Long) at(r, c, ElementType.LONG);
+        long at = offset(r, c, ElementType.LONG);
+        try {
+            return data.get(Layouts.LONG, at);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
+        }
     }
 
     /** The value at row {@code r}, column {@code c} of a float matrix; see {@link #get}. */
     public float getFloat(long r, long c) {
-        return (Float) at(r, c, ElementType.FLOAT);
+        long at = offset(r, c, ElementType.FLOAT);
+        try {
+            return data.get(Layouts.FLOAT, at);
+        } catch (IllegalStateException | InternalError e) {
+            throw h.fault(e);
+        }
     }
 
     /** The value at row {@code r}, column {@code c}, boxed, whatever the element type. */
     public Object getBoxed(long r, long c) {
-        return at(r, c, type);
+        long at = offset(r, c, type);
+        try {
+            return type.get(data, at);
+        } catch (IllegalStateException | InternalError | RegionCorruptException e) {
+            throw h.fault(e);
+        }
     }
 
-    private Object at(long r, long c, ElementType expected) {
+    /**
+     * The byte offset of row {@code r}, column {@code c}, after checking that the view is open, the indices
+     * in range and the elements of the {@code expected} type. The typed getters read without boxing.
+     */
+    private long offset(long r, long c, ElementType expected) {
         h.check();
         if (expected != type) {
             throw new ClassCastException("matrix of " + type.javaName() + " read as " + expected.javaName()
@@ -82,11 +112,7 @@ public final class SharedMatrix extends SingleView {
         }
         Objects.checkIndex(r, rows);
         Objects.checkIndex(c, cols);
-        try {
-            return type.get(data, (r * cols + c) * type.size());
-        } catch (IllegalStateException | InternalError | RegionCorruptException e) {
-            throw h.fault(e);
-        }
+        return (r * cols + c) * type.size();
     }
 
     /**

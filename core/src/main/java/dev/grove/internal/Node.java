@@ -95,12 +95,12 @@ public final class Node {
             ok = switch (tag) {
                 case STRING -> length <= Integer.MAX_VALUE - 8;
                 case STRING_ARRAY -> length >= 16 && count() >= 0 && count() <= (length - 16) / 8
-                        && entry(count()) == length - 16 - 8 * count() && firstStringAtZero();
+                        && entry(count()) == length - 16 - 8 * count();
                 case LIST -> length >= 8 && count() >= 0 && count() == (length - 8) / 8 && length % 8 == 0;
                 case MAP -> length >= 24 && count() >= 0 && count() <= (length - 24) / 8 && mapShapeOk();
                 case TABLE -> length >= 24 && u64(8) >= 0 && u64(8) == (length - 24) / 8 && length % 8 == 0
                         && u64(0) >= 0;
-                case MATRIX -> length >= 16 && count() >= 0 && u64(8) >= 0 && matrixElement(aux) != null && matrixShapeOk();
+                case MATRIX -> length >= 16 && count() >= 0 && u64(8) >= 0 && matrixShapeOk();
                 default -> throw corrupt("unknown node tag", path, "offset=" + offset + " tag=" + tag);
             };
         }
@@ -110,13 +110,9 @@ public final class Node {
                             + (length >= 8 && !isScalar(tag) && !isPrimitiveArray(tag) && tag != STRING
                             ? " count=" + count() : ""));
         }
-    }
-
-    private boolean firstStringAtZero() {
-        if ((entry(0) & ~NULL_STRING) != 0) {
+        if (tag == STRING_ARRAY && (entry(0) & ~NULL_STRING) != 0) {
             throw corrupt("first string does not start at 0", path, "offset=" + offset + " start=" + (entry(0) & ~NULL_STRING));
         }
-        return true;
     }
 
     /** The bytes after the payload up to the next 8-byte boundary (or the region's end) are zero. */

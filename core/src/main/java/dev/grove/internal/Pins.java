@@ -9,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,7 +47,7 @@ public final class Pins {
         String name = region + "." + HexFormat.of().toHexDigits(Store.newId());
         Path file = dir.resolve(name);
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(file, Store.PRIVATE_FILE);
             Files.setLastModifiedTime(file, FileTime.fromMillis(expiresMillis));
         } catch (FileAlreadyExistsException e) {
             return pin(store, region, expiresMillis); // 64 random bits met themselves: draw again
@@ -139,16 +138,9 @@ public final class Pins {
     private static Path directory(Path storeDir, boolean create) {
         Path dir = storeDir.resolve(DIR);
         if (create) {
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (FileAlreadyExistsException e) {
-                // the checks below decide
-            } catch (IOException e) {
-                throw new StoreException("cannot create pin directory: path=" + dir + " error=" + e, e);
-            }
-        }
-        if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Store.checkDirectory(dir);
+            Store.privateDirectory(dir, "pin directory");
+        } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Store.checkDirectory(dir, "pin directory");
         }
         return dir;
     }

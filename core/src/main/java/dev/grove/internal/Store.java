@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -35,6 +36,9 @@ public final class Store {
     public static final String NAME_PREFIX = "grove_";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,200}");
     private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    /** Mode 0600 at creation, for the store's marker, lock and pin files. */
+    static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     /** This process's uid, read once: every store, region and lease lock file is checked against it. */
     private static final int UID = Native.uid();
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -151,21 +155,15 @@ public final class Store {
             return known;
         }
         if (create) {
-            try {
-                Files.createDirectory(abs, PosixFilePermissions.asFileAttribute(DIR_MODE));
-            } catch (FileAlreadyExistsException e) {
-                // Someone created it first: the checks below decide whether it is ours.
-            } catch (IOException e) {
-                throw new StoreException("cannot create store directory: store=" + abs + " error=" + e, e);
-            }
+            privateDirectory(abs, "store directory");
         } else if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
             throw new StoreException("no such store directory: store=" + abs);
+        } else {
+            checkDirectory(abs, "store directory");
         }
-        checkDirectory(abs);
         if (settings != null && settings.retained()) {
             try {
-                Files.createFile(abs.resolve(RETAINED_MARKER), PosixFilePermissions.asFileAttribute(
-                        PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(abs.resolve(RETAINED_MARKER), PRIVATE_FILE);
             } catch (FileAlreadyExistsException e) {
                 // retained already
             } catch (IOException e) {
@@ -176,11 +174,25 @@ public final class Store {
     }
 
     /**
-     * Refuses a store directory that is a symbolic link, belongs to another uid, or is open to group or
+     * Creates directory {@code p} (mode 0700) unless it exists, then checks it: the store itself, or a
+     * directory inside it such as the pins'.
+     */
+    static void privateDirectory(Path p, String kind) {
+        try {
+            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(DIR_MODE));
+        } catch (FileAlreadyExistsException e) {
+            // Someone created it first: the checks decide whether it is ours.
+        } catch (IOException e) {
+            throw new StoreException("cannot create " + kind + ": path=" + p + " error=" + e, e);
+        }
+        checkDirectory(p, kind);
+    }
+
+    /**
+     * Refuses a directory of a store that is a symbolic link, belongs to another uid, or is open to group or
      * others. Grove never shares data with other users through the store.
      */
-    static void checkDirectory(Path p) {
-        String kind = "store directory";
+    static void checkDirectory(Path p, String kind) {
         try {
             if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
                 throw new StoreException(kind + " has the wrong file type (symbolic link or special file): path=" + p);
