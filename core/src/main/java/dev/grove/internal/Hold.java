@@ -30,8 +30,7 @@ public final class Hold {
     public void release() {
         // CAS so that an explicit close racing the Cleaner gives up the claim only once.
         if (released.compareAndSet(false, true)) {
-            region.forget(this);
-            region.releaseOne();
+            region.releaseOne(this);
         }
     }
 }

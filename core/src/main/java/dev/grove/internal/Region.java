@@ -3,44 +3,259 @@ package dev.grove.internal;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * This process's one mapping of one region file, shared by every view of that region here. While the
- * mapping exists the process holds a shared lock on the file, which is how other processes (and a sweep
- * after a crash) know the region is in use: the kernel drops the lock when the process dies. The lock is an
- * open file description lock on {@link #handle()}, so nothing else this process does with the file (another
- * descriptor opened and closed, a time set) can drop it.
+ * One region file as this process has it open, and the one place where its state in this process lives
+ * and changes ({@link State}). Every view of the region here shares this object and its one mapping.
+ * While the state is {@code WRITING}, {@code SEALED} or {@code SPARE} the process holds a shared lock on the
+ * file, which is how other processes (and a sweep after a crash) know the region is in use: the kernel
+ * drops the lock when the process dies. The lock is an open file description lock on {@link #handle()}, so
+ * nothing else this process does with the file (another descriptor opened and closed, a time set) can drop it.
+ *
+ * <p>Every transition goes through {@link #move}, which checks it against the allowed ones and keeps the
+ * process-wide table of open regions ({@link #TABLE}) equal to the set of regions not yet {@code RELEASED}:
+ * "this process has the file open" is exactly "the table has it". What keeps a region file alive across
+ * processes (holders' locks, leases, pins, a retained store) is decided on disk, by the deleters in
+ * {@link Regions}, not here.
  */
 public final class Region {
-    enum State { OPEN, RELEASED }
+    /** Where a region file stands in this process. States only move forward, along {@link #NEXT}. */
+    public enum State {
+        /** Its name is taken; the file is being created, locked and reserved. Not mapped yet. */
+        CREATING,
+        /** Mapped writable by its creator here; unsealed on disk, so every reader refuses it. */
+        WRITING,
+        /** Sealed: readable, and held by the views of this process (at least one, or about to be released). */
+        SEALED,
+        /**
+         * Released here and kept mapped, under a fresh name no reference knows, for this process's next
+         * region of a similar size ({@link Spares}); unsealed on disk again.
+         */
+        SPARE,
+        /** Unmapped and its descriptor closed, or (for a spare) handed to the region made from it. Final. */
+        RELEASED
+    }
+
+    private static final Map<State, Set<State>> NEXT = new EnumMap<>(Map.of(
+            State.CREATING, EnumSet.of(State.WRITING, State.RELEASED),
+            State.WRITING, EnumSet.of(State.SEALED, State.RELEASED),
+            State.SEALED, EnumSet.of(State.SPARE, State.RELEASED),
+            State.SPARE, EnumSet.of(State.RELEASED),
+            State.RELEASED, EnumSet.noneOf(State.class)));
+
+    /**
+     * Every region file this process has open (any state but {@code RELEASED}), by the name its file has
+     * now. Kept by {@link #move} alone.
+     */
+    static final Map<String, Region> TABLE = new ConcurrentHashMap<>();
 
     /** Records where every live hold was taken, to find a leak; costs a stack trace per hold. */
     static final boolean DEBUG = Boolean.getBoolean("grove.debug.holds");
-    private final java.util.Set<Hold> live = DEBUG ? java.util.concurrent.ConcurrentHashMap.newKeySet() : null;
+    private final Set<Hold> live = DEBUG ? ConcurrentHashMap.newKeySet() : null;
 
     private final Store store;
     private final String name;
     private final long id;
-    /** The descriptor whose shared lock says, to every process, that this one holds the region. */
-    private final RegionFile handle;
-    private final Arena arena;
-    private final MemorySegment segment;
-    private final MemorySegment readOnly;
     private final AtomicInteger holds = new AtomicInteger();
-    // Guarded by Regions.LOCK.
-    State state = State.OPEN;
+    private volatile State state;
+    /** The name the file has now: the region's own, or its spare name. */
+    private volatile String fileName;
+    // Set once, on the way out of CREATING (or at birth for a mapped or reused file); published by `state`.
+    /** The descriptor whose shared lock says, to every process, that this one holds the region. */
+    private RegionFile handle;
+    private Arena arena;
+    private MemorySegment segment;
+    private MemorySegment readOnly;
     // Set once: at mapping for readers, at sealing for the creator (before any view exists).
     private volatile long root;
 
-    Region(Store store, String name, long id, RegionFile handle, Arena arena, MemorySegment segment) {
+    private Region(Store store, String name, long id, State state) {
         this.store = store;
         this.name = name;
         this.id = id;
-        this.handle = handle;
+        this.fileName = name;
+        this.state = state;
+    }
+
+    /** A region whose file this process is about to create, in the table at once so no sweep here opens it. */
+    static Region creating(Store store, String name, long id) {
+        return enter(new Region(store, name, id, State.CREATING));
+    }
+
+    /** A sealed region another process (or this one, earlier) made, just mapped from {@code file}. */
+    static Region mapped(Store store, String name, long id, long root, RegionFile file, Arena arena,
+                         MemorySegment segment) {
+        Region r = new Region(store, name, id, State.SEALED);
+        r.attach(file, arena, segment);
+        r.root = root;
+        return enter(r);
+    }
+
+    private static Region enter(Region r) {
+        Region before = TABLE.putIfAbsent(r.fileName, r);
+        if (before != null) {
+            throw new IllegalStateException("region already open here: region=/" + r.name + " state=" + before.state);
+        }
+        return r;
+    }
+
+    private void attach(RegionFile file, Arena arena, MemorySegment segment) {
+        this.handle = file;
         this.arena = arena;
         this.segment = segment;
         this.readOnly = segment.asReadOnly();
+    }
+
+    // ------------------------------------------------------------------ transitions
+
+    /**
+     * The one way a state changes: from {@code from} (checked) to {@code to} (which {@link #NEXT} must allow),
+     * keeping {@link #TABLE} in step.
+     *
+     * @throws IllegalStateException naming the region and both states if the region is elsewhere or the step
+     *                               is not allowed: a bug in Grove, never a user's error
+     */
+    private synchronized void move(State from, State to) {
+        if (state != from || !NEXT.get(from).contains(to)) {
+            throw new IllegalStateException("region lifecycle: region=/" + name + " state=" + state + " expected="
+                    + from + " next=" + to);
+        }
+        if (to == State.RELEASED) {
+            TABLE.remove(fileName, this);
+        }
+        state = to;
+    }
+
+    /** CREATING to WRITING: the file exists, is locked, reserved and mapped writable. */
+    void created(RegionFile file, Arena arena, MemorySegment segment) {
+        attach(file, arena, segment);
+        move(State.CREATING, State.WRITING);
+    }
+
+    /** CREATING to RELEASED: creating the file failed; the caller has closed whatever it had opened. */
+    void creationFailed() {
+        move(State.CREATING, State.RELEASED);
+    }
+
+    /** WRITING to SEALED, once the final header is written: readers anywhere may now map it. */
+    void sealed(long rootOffset) {
+        this.root = rootOffset;
+        move(State.WRITING, State.SEALED);
+    }
+
+    /**
+     * SEALED to SPARE: the file (renamed by the caller to {@code spareName}) stays open and mapped here for
+     * reuse. Under {@link Regions#LOCK}, with no holds left.
+     */
+    void kept(String spareName) {
+        move(State.SEALED, State.SPARE);
+        TABLE.remove(fileName, this);
+        fileName = spareName;
+        TABLE.put(spareName, this);
+    }
+
+    /**
+     * SPARE to RELEASED, handing the spare's descriptor, lock and mapping (cut to {@code size}) to a new
+     * region in WRITING, whose file the caller has renamed to {@code newName}.
+     */
+    Region reuse(String newName, long newId, long size) {
+        Region next = new Region(store, newName, newId, State.WRITING);
+        next.attach(handle, arena, segment.asSlice(0, size));
+        move(State.SPARE, State.RELEASED);
+        return enter(next);
+    }
+
+    /**
+     * To RELEASED from WRITING, SEALED or SPARE: the caller unmaps and closes (or deletes) the file. Under
+     * {@link Regions#LOCK}.
+     */
+    void released() {
+        move(state, State.RELEASED);
+    }
+
+    /**
+     * Under {@link Regions#LOCK}, when the count of holds reached zero: whether the region is still one that a
+     * release must take care of (nobody took a new hold in between, and nobody released it already).
+     */
+    boolean releasable() {
+        return holds.get() == 0 && (state == State.SEALED || state == State.WRITING);
+    }
+
+    // ------------------------------------------------------------------ holds
+
+    /** A new claim on this region, for its writer or a view; the caller registers it with a Cleaner. */
+    public Hold acquire() {
+        State s = state;
+        if (s != State.WRITING && s != State.SEALED) {
+            throw new IllegalStateException("region lifecycle: region=/" + name + " state=" + s + " (cannot be held)");
+        }
+        holds.incrementAndGet();
+        return remember(new Hold(this));
+    }
+
+    /**
+     * Claims a sealed region if it still has a claim, without {@link Regions#LOCK}. The count may only move
+     * up from a positive value there: once it reaches zero the region is on its way to release, and since
+     * states only move forward a region seen SEALED with a positive count is still SEALED.
+     */
+    Hold tryAcquire() {
+        if (state != State.SEALED) {
+            return null;
+        }
+        int n;
+        do {
+            n = holds.get();
+            if (n <= 0) {
+                return null;
+            }
+        } while (!holds.compareAndSet(n, n + 1));
+        return remember(new Hold(this));
+    }
+
+    /** Under {@link Regions#LOCK}: takes back a sealed region whose count reached zero but is not released yet. */
+    Hold resurrect() {
+        if (state != State.SEALED) {
+            throw new IllegalStateException("region lifecycle: region=/" + name + " state=" + state + " (cannot be resurrected)");
+        }
+        holds.incrementAndGet();
+        return remember(new Hold(this));
+    }
+
+    void releaseOne(Hold h) {
+        if (live != null) {
+            live.remove(h);
+        }
+        int left = holds.decrementAndGet();
+        if (left < 0) {
+            throw new IllegalStateException("hold count went negative: region=/" + name + " holds=" + left);
+        }
+        if (left == 0) {
+            Regions.released(this);
+        }
+    }
+
+    private Hold remember(Hold h) {
+        if (live != null) {
+            live.add(h);
+        }
+        return h;
+    }
+
+    /** With {@code -Dgrove.debug.holds=true}: where each live hold was taken. Empty otherwise. */
+    public java.util.List<Throwable> liveHoldOrigins() {
+        return live == null ? java.util.List.of() : live.stream().map(h -> h.origin).toList();
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    public State state() {
+        return state;
     }
 
     public Store store() {
@@ -56,27 +271,36 @@ public final class Region {
         return id;
     }
 
+    /** The file as it is named now (a spare's file has its spare name). */
     public Path file() {
-        return store.file(name);
+        return store.file(fileName);
     }
 
     /** The whole region, read-only: all that views ever see. */
     public MemorySegment segment() {
+        requireMapped();
         return readOnly;
     }
 
-    /** The writable mapping; only for the creator, before sealing. */
+    /** The writable mapping; only for the creator, before sealing, and for a spare being recycled. */
     MemorySegment writable() {
+        State s = state;
+        if (s != State.WRITING && s != State.SPARE && s != State.SEALED) {
+            throw new IllegalStateException("region lifecycle: region=/" + name + " state=" + s + " (not writable)");
+        }
         return segment;
+    }
+
+    private void requireMapped() {
+        State s = state;
+        if (s == State.CREATING || (s == State.RELEASED && segment == null)) {
+            throw new IllegalStateException("region lifecycle: region=/" + name + " state=" + s + " (not mapped)");
+        }
     }
 
     /** Offset of the root node. */
     public long root() {
         return root;
-    }
-
-    void root(long offset) {
-        this.root = offset;
     }
 
     /**
@@ -100,8 +324,11 @@ public final class Region {
         }
     }
 
-    /** The checked root node, whose path is the region's name. */
+    /** The checked root node, whose path is the region's name. Only for a sealed region. */
     public Node rootNode() {
+        if (state != State.SEALED) {
+            throw new IllegalStateException("region lifecycle: region=/" + name + " state=" + state + " (not sealed)");
+        }
         return Node.at(readOnly, root, readOnly.byteSize(), "/" + name);
     }
 
@@ -113,62 +340,8 @@ public final class Region {
         return arena;
     }
 
-    /** A new claim on this region; the caller registers it with a Cleaner. */
-    public Hold acquire() {
-        holds.incrementAndGet();
-        return remember(new Hold(this));
-    }
-
-    private Hold remember(Hold h) {
-        if (live != null) {
-            live.add(h);
-        }
-        return h;
-    }
-
-    void forget(Hold h) {
-        if (live != null) {
-            live.remove(h);
-        }
-    }
-
-    /** With {@code -Dgrove.debug.holds=true}: where each live hold was taken. Empty otherwise. */
-    public java.util.List<Throwable> liveHoldOrigins() {
-        return live == null ? java.util.List.of() : live.stream().map(h -> h.origin).toList();
-    }
-
-    /**
-     * Claims the region if it still has a claim. Outside {@link Regions#LOCK} the count may only move
-     * up from a positive value: once it reaches zero the region is on its way to release.
-     */
-    Hold tryAcquire() {
-        int n;
-        do {
-            n = holds.get();
-            if (n <= 0) {
-                return null;
-            }
-        } while (!holds.compareAndSet(n, n + 1));
-        return remember(new Hold(this));
-    }
-
-    void releaseOne() {
-        int left = holds.decrementAndGet();
-        if (left < 0) {
-            throw new IllegalStateException("hold count went negative: region=/" + name + " holds=" + left);
-        }
-        if (left == 0) {
-            Regions.released(this);
-        }
-    }
-
-    int holds() {
-        return holds.get();
-    }
-
-    /** Under Regions.LOCK: take back a region whose count reached zero but is not released yet. */
-    Hold resurrect() {
-        holds.incrementAndGet();
-        return remember(new Hold(this));
+    @Override
+    public String toString() {
+        return "/" + name + " (" + state + ")";
     }
 }

@@ -41,12 +41,6 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Regions {
     /** Serialises opening, releasing and sweeping region files in this process. */
     static final ReentrantLock LOCK = new ReentrantLock();
-    private static final Map<String, Region> MAPPED = new ConcurrentHashMap<>();
-    /**
-     * Regions this process is creating and has not registered in {@link #MAPPED} yet. A sweep in this
-     * process must not open their files: closing its descriptor could drop the creator's fresh lock.
-     */
-    private static final Set<String> CREATING = ConcurrentHashMap.newKeySet();
     /** How long an unsealed file with no holders is left alone: its creator may be between create and lock. */
     public static final long DEFAULT_GRACE_MILLIS = 10_000;
     private static final long SWEEP_PERIOD_SECONDS = 60;
@@ -75,34 +69,29 @@ public final class Regions {
     static Hold create(Store store, long size, boolean zeroBody) {
         startSweeper(store);
         String name = Store.newName();
-        CREATING.add(name);
-        try {
-            Hold recycled = fromSpare(store, name, size, zeroBody);
-            return recycled != null ? recycled : createFresh(store, name, size);
-        } finally {
-            CREATING.remove(name);
-        }
-    }
-
-    private static Hold fromSpare(Store store, String name, long size, boolean zeroBody) {
-        Spares.Taken t;
+        long id = Store.newId();
+        Region r;
         LOCK.lock();
         try {
-            t = Spares.take(store, name, size);
+            r = Spares.take(store, name, id, size);
         } finally {
             LOCK.unlock();
         }
-        if (t == null) {
-            return null;
+        if (r != null && zeroBody) {
+            r.writable().asSlice(Format.HEADER_SIZE).fill((byte) 0);
         }
-        MemorySegment seg = t.segment();
-        if (zeroBody) {
-            seg.asSlice(Format.HEADER_SIZE).fill((byte) 0);
+        if (r == null) {
+            r = createFresh(store, name, id, size);
         }
-        return register(store, name, t.file(), t.arena(), seg);
+        Format.writeHeader(r.writable(), 0, id, 0, 0);
+        Hold writer = r.acquire();
+        checkHeldIfDebugging(r);
+        return writer;
     }
 
-    private static Hold createFresh(Store store, String name, long size) {
+    private static Region createFresh(Store store, String name, long id, long size) {
+        // In the table from the start: a sweep here must not open a file this process is creating.
+        Region r = Region.creating(store, name, id);
         RegionFile file = null;
         Arena arena = null;
         try {
@@ -114,8 +103,10 @@ public final class Regions {
             if (store.inMemory()) {
                 Native.populateForWrite(seg);
             }
-            return register(store, name, file, arena, seg);
+            r.created(file, arena, seg);
+            return r;
         } catch (IOException | RuntimeException e) {
+            r.creationFailed();
             closeQuietly(arena, file);
             if (file != null) {
                 deleteQuietly(store.file(name));
@@ -126,17 +117,6 @@ public final class Regions {
             throw new StoreException("cannot create region: region=/" + name + " store=" + store + " size=" + size
                     + " error=" + e, e);
         }
-    }
-
-    /** Writes the unsealed header of a new region and claims it for the writer. */
-    private static Hold register(Store store, String name, RegionFile file, Arena arena, MemorySegment seg) {
-        long id = Store.newId();
-        Format.writeHeader(seg, 0, id, 0, 0);
-        Region r = new Region(store, name, id, file, arena, seg);
-        Hold writer = r.acquire();
-        MAPPED.put(name, r);
-        checkHeldIfDebugging(r);
-        return writer;
     }
 
     /** Reserves the file's pages; a full store first gives back this process's spares there. */
@@ -164,8 +144,8 @@ public final class Regions {
     static void seal(Region r, long root, boolean checksum) {
         MemorySegment seg = r.writable();
         int crc = checksum ? Format.bodyCrc(seg) : 0;
-        r.root(root);
         Format.writeHeader(seg, Format.FLAG_SEALED | (checksum ? Format.FLAG_CHECKSUM : 0), r.id(), root, crc);
+        r.sealed(root);
     }
 
     /**
@@ -213,7 +193,7 @@ public final class Regions {
      * @param expectedId the region id a reference carries, or 0 to accept any
      */
     public static Hold open(Store store, String name, long expectedId) {
-        Region r = MAPPED.get(name);
+        Region r = Region.TABLE.get(name);
         if (r != null && r.store() == store) {
             Hold h = r.tryAcquire();
             if (h != null) {
@@ -223,17 +203,15 @@ public final class Regions {
         startSweeper(store);
         LOCK.lock();
         try {
-            r = MAPPED.get(name);
-            if (r != null && r.state == Region.State.OPEN) {
+            r = Region.TABLE.get(name);
+            if (r != null && r.state() == Region.State.SEALED) {
                 return checked(r.resurrect(), expectedId);
             }
-            if (heldHere(name)) {
+            if (r != null) {
                 // Spares and regions being written here are unsealed: no reader may see them.
-                throw notFound(store, name, "not sealed (being written here, or a released region kept for reuse)");
+                throw notFound(store, name, "not sealed (state " + r.state() + " in this process)");
             }
-            r = mapExisting(store, name);
-            MAPPED.put(name, r);
-            return checked(r.acquire(), expectedId);
+            return checked(mapExisting(store, name).acquire(), expectedId);
         } finally {
             LOCK.unlock();
         }
@@ -283,9 +261,7 @@ public final class Regions {
             if (!h.sealed()) {
                 throw notFound(store, name, "not sealed (still being written, or its writer died)");
             }
-            Region r = new Region(store, name, h.id(), f, arena, seg);
-            r.root(h.root());
-            return r;
+            return Region.mapped(store, name, h.id(), h.root(), f, arena, seg);
         } catch (NoSuchFileException e) {
             closeQuietly(arena, f);
             throw notFound(store, name, "no such region");
@@ -312,14 +288,10 @@ public final class Regions {
     static void released(Region r) {
         LOCK.lock();
         try {
-            if (r.holds() != 0 || r.state != Region.State.OPEN) {
+            if (!r.releasable() || Spares.keep(r)) {
                 return;
             }
-            r.state = Region.State.RELEASED;
-            MAPPED.remove(r.name(), r);
-            if (Spares.keep(r)) {
-                return;
-            }
+            r.released();
             closeArena(r.arena());
             RegionFile f = r.handle();
             try {
@@ -516,13 +488,13 @@ public final class Regions {
     public static Format.Header header(Store store, String name) throws IOException {
         LOCK.lock();
         try {
-            Region r = MAPPED.get(name);
-            MemorySegment mapped = r != null ? r.segment() : Spares.segment(name);
-            if (mapped != null) {
-                return Format.readHeader(mapped, mapped.byteSize(), name);
-            }
-            if (CREATING.contains(name)) {
+            Region r = Region.TABLE.get(name);
+            if (r != null && r.state() == Region.State.CREATING) {
                 throw new dev.grove.RegionNotFoundException("region is being created: region=/" + name);
+            }
+            if (r != null) {
+                MemorySegment mapped = r.segment();
+                return Format.readHeader(mapped, mapped.byteSize(), name);
             }
             try (RegionFile f = RegionFile.open(store.file(name))) {
                 return readHeader(f, name, f.stat().size());
@@ -534,7 +506,7 @@ public final class Regions {
 
     /** Whether this process has the file open: mapped, being created, or kept as a spare. Under {@link #LOCK}. */
     private static boolean heldHere(String name) {
-        return MAPPED.containsKey(name) || CREATING.contains(name) || Spares.contains(name);
+        return Region.TABLE.containsKey(name);
     }
 
     /**
@@ -571,12 +543,11 @@ public final class Regions {
         List<String> lost = new ArrayList<>();
         LOCK.lock();
         try {
-            for (Region r : MAPPED.values()) {
-                if (!r.handle().holdsLock()) {
-                    lost.add("/" + r.name());
+            for (Region r : Region.TABLE.values()) {
+                if (r.state() != Region.State.CREATING && !r.handle().holdsLock()) {
+                    lost.add(r.toString());
                 }
             }
-            lost.addAll(Spares.unlocked());
         } finally {
             LOCK.unlock();
         }
@@ -609,7 +580,10 @@ public final class Regions {
         }
         Set<Store> waiting = new java.util.HashSet<>();
         try {
-            for (Region r : MAPPED.values()) {
+            for (Region r : Region.TABLE.values()) {
+                if (r.state() != Region.State.SEALED && r.state() != Region.State.WRITING) {
+                    continue; // spares are deleted below; a file being created is left to its grace period
+                }
                 try {
                     if (!deleteIfUnused(r.handle(), r.file(), 0, false)) {
                         waiting.add(r.store());
@@ -635,20 +609,21 @@ public final class Regions {
 
     /** Where the live holds on region {@code name} were taken (needs {@code -Dgrove.debug.holds=true}). */
     public static List<Throwable> holdOrigins(String name) {
-        Region r = MAPPED.get(name);
+        Region r = Region.TABLE.get(name);
         return r == null ? List.of() : r.liveHoldOrigins();
     }
 
-    /** Names of the regions this process maps now. */
+    /** Names of the regions this process maps now (being written or sealed; spares are not regions). */
     public static List<String> mappedHere() {
-        return List.copyOf(MAPPED.keySet());
+        return mappedHere(null);
     }
 
-    /** Names of the regions of {@code store} this process maps now. */
+    /** Names of the regions of {@code store} (any, if null) this process maps now. */
     public static List<String> mappedHere(Store store) {
         List<String> names = new ArrayList<>();
-        MAPPED.forEach((name, r) -> {
-            if (r.store() == store) {
+        Region.TABLE.forEach((name, r) -> {
+            Region.State s = r.state();
+            if ((store == null || r.store() == store) && (s == Region.State.WRITING || s == Region.State.SEALED)) {
                 names.add(name);
             }
         });

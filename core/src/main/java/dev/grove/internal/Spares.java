@@ -35,17 +35,14 @@ final class Spares {
     /** Smaller regions cost little to make fresh. */
     static final long MIN_BYTES = 1L << 20;
 
-    private record Spare(Store store, String name, RegionFile file, Arena arena, MemorySegment segment, long since) {
-        long capacity() {
-            return segment.byteSize();
+    /** A region in state SPARE, its size in bytes, and since when. */
+    private record Spare(Region region, String name, long capacity, long since) {
+        Store store() {
+            return region.store();
         }
     }
 
-    /** A spare taken for a new region: its file already renamed, its descriptor (still locked) and mapping kept. */
-    record Taken(RegionFile file, Arena arena, MemorySegment segment) {
-    }
-
-    /** Oldest first. */
+    /** Oldest first, by spare name. */
     private static final Map<String, Spare> SPARES = new LinkedHashMap<>();
     private static long bytes;
     private static long reused;
@@ -57,16 +54,6 @@ final class Spares {
         return Math.round(Double.parseDouble(System.getProperty("grove.recycle.seconds", "5")) * 1000);
     }
 
-    static boolean contains(String name) {
-        return SPARES.containsKey(name);
-    }
-
-    /** The mapping of spare {@code name}, or null. */
-    static MemorySegment segment(String name) {
-        Spare s = SPARES.get(name);
-        return s == null ? null : s.segment();
-    }
-
     /**
      * Turns a region this process just released into a spare, if it was created here, is large enough and
      * nobody else holds it. Called with the region's shared lock held.
@@ -75,6 +62,9 @@ final class Spares {
      *         unmap, unlock and delete as usual (the descriptor still has its shared lock then)
      */
     static boolean keep(Region r) {
+        if (r.state() != Region.State.SEALED) {
+            return false; // a writer that gave up: its file is unsealed and goes
+        }
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
         if (seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)
@@ -101,7 +91,8 @@ final class Spares {
                 // A sweep elsewhere spares an unheld unsealed file for a grace period counted from its mtime.
                 f.setModifiedTime(now);
                 makeRoom(r.store(), size);
-                SPARES.put(name, new Spare(r.store(), name, f, r.arena(), seg, now));
+                r.kept(name);
+                SPARES.put(name, new Spare(r, name, size, now));
                 bytes += size;
             } finally {
                 f.tryLock(false); // back to shared, which cannot fail for the holder of the exclusive lock
@@ -138,10 +129,11 @@ final class Spares {
      * Takes the best-fitting spare of {@code store} for a region of {@code size} bytes (at most twice the
      * size, so a small region does not use up a large spare) and renames its file to {@code name}.
      *
-     * @return the spare's channel, lock and mapping cut to {@code size}, or null if none fits (or the one
-     *         that fitted could not be renamed, because a {@code grove gc} elsewhere deleted it)
+     * @return the new region (state WRITING) with the spare's descriptor, lock and mapping cut to
+     *         {@code size}, or null if none fits (or the one that fitted could not be renamed, because a
+     *         {@code grove gc} elsewhere deleted it)
      */
-    static Taken take(Store store, String name, long size) {
+    static Region take(Store store, String name, long id, long size) {
         if (size < MIN_BYTES || SPARES.isEmpty()) {
             return null;
         }
@@ -158,12 +150,13 @@ final class Spares {
         remove(best);
         try {
             Files.move(store.file(best.name()), store.file(name), StandardCopyOption.ATOMIC_MOVE);
+            RegionFile f = best.region().handle();
             if (best.capacity() > size) {
-                best.file().truncate(size);
+                f.truncate(size);
             }
-            best.file().setModifiedTime(System.currentTimeMillis());
+            f.setModifiedTime(System.currentTimeMillis());
             reused++;
-            return new Taken(best.file(), best.arena(), best.segment().asSlice(0, size));
+            return best.region().reuse(name, id, size);
         } catch (IOException | RuntimeException e) {
             Regions.log(System.Logger.Level.DEBUG, "a spare could not be taken and is deleted: spare=" + best.name(), e);
             // Under whichever name the file is now, nobody else can want it.
@@ -208,7 +201,7 @@ final class Spares {
     static void deleteAllAtExit() {
         for (Spare s : SPARES.values()) {
             try {
-                s.file().unlock();
+                s.region().handle().unlock();
                 Files.deleteIfExists(s.store().file(s.name()));
             } catch (IOException | RuntimeException e) {
                 Regions.log(System.Logger.Level.DEBUG, "exit left spare=" + s.name() + " to the sweep elsewhere", e);
@@ -246,9 +239,11 @@ final class Spares {
 
     /** Unmaps and deletes: nobody else can hold a spare's file, and no reference names it. */
     private static void discard(Spare s, Path file) {
-        Regions.closeArena(s.arena());
+        Region r = s.region();
+        r.released();
+        Regions.closeArena(r.arena());
         deleteQuietly(file);
-        s.file().close(); // and with it the lock
+        r.handle().close(); // and with it the lock
     }
 
     private static void deleteQuietly(Path file) {
@@ -257,17 +252,6 @@ final class Spares {
         } catch (IOException e) {
             Regions.log(System.Logger.Level.DEBUG, "left to the sweep (an unsealed file without holders): path=" + file, e);
         }
-    }
-
-    /** Names of the spares whose descriptor the kernel lists no lock for (see {@link Regions#checkHeld}). */
-    static List<String> unlocked() {
-        List<String> out = new ArrayList<>();
-        for (Spare s : SPARES.values()) {
-            if (!s.file().holdsLock()) {
-                out.add("/" + s.name() + " (spare)");
-            }
-        }
-        return out;
     }
 
     /** How many regions this process has made from spares so far. */

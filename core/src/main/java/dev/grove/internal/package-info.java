@@ -7,6 +7,12 @@
  * descriptor). Public only so that Grove's other modules and
  * tools can reach it; it changes without notice.
  *
+ * <p>Lifecycle: each region file open in this process is one {@code Region} with one explicit state
+ * (CREATING, WRITING, SEALED, SPARE, RELEASED), moving only forward through {@code Region}'s own transition
+ * method, which also keeps the process-wide table of open regions; what keeps a file alive across processes
+ * (holders' locks, leases, pins, a retained store) is decided from the file itself by the deleters in
+ * {@code Regions}.
+ *
  * <p>Threads: {@code Regions} serialises every open, release and sweep of region files in the process
  * under one lock (spares included); a region already mapped is found without it. Lease updates take the
  * store's lease lock, across processes. {@code Node} and {@code Encoder} instances are confined to the

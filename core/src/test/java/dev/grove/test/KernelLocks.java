@@ -71,6 +71,28 @@ public final class KernelLocks {
         }
     }
 
+    /**
+     * How many descriptors of process {@code pid} are open on the file with inode {@code ino} (whether or not
+     * it still has a name), by {@code /proc/PID/fd}.
+     */
+    public static int descriptorsOn(long pid, long ino) {
+        int n = 0;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds) {
+                try {
+                    if (((Number) Files.getAttribute(fd, "unix:ino")).longValue() == ino) {
+                        n++;
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile, or not a file
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static java.util.List<String> readOrEmpty(Path p) {
         try {
             return Files.readAllLines(p);

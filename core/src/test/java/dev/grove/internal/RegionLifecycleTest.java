@@ -1,0 +1,168 @@
+package dev.grove.internal;
+
+import dev.grove.ArrayWriter;
+import dev.grove.Grove;
+import dev.grove.RegionNotFoundException;
+import dev.grove.SharedDoubleArray;
+import dev.grove.test.KernelLocks;
+import dev.grove.test.Leaks;
+import dev.grove.test.RegionFiles;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The one lifecycle of a region file in this process ({@link Region.State}), each state checked against what
+ * the kernel reports for the file: a lock of this process while the file is open here (WRITING, SEALED,
+ * SPARE), no descriptor at all once RELEASED, and the same inode carried from a spare into the region made
+ * from it. Steps the lifecycle does not allow are refused, never silently taken.
+ */
+class RegionLifecycleTest {
+    private static final long PID = ProcessHandle.current().pid();
+    /** Above {@link Spares#MIN_BYTES}, so that a released region becomes a spare. */
+    private static final int LENGTH = 300_000;
+
+    @AfterEach
+    void dropSpares() {
+        Regions.dropSpares(Store.defaultStore());
+    }
+
+    @AfterAll
+    static void nothingLeaks() {
+        Leaks.assertNoRegionsLeft(30);
+    }
+
+    @Test
+    void everyStateIsWhatTheKernelSees() {
+        Region written;
+        long ino;
+        try (ArrayWriter<SharedDoubleArray> w = Grove.allocate(SharedDoubleArray.class, LENGTH)) {
+            written = regionWriting();
+            assertEquals(Region.State.WRITING, written.state());
+            Path file = written.file();
+            ino = KernelLocks.inode(file);
+            assertTrue(KernelLocks.lockedBy(PID, file), "WRITING: the kernel lists this process's lock");
+            w.segment().fill((byte) 0);
+            try (SharedDoubleArray v = w.seal()) {
+                assertEquals(Region.State.SEALED, written.state());
+                assertSame(written, Region.TABLE.get(written.name()));
+                KernelLocks.assertHeldHere(v, "SEALED");
+            }
+        }
+        // The last view is gone: the region became a spare under a new name, still locked here.
+        assertEquals(Region.State.SPARE, written.state());
+        assertEquals(-1, KernelLocks.inode(Store.defaultStore().file(written.name())), "the old name is gone");
+        Path spareFile = written.file();
+        assertEquals(ino, KernelLocks.inode(spareFile), "the spare is the same file");
+        assertTrue(KernelLocks.lockedBy(PID, spareFile), "SPARE: the kernel lists this process's lock");
+        assertFalse(Region.TABLE.containsKey(written.name()));
+        assertSame(written, Region.TABLE.get(spareFile.getFileName().toString()));
+
+        // The next region of that size is made from the spare: same inode, a new region object, the spare released.
+        try (SharedDoubleArray again = Grove.share(new double[LENGTH])) {
+            assertEquals(Region.State.RELEASED, written.state());
+            Path file = RegionFiles.fileOf(again);
+            assertEquals(ino, KernelLocks.inode(file), "made from the spare's file");
+            Region reused = Region.TABLE.get(file.getFileName().toString());
+            assertNotSame(written, reused);
+            assertEquals(Region.State.SEALED, reused.state());
+            KernelLocks.assertHeldHere(again, "SEALED, made from a spare");
+            written = reused;
+        }
+        assertEquals(Region.State.SPARE, written.state());
+        Regions.dropSpares(Store.defaultStore());
+        assertEquals(Region.State.RELEASED, written.state());
+        assertFalse(Region.TABLE.containsValue(written));
+        assertEquals(0, KernelLocks.descriptorsOn(PID, ino), "RELEASED: no descriptor of this process on the file");
+    }
+
+    @Test
+    void aRegionMappedFromTheStoreIsReleasedWithItsLastView() throws Exception {
+        byte[] bytes;
+        try (SharedDoubleArray v = Grove.share(new double[] {1, 2, 3})) {
+            bytes = RegionFiles.bytesOf(v);
+        }
+        Path copy = Store.defaultStore().file(RegionFiles.write(bytes));
+        String name = copy.getFileName().toString();
+        long ino = KernelLocks.inode(copy);
+        SharedDoubleArray first = Grove.map("/" + name);
+        SharedDoubleArray second = Grove.map("/" + name);
+        Region r = Region.TABLE.get(name);
+        assertEquals(Region.State.SEALED, r.state());
+        assertEquals(1, KernelLocks.descriptorsOn(PID, ino), "one descriptor for every view of a region");
+        first.close();
+        assertEquals(Region.State.SEALED, r.state(), "one view left");
+        assertTrue(KernelLocks.lockedBy(PID, copy));
+        second.close();
+        assertEquals(Region.State.RELEASED, r.state());
+        assertEquals(0, KernelLocks.descriptorsOn(PID, ino), "RELEASED: no descriptor of this process on the file");
+        assertTrue(Files.exists(copy), "its lease (two minutes) keeps the file after the last holder");
+        RegionFiles.delete(name);
+    }
+
+    @Test
+    void stepsTheLifecycleDoesNotAllowAreRefused() {
+        try (ArrayWriter<SharedDoubleArray> w = Grove.allocate(SharedDoubleArray.class, 16)) {
+            Region r = regionWriting();
+            // A region being written here is not a region any reader may see, even in this process.
+            RegionNotFoundException e = assertThrows(RegionNotFoundException.class,
+                    () -> Regions.open(Store.defaultStore(), r.name(), 0));
+            assertTrue(e.getMessage().contains("state WRITING"), e.getMessage());
+            try (SharedDoubleArray v = w.seal()) {
+                IllegalStateException twice = assertThrows(IllegalStateException.class, () -> Regions.seal(r, 40, false));
+                assertTrue(twice.getMessage().contains("state=SEALED expected=WRITING next=SEALED"), twice.getMessage());
+                assertTrue(twice.getMessage().contains("region=/" + r.name()), twice.getMessage());
+                assertEquals(0.0, v.getDouble(3));
+            }
+            assertEquals(Region.State.RELEASED, r.state());
+            IllegalStateException late = assertThrows(IllegalStateException.class, r::acquire);
+            assertTrue(late.getMessage().contains("state=RELEASED"), late.getMessage());
+            assertNull(r.tryAcquire(), "a released region gives no new claim");
+        }
+    }
+
+    /** The table of open regions and the kernel's locks of this process agree, file by file, both ways. */
+    @Test
+    void theTableIsExactlyWhatThisProcessHoldsInTheStore() throws Exception {
+        List<SharedDoubleArray> kept = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                SharedDoubleArray v = Grove.share(new double[i % 2 == 0 ? LENGTH : 100]);
+                if (i % 3 == 0) {
+                    v.close(); // large ones become spares, small ones go
+                } else {
+                    kept.add(v);
+                }
+            }
+            ArrayWriter<SharedDoubleArray> open = Grove.allocate(SharedDoubleArray.class, 64);
+            try (Stream<Path> files = Files.list(Store.defaultStore().directory())) {
+                for (Path f : files.filter(p -> p.getFileName().toString().startsWith("grove_")).toList()) {
+                    Region r = Region.TABLE.get(f.getFileName().toString());
+                    boolean locked = KernelLocks.lockedBy(PID, f);
+                    assertEquals(r != null, locked, "table entry " + r + " against the kernel's lock on " + f);
+                }
+            }
+            for (Region r : Region.TABLE.values()) {
+                assertTrue(KernelLocks.lockedBy(PID, r.file()), "the kernel lists a lock on every open region: " + r);
+            }
+            open.close();
+        } finally {
+            kept.forEach(SharedDoubleArray::close);
+        }
+    }
+
+    /** The one region this process is writing now. */
+    private static Region regionWriting() {
+        List<Region> writing = Region.TABLE.values().stream().filter(r -> r.state() == Region.State.WRITING).toList();
+        assertEquals(1, writing.size(), writing.toString());
+        return writing.getFirst();
+    }
+}
