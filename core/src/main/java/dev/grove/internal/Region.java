@@ -44,7 +44,7 @@ public final class Region {
 
     private static final Map<State, Set<State>> NEXT = new EnumMap<>(Map.of(
             State.CREATING, EnumSet.of(State.WRITING, State.RELEASED),
-            State.WRITING, EnumSet.of(State.SEALED, State.RELEASED),
+            State.WRITING, EnumSet.of(State.SEALED, State.SPARE, State.RELEASED),
             State.SEALED, EnumSet.of(State.SPARE, State.RELEASED),
             State.SPARE, EnumSet.of(State.RELEASED),
             State.RELEASED, EnumSet.noneOf(State.class)));
@@ -150,11 +150,11 @@ public final class Region {
     }
 
     /**
-     * SEALED to SPARE: the file (renamed by the caller to {@code spareName}) stays open and mapped here for
-     * reuse. Under {@link Regions#LOCK}, with no holds left.
+     * SEALED (or WRITING, for a writer that gave up) to SPARE: the file (renamed by the caller to
+     * {@code spareName}) stays open and mapped here for reuse. Under {@link Regions#LOCK}, with no holds left.
      */
     void kept(String spareName) {
-        move(State.SEALED, State.SPARE);
+        move(state, State.SPARE);
         TABLE.remove(fileName, this);
         fileName = spareName;
         TABLE.put(spareName, this);

@@ -62,9 +62,6 @@ final class Spares {
      *         unmap, unlock and delete as usual (the descriptor still has its shared lock then)
      */
     static boolean keep(Region r) {
-        if (r.state() != Region.State.SEALED) {
-            return false; // a writer that gave up: its file is unsealed and goes
-        }
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
         if (seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)
