@@ -273,6 +273,23 @@ public final class RegionStore {
         return new SharedRef(path, r.id(), BootMark.here(), s.isDefault() ? null : s.directory().toString());
     }
 
+    // ---------------------------------------------------------------- namespaces
+
+    /**
+     * The namespace {@code name} of this store: named variables every process of the user can retrieve (see
+     * {@link Namespace}). The first use in a process opens the store's directory of names (Chronicle Map).
+     *
+     * @throws IllegalArgumentException if the name is empty, too long or not valid Unicode
+     */
+    public Namespace namespace(String name) {
+        return Namespace.of(this, store, name);
+    }
+
+    /** The namespaces of this store that have at least one registered variable, sorted. */
+    public List<String> namespaces() {
+        return Namespace.namespacesOf(store);
+    }
+
     // ---------------------------------------------------------------- housekeeping
 
     /** The store's directory. */

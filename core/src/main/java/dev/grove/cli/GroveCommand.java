@@ -7,6 +7,8 @@ import dev.grove.internal.Hold;
 import dev.grove.internal.Inspector;
 import dev.grove.internal.Node;
 import dev.grove.internal.PathSyntax;
+import dev.grove.internal.Pins;
+import dev.grove.internal.Registration;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 
@@ -38,6 +40,10 @@ public final class GroveCommand {
               gc [--grace SECONDS]  delete regions nobody holds and no lease protects, now; unsealed
                                     files must also be older than the grace (default 10)
               rm NAME [--force]     delete a region file; refused while a process holds it, unless forced
+              ns ls [NAMESPACE]     namespaces with their variables (or one namespace's variables):
+                                    name, type, size, path, registered when and by which pid
+              ns rm NAMESPACE VAR...
+                                    unregister variables; each region goes once nobody holds it
               help                  this text
 
             The store is --store DIR, else the system property grove.store, else $GROVE_STORE, else
@@ -73,6 +79,7 @@ public final class GroveCommand {
                 case "verify" -> verify(args, out);
                 case "gc" -> gc(store, args, out);
                 case "rm" -> rm(store, args, out, err);
+                case "ns" -> Namespaces.run(args, out);
                 default -> usage(err, "unknown command: " + cmd);
             };
         } catch (UsageException e) {
@@ -106,6 +113,12 @@ public final class GroveCommand {
             }
         }
         out.printf("reclaimable now: %d regions, %d bytes (grove gc deletes them)%n", count, reclaimable);
+        for (Pins.Pin p : Pins.all(store.directory())) {
+            Registration r = Registration.ofPin(store.directory(), p.name());
+            if (r != null) {
+                out.printf("/%s kept by namespace %s, variable %s%n", p.region(), r.namespace(), r.variable());
+            }
+        }
         return OK;
     }
 
@@ -233,7 +246,7 @@ public final class GroveCommand {
         }
     }
 
-    private static final class UsageException extends RuntimeException {
+    static final class UsageException extends RuntimeException {
         UsageException(String message) {
             super(message);
         }

@@ -25,6 +25,8 @@ import java.util.stream.Stream;
 public final class Pins {
     /** The directory, inside the store, that holds the pin files. */
     public static final String DIR = ".grove-pins";
+    /** Prefix of a pin file being written, before it is renamed into place. */
+    private static final String TEMPORARY = ".tmp-";
 
     private Pins() {
     }
@@ -55,6 +57,66 @@ public final class Pins {
             throw new StoreException("cannot pin region=/" + region + " store=" + store + " error=" + e, e);
         }
         return name;
+    }
+
+    /**
+     * Pins region {@code region}, which the caller holds, until unpinned, with {@code content} (given the new
+     * pin's name) in the pin file
+     * (a namespace registration says there what it registers). The file appears whole or not at all: it is
+     * written under a temporary name and renamed into place, so a process killed on the way leaves no pin
+     * (only a temporary file, which {@link #dropTemporary} removes).
+     *
+     * @return the pin's name
+     */
+    public static String pin(Store store, String region, java.util.function.Function<String, byte[]> content) {
+        Path dir = directory(store.directory(), true);
+        String name = region + "." + HexFormat.of().toHexDigits(Store.newId());
+        Path tmp = dir.resolve(TEMPORARY + HexFormat.of().toHexDigits(Store.newId()));
+        try {
+            Files.write(tmp, content.apply(name), java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Files.setLastModifiedTime(tmp, FileTime.fromMillis(0));
+            Files.move(tmp, dir.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return name;
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // dropTemporary removes it later
+            }
+            throw new StoreException("cannot pin region=/" + region + " store=" + store + " error=" + e, e);
+        }
+    }
+
+    /** The content of pin {@code name} ({@link #pin(Store, String, java.util.function.Function)}), or null if it is gone. */
+    public static byte[] content(Path storeDir, String name) {
+        try {
+            return Files.readAllBytes(directory(storeDir, false).resolve(name));
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new StoreException("cannot read pin=" + name + " store=" + storeDir + " error=" + e, e);
+        }
+    }
+
+    /**
+     * Deletes the temporary files of pins being written. Only for a caller that knows no pin is being
+     * written now (namespace registrations write theirs under the namespace lock, which it holds).
+     */
+    public static void dropTemporary(Path storeDir) {
+        Path dir = directory(storeDir, false);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                if (p.getFileName().toString().startsWith(TEMPORARY)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot clean the pin directory: store=" + storeDir + " error=" + e, e);
+        }
     }
 
     /**

@@ -101,10 +101,15 @@ public final class ChildJvm implements AutoCloseable {
      * if any does not, all are killed.
      */
     public static List<ChildJvm> startAll(int n, Class<?> mainClass) {
+        return startAll(n, List.of(), mainClass);
+    }
+
+    /** As {@link #startAll(int, Class)}, with extra JVM options. */
+    public static List<ChildJvm> startAll(int n, List<String> jvmOptions, Class<?> mainClass) {
         List<ChildJvm> children = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
-                children.add(start(mainClass));
+                children.add(start(jvmOptions, mainClass));
             }
             for (ChildJvm c : children) {
                 c.expect("ready", 60);
