@@ -26,5 +26,11 @@
  * by the last holder, or by a later sweep when a holder died (a creator may instead keep a large region it
  * released as a spare for its next region, under a new name no reference knows). Keep a reference to a view while using it or
  * a {@link java.lang.foreign.MemorySegment} taken from it: an unreachable view may be released at any time.
+ *
+ * <h2>Namespaces</h2>
+ * {@link dev.grove.Namespace} keeps named variables any process of the user can retrieve; a registered
+ * variable's region is kept by a pin until it is unregistered, whatever processes come and go. Every
+ * namespace operation is atomic across processes and threads (an exclusive file lock around the directory);
+ * the directory (Chronicle Map) is loaded on first use only.
  */
 package dev.grove;
