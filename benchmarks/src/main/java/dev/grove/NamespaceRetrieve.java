@@ -57,29 +57,30 @@ public final class NamespaceRetrieve {
         double first = v.getDouble(v.length() - 1);
         long t2 = System.nanoTime();
         ns.releaseViews();
-        long[] again = new long[1000];
-        for (int i = 0; i < again.length; i++) {
-            long a = System.nanoTime();
-            SharedDoubleArray w = ns.view("big");
-            w.getDouble(7);
-            again[i] = System.nanoTime() - a;
-            ns.releaseViews(); // unmaps: every round maps the 1 GiB region anew
-        }
-        Arrays.sort(again);
+        double notMapped = medianMillis(ns, true); // unmapped after each: every round maps the 1 GiB region anew
         SharedDoubleArray held = ns.view("big");
-        long[] mapped = new long[1000];
-        for (int i = 0; i < mapped.length; i++) {
-            long a = System.nanoTime();
-            SharedDoubleArray w = ns.view("big");
-            w.getDouble(7);
-            mapped[i] = System.nanoTime() - a;
-        }
-        Arrays.sort(mapped);
+        double mapped = medianMillis(ns, false);
         System.out.printf("variables: %s, length %d, last element %.1f%n", names, held.length(), first);
         System.out.printf("first directory access in a fresh JVM (opens Chronicle Map): %.1f ms%n", (t1 - t0) / 1e6);
         System.out.printf("first view of the 1 GiB variable after that:                 %.3f ms%n", (t2 - t1) / 1e6);
-        System.out.printf("view of it, not mapped here (median of 1000, maps anew):     %.3f ms%n", again[500] / 1e6);
-        System.out.printf("view of it, already mapped here (median of 1000):            %.3f ms%n", mapped[500] / 1e6);
+        System.out.printf("view of it, not mapped here (median of 1000, maps anew):     %.3f ms%n", notMapped);
+        System.out.printf("view of it, already mapped here (median of 1000):            %.3f ms%n", mapped);
         ns.releaseViews();
+    }
+
+    /** The median time of 1,000 views of {@code big}, each released at once if {@code release}. */
+    private static double medianMillis(Namespace ns, boolean release) {
+        long[] t = new long[1000];
+        for (int i = 0; i < t.length; i++) {
+            long a = System.nanoTime();
+            SharedDoubleArray w = ns.view("big");
+            w.getDouble(7);
+            t[i] = System.nanoTime() - a;
+            if (release) {
+                ns.releaseViews();
+            }
+        }
+        Arrays.sort(t);
+        return t[t.length / 2] / 1e6;
     }
 }

@@ -1,18 +1,24 @@
 package dev.grove;
 
 import dev.grove.internal.ElementType;
+import dev.grove.internal.Format;
 import dev.grove.internal.Hold;
+import dev.grove.internal.Node;
+import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A primitive array being written straight into a new region, without a copy on the heap: the way to
- * share an array longer than a Java array can be, or to fill one from a file or a computation. Fill
- * {@link #segment()} (little-endian elements, writable only until sealing), then {@link #seal()} to get
- * the read-only view. Closing without sealing discards the region.
+ * A primitive array or a matrix being written straight into a region, without a copy on the heap: the way
+ * to share an array longer than a Java array can be, to fill one from a file or a computation, or to let
+ * several processes write results into one array. Fill {@link #segment()} (little-endian elements,
+ * row-major for a matrix, writable only until sealing), then {@link #seal()} to get the read-only view.
+ * Closing without sealing discards the region. The writable type is not the read-only view type: a view
+ * never writes.
  *
  * <pre>{@code
  * try (ArrayWriter<SharedByteArray> w = Grove.allocate(SharedByteArray.class, 3L << 30)) {
@@ -21,65 +27,194 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }
  * }</pre>
  *
- * <p>Not thread-safe: one thread fills and seals (other threads may write to the segment if the caller
- * orders their writes before {@code seal()}).
+ * <h2>Writing from several processes</h2>
+ * The creator may hand the region to other processes before sealing: {@link #writableRef()} gives a
+ * reference, and {@link RegionStore#mapWritable(SharedRef, Class)} in another process gives an
+ * {@code ArrayWriter} over the same memory. Writers write disjoint ranges and {@link #close()} when done
+ * (which, for them, only gives up their mapping); the creator then seals, which waits for every other
+ * writer to have let go and fails with {@link RegionInUseException} if one does not in time. After sealing,
+ * nobody can map the region writable again ({@link RegionSealedException}); it is an ordinary read-only region.
+ * A region shared for writing is never recycled while anyone maps it.
+ *
+ * <p><b>Memory ordering.</b> Writes through the segment are plain stores into shared memory. A write by one
+ * process is guaranteed visible to another only after a synchronizing action between them that goes through
+ * the kernel: the writer's {@code write} to a pipe or socket (its reply) and the other's {@code read} of it,
+ * a file lock, or the writer closing its mapping before the creator's seal. So: write, close (or reply),
+ * and let the creator seal after it has heard from every writer. Two processes must never write the same
+ * element; nothing orders such writes.
+ *
+ * <p>Not thread-safe: one thread seals (other threads may write to the segment if the caller orders their
+ * writes before {@code seal()}).
  *
  * @param <V> the view type {@link #seal()} returns
  */
-public final class ArrayWriter<V extends SharedList<?>> implements AutoCloseable {
-    private final Class<V> type;
-    private final Regions.Writable region;
-    private final AtomicBoolean done = new AtomicBoolean();
+public final class ArrayWriter<V extends SharedObject> implements AutoCloseable {
+    private static final Duration SEAL_WAIT = Duration.ofSeconds(5);
 
-    private ArrayWriter(Class<V> type, Regions.Writable region) {
+    private final Class<V> type;
+    private final Hold hold;
+    private final long node;
+    private final MemorySegment elements;
+    private final ElementType element;
+    /** Whether this writer created the region (and so may hand it out and seal it). */
+    private final boolean creator;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile boolean shared;
+
+    private ArrayWriter(Class<V> type, Hold hold, long node, MemorySegment elements, ElementType element,
+                        boolean creator) {
         this.type = type;
-        this.region = region;
+        this.hold = hold;
+        this.node = node;
+        this.elements = elements;
+        this.element = element;
+        this.creator = creator;
     }
 
-    static <V extends SharedList<?>> ArrayWriter<V> allocate(Store store, Class<V> type, long length) {
-        ElementType element = Views.arrayType(type);
-        if (element == null) {
+    static <V extends SharedObject> ArrayWriter<V> allocate(Store store, Class<V> type, long length) {
+        ElementType e = Views.arrayType(type);
+        if (e == null) {
             throw new IllegalArgumentException("not a primitive array view type: " + type.getName());
         }
         if (length < 0) {
             throw new IllegalArgumentException("negative length: " + length);
         }
-        long bytes = Math.multiplyExact(length, element.size());
-        return new ArrayWriter<>(type, Regions.createArray(store, element.arrayTag(), bytes));
+        long bytes = Math.multiplyExact(length, e.size());
+        Regions.Writable w = Regions.createNode(store, e.arrayTag(), 0, new long[0], bytes);
+        return new ArrayWriter<>(type, w.hold(), w.node(), w.elements(), e, true);
     }
 
-    /** The array's payload, writable until {@link #seal()} or {@link #close()}. */
+    static ArrayWriter<SharedMatrix> allocateMatrix(Store store, Class<?> elementType, long rows, long cols) {
+        ElementType e = ElementType.ofPrimitive(elementType);
+        if (e == null) {
+            throw new IllegalArgumentException("not a primitive element type: " + elementType);
+        }
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException("negative shape: rows=" + rows + " cols=" + cols);
+        }
+        long bytes = Math.multiplyExact(Math.multiplyExact(rows, cols), e.size());
+        Regions.Writable w = Regions.createNode(store, Format.MATRIX, Format.matrixAux(e), new long[] {rows, cols}, bytes);
+        return new ArrayWriter<>(SharedMatrix.class, w.hold(), w.node(), w.elements(), e, true);
+    }
+
+    /** A writer over a region another process shares for writing, checked to hold a {@code type}. */
+    static <V extends SharedObject> ArrayWriter<V> mapWritable(Store store, SharedRef ref, Class<V> type) {
+        if (!ref.path().equals("/" + ref.regionName())) {
+            throw new IllegalArgumentException("a writable reference names a whole region: path=" + ref.path());
+        }
+        Hold h = Regions.openWritable(store, ref.regionName(), ref.regionId());
+        try {
+            Region r = h.region();
+            long root = Regions.header(store, r.name()).root(); // set in the header when it was shared
+            Node n = Node.at(r.segment(), root, r.segment().byteSize(), "/" + r.name());
+            ElementType e = n.elementType();
+            boolean matrix = n.tag() == Format.MATRIX;
+            boolean fits = e != null && (matrix ? type == SharedMatrix.class : Views.arrayType(type) == e
+                    && Format.isPrimitiveArray(n.tag()));
+            if (!fits) {
+                throw new IllegalArgumentException("region holds another type: path=" + ref.path() + " holds="
+                        + (matrix ? "matrix of " + (e == null ? "?" : e.javaName()) : "tag " + n.tag())
+                        + " asked=" + type.getSimpleName());
+            }
+            long start = n.payload() + (matrix ? 16 : 0);
+            long bytes = n.length() - (matrix ? 16 : 0);
+            MemorySegment all = Regions.writableMapping(r);
+            return new ArrayWriter<>(type, h, root, all.asSlice(start, bytes), e, false);
+        } catch (java.io.IOException e) {
+            h.release();
+            throw new StoreException("cannot read region header: path=" + ref.path() + " error=" + e, e);
+        } catch (RuntimeException e) {
+            h.release();
+            throw e;
+        }
+    }
+
+    /** The elements, writable until {@link #seal()} or {@link #close()}; row-major for a matrix. */
     public MemorySegment segment() {
         if (done.get()) {
-            throw new IllegalStateException("array already sealed or discarded: region=/" + region.hold().region().name());
+            throw new IllegalStateException("array already sealed, discarded or closed: region=/" + region().name());
         }
-        return region.payload();
+        return elements;
     }
 
-    /** Number of elements. */
+    /** Number of elements (rows times columns for a matrix). */
     public long length() {
-        return region.payload().byteSize() / ElementType.ofTag(region.tag()).size();
+        return elements.byteSize() / element.size();
+    }
+
+    /** The Java primitive type of the elements, {@code double.class} for instance. */
+    public Class<?> elementType() {
+        return element.primitive();
+    }
+
+    /**
+     * A reference through which other processes map this region writable before it is sealed
+     * ({@link RegionStore#mapWritable(SharedRef, Class)}). Takes a lease, as {@link SharedObject#ref()} does.
+     * Creator only.
+     *
+     * @throws IllegalStateException if sealed or closed, or called by a writer that is not the creator
+     */
+    public SharedRef writableRef() {
+        segment();
+        Region r = region();
+        if (!creator) {
+            throw new IllegalStateException("only the region's creator hands it out for writing: region=/" + r.name());
+        }
+        if (!shared) {
+            Regions.shareForWriting(new Regions.Writable(hold, node, elements));
+            shared = true;
+        }
+        return RegionStore.refTo(r, "/" + r.name());
     }
 
     /**
      * Seals the region (readers can map it from now on) and returns the read-only view, which owns the
-     * region from here on.
+     * region from here on. If other processes map it writable, waits up to 5 s for them to close.
      *
-     * @throws IllegalStateException if already sealed or closed
+     * @throws IllegalStateException if already sealed or closed, or called by a writer that is not the creator
+     * @throws RegionInUseException  if another process still maps it writable after the wait
      */
     public V seal() {
-        if (!done.compareAndSet(false, true)) {
-            throw new IllegalStateException("array already sealed or discarded: region=/" + region.hold().region().name());
-        }
-        Hold hold = region.seal(region.hold().region().store().checksum());
-        return type.cast(Views.view(hold.region().rootNode(), hold));
+        return seal(SEAL_WAIT);
     }
 
-    /** Discards the region unless it was sealed. Idempotent. */
+    /**
+     * As {@link #seal()}, waiting up to {@code wait} for other writers to close.
+     *
+     * @throws RegionInUseException if another process still maps it writable after the wait (the writer stays
+     *                              usable: seal again later)
+     */
+    public V seal(Duration wait) {
+        Region r = region();
+        if (!creator) {
+            throw new IllegalStateException("only the region's creator seals it: region=/" + r.name());
+        }
+        if (done.get()) {
+            throw new IllegalStateException("array already sealed or discarded: region=/" + r.name());
+        }
+        if (shared && !Regions.awaitSoleHolder(r, wait.toMillis())) {
+            throw new RegionInUseException("another process still maps the region writable: region=/" + r.name()
+                    + " waited=" + wait.toMillis() + "ms (writers close their ArrayWriter before the creator seals)");
+        }
+        if (!done.compareAndSet(false, true)) {
+            throw new IllegalStateException("array already sealed or discarded: region=/" + r.name());
+        }
+        Hold sealed = new Regions.Writable(hold, node, elements).seal(r.store().checksum());
+        return type.cast(Views.view(sealed.region().rootNode(), sealed));
+    }
+
+    /**
+     * For the creator: discards the region unless it was sealed. For a writer that mapped another process's
+     * region: gives up its mapping (the region stays, for its creator to seal). Idempotent.
+     */
     @Override
     public void close() {
         if (done.compareAndSet(false, true)) {
-            region.hold().release();
+            hold.release();
         }
+    }
+
+    private Region region() {
+        return hold.region();
     }
 }

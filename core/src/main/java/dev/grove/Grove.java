@@ -164,6 +164,16 @@ public final class Grove {
         return RegionStore.defaultStore().allocate(type, length);
     }
 
+    /** A matrix written in place in the default store; see {@link RegionStore#allocateMatrix}. */
+    public static ArrayWriter<SharedMatrix> allocateMatrix(Class<?> elementType, long rows, long cols) {
+        return RegionStore.defaultStore().allocateMatrix(elementType, rows, cols);
+    }
+
+    /** A writer over a region another process shares for writing; see {@link RegionStore#mapWritable}. */
+    public static <V extends SharedObject> ArrayWriter<V> mapWritable(SharedRef ref, Class<V> type) {
+        return RegionStore.defaultStore().mapWritable(ref, type);
+    }
+
     /**
      * The view at {@code path}: the region's root for {@code /name}, or a part of it for
      * {@code /name[i][j]...}. A region this process already maps is not mapped again. Returns null where

@@ -155,6 +155,28 @@ public final class RegionStore {
     }
 
     /**
+     * Starts a {@code rows x cols} matrix of {@code elementType} ({@code double.class}, {@code int.class}, ...)
+     * directly in a new region of this store, zero-filled, row-major; see {@link ArrayWriter}.
+     */
+    public ArrayWriter<SharedMatrix> allocateMatrix(Class<?> elementType, long rows, long cols) {
+        return ArrayWriter.allocateMatrix(store, elementType, rows, cols);
+    }
+
+    /**
+     * A writer over the array or matrix another process allocated and handed out with
+     * {@link ArrayWriter#writableRef()}, before it is sealed: writes go to the same memory. Mapped from the
+     * reference's own store. Close it when done: its creator seals only once every other writer let go.
+     *
+     * @throws RegionSealedException    if the region is sealed already
+     * @throws RegionNotFoundException  if it does not exist, or is not shared for writing
+     * @throws IllegalArgumentException if it holds another type than {@code type}
+     */
+    public <V extends SharedObject> ArrayWriter<V> mapWritable(SharedRef ref, Class<V> type) {
+        Store home = ref.store().map(Store::openExisting).orElseGet(Store::defaultStore);
+        return ArrayWriter.mapWritable(home, ref, type);
+    }
+
+    /**
      * The view at {@code path} in this store; see {@link Grove#map(String)}.
      *
      * @throws RegionNotFoundException if the region does not exist (any more)

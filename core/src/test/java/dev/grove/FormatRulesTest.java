@@ -25,7 +25,7 @@ class FormatRulesTest {
     @Test
     void headerFlagsReservedFieldAndSizeAreChecked() {
         byte[] good = region(new double[] {1, 2});
-        expectOnMap(edit(good, b -> b[11] |= 2), "reserved header flags"); // WRITABLE is reserved in version 1
+        expectOnMap(edit(good, b -> b[11] |= 2), "sealed region marked writable"); // WRITABLE only before sealing
         expectOnMap(edit(good, b -> b[11] |= (byte) 0x80), "reserved header flags");
         expectOnMap(edit(good, b -> putU32(b, 56, 1)), "reserved header field is not 0");
         byte[] longer = Arrays.copyOf(good, good.length + 4);

@@ -57,6 +57,11 @@ public enum ElementType {
         return tag + Format.ARRAY;
     }
 
+    /** The Java primitive class: {@code int.class}. */
+    public Class<?> primitive() {
+        return primitive;
+    }
+
     /** The Java name: {@code "int"}. */
     public String javaName() {
         return primitive.getName();
@@ -79,6 +84,16 @@ public enum ElementType {
     public static ElementType ofBoxedClass(Class<?> c) {
         for (ElementType t : values()) {
             if (t.boxed == c) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** The type whose primitive class is {@code c} ({@code double.class} is DOUBLE), or null. */
+    public static ElementType ofPrimitive(Class<?> c) {
+        for (ElementType t : values()) {
+            if (t.primitive == c) {
                 return t;
             }
         }

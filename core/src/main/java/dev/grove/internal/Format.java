@@ -103,6 +103,11 @@ public final class Format {
         public boolean sealed() {
             return (flags & FLAG_SEALED) != 0;
         }
+
+        /** Unsealed and shared for writing by its creator: writers may map it, readers may not. */
+        public boolean writable() {
+            return (flags & FLAG_WRITABLE) != 0;
+        }
     }
 
     /** Writes a complete header (flags, sizes, ids) and its checksum. */
@@ -209,16 +214,21 @@ public final class Format {
         }
         long root = seg.get(U64, H_ROOT);
         int flags = seg.get(ValueLayout.JAVA_BYTE, H_FLAGS) & 0xFF;
-        if ((flags & ~(FLAG_SEALED | FLAG_CHECKSUM)) != 0) {
+        if ((flags & ~(FLAG_SEALED | FLAG_CHECKSUM | FLAG_WRITABLE)) != 0) {
             throw new RegionCorruptException("unknown or reserved header flags set: " + where + " flags=0x"
-                    + Integer.toHexString(flags) + " allowed=0x" + Integer.toHexString(FLAG_SEALED | FLAG_CHECKSUM));
+                    + Integer.toHexString(flags) + " allowed=0x"
+                    + Integer.toHexString(FLAG_SEALED | FLAG_CHECKSUM | FLAG_WRITABLE));
+        }
+        if ((flags & FLAG_SEALED) != 0 && (flags & FLAG_WRITABLE) != 0) {
+            throw new RegionCorruptException("a sealed region marked writable: " + where + " flags=0x"
+                    + Integer.toHexString(flags));
         }
         int reserved = seg.get(U32, H_RESERVED);
         if (reserved != 0) {
             throw new RegionCorruptException("reserved header field is not 0: " + where + " reserved=0x"
                     + Integer.toHexString(reserved));
         }
-        if ((flags & FLAG_SEALED) != 0 && (root < HEADER_SIZE || root > size - NODE_HEADER || (root & 7) != 0)) {
+        if ((flags & (FLAG_SEALED | FLAG_WRITABLE)) != 0 && (root < HEADER_SIZE || root > size - NODE_HEADER || (root & 7) != 0)) {
             throw new RegionCorruptException("root offset outside the region: " + where + " root=" + root
                     + " size=" + size);
         }

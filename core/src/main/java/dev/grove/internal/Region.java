@@ -62,6 +62,8 @@ public final class Region {
     private final Store store;
     private final String name;
     private final long id;
+    /** Whether this process created the file (only the creator seals it, or keeps it as a spare). */
+    private final boolean mine;
     private final AtomicInteger holds = new AtomicInteger();
     private volatile State state;
     /** The name the file has now: the region's own, or its spare name. */
@@ -75,23 +77,36 @@ public final class Region {
     // Set once: at mapping for readers, at sealing for the creator (before any view exists).
     private volatile long root;
 
-    private Region(Store store, String name, long id, State state) {
+    private Region(Store store, String name, long id, State state, boolean mine) {
         this.store = store;
         this.name = name;
         this.id = id;
+        this.mine = mine;
         this.fileName = name;
         this.state = state;
     }
 
     /** A region whose file this process is about to create, in the table at once so no sweep here opens it. */
     static Region creating(Store store, String name, long id) {
-        return enter(new Region(store, name, id, State.CREATING));
+        return enter(new Region(store, name, id, State.CREATING, true));
     }
 
     /** A sealed region another process (or this one, earlier) made, just mapped from {@code file}. */
     static Region mapped(Store store, String name, long id, long root, RegionFile file, Arena arena,
                          MemorySegment segment) {
-        Region r = new Region(store, name, id, State.SEALED);
+        Region r = new Region(store, name, id, State.SEALED, false);
+        r.attach(file, arena, segment);
+        r.root = root;
+        return enter(r);
+    }
+
+    /**
+     * A region another process created and shares for writing before sealing it, just mapped writable from
+     * {@code file}: WRITING here too, but never sealed nor kept as a spare by this process.
+     */
+    static Region mappedForWriting(Store store, String name, long id, long root, RegionFile file, Arena arena,
+                                   MemorySegment segment) {
+        Region r = new Region(store, name, id, State.WRITING, false);
         r.attach(file, arena, segment);
         r.root = root;
         return enter(r);
@@ -143,8 +158,11 @@ public final class Region {
         move(State.CREATING, State.RELEASED);
     }
 
-    /** WRITING to SEALED, once the final header is written: readers anywhere may now map it. */
+    /** WRITING to SEALED, once the final header is written: readers anywhere may now map it. Creator only. */
     void sealed(long rootOffset) {
+        if (!mine) {
+            throw new IllegalStateException("region lifecycle: region=/" + name + " (only its creator seals it)");
+        }
         this.root = rootOffset;
         move(State.WRITING, State.SEALED);
     }
@@ -165,7 +183,7 @@ public final class Region {
      * region in WRITING, whose file the caller has renamed to {@code newName}.
      */
     Region reuse(String newName, long newId, long size) {
-        Region next = new Region(store, newName, newId, State.WRITING);
+        Region next = new Region(store, newName, newId, State.WRITING, true);
         next.attach(handle, arena, segment.asSlice(0, size));
         move(State.SPARE, State.RELEASED);
         return enter(next);
@@ -256,6 +274,11 @@ public final class Region {
 
     public State state() {
         return state;
+    }
+
+    /** Whether this process created the region's file. */
+    public boolean mine() {
+        return mine;
     }
 
     public Store store() {

@@ -41,6 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Regions {
     /** Serialises opening, releasing and sweeping region files in this process. */
     static final ReentrantLock LOCK = new ReentrantLock();
+    private static final String NOT_SEALED_SHARED = "not sealed yet: shared for writing (mapWritable gives a writable view)";
     /** How long an unsealed file with no holders is left alone: its creator may be between create and lock. */
     public static final long DEFAULT_GRACE_MILLIS = 10_000;
     private static final long SWEEP_PERIOD_SECONDS = 60;
@@ -164,24 +165,148 @@ public final class Regions {
         }
     }
 
-    /** A region holding one primitive array node whose payload the caller fills before sealing. */
-    public record Writable(Hold hold, int tag, long node, MemorySegment payload) {
-        /** Seals the region and hands over the writer's claim. */
+    /**
+     * A region holding one node (a primitive array or a matrix) whose elements the caller fills before
+     * sealing.
+     *
+     * @param node     region offset of the node (the root)
+     * @param elements the node's elements, writable
+     */
+    public record Writable(Hold hold, long node, MemorySegment elements) {
+        /** Seals the region (creator only) and hands over the writer's claim. */
         public Hold seal(boolean checksum) {
             Regions.seal(hold.region(), node, checksum);
             return hold;
         }
     }
 
-    /** Creates a region with one array node of {@code bytes} payload bytes, zero-filled, unsealed. */
-    public static Writable createArray(Store store, int tag, long bytes) {
+    /**
+     * Creates an unsealed region with one node: tag {@code tag}, aux {@code aux}, then the 64-bit words
+     * {@code prefix} (a matrix's rows and columns), then {@code bytes} zero-filled element bytes.
+     */
+    public static Writable createNode(Store store, int tag, int aux, long[] prefix, long bytes) {
         long node = Format.HEADER_SIZE;
-        Hold writer = create(store, node + Format.NODE_HEADER + Format.align8(bytes), true);
+        long length = 8L * prefix.length + bytes;
+        Hold writer = create(store, node + Format.NODE_HEADER + Format.align8(length), true);
         MemorySegment seg = writer.region().writable();
         seg.set(Format.U32, node, tag);
-        seg.set(Format.U32, node + 4, 0);
-        seg.set(Format.U64, node + 8, bytes);
-        return new Writable(writer, tag, node, seg.asSlice(node + Format.NODE_HEADER, bytes));
+        seg.set(Format.U32, node + 4, aux);
+        seg.set(Format.U64, node + 8, length);
+        for (int i = 0; i < prefix.length; i++) {
+            seg.set(Format.U64, node + Format.NODE_HEADER + 8L * i, prefix[i]);
+        }
+        return new Writable(writer, node, seg.asSlice(node + Format.NODE_HEADER + 8L * prefix.length, bytes));
+    }
+
+    /** The writable mapping of a region being written (by its creator, or by a writer it shared it with). */
+    public static MemorySegment writableMapping(Region r) {
+        if (r.state() != Region.State.WRITING) {
+            throw new IllegalStateException("region lifecycle: region=/" + r.name() + " state=" + r.state()
+                    + " (not being written)");
+        }
+        return r.writable();
+    }
+
+    /**
+     * Marks a region this process is writing as shared for writing (header flag WRITABLE, root set, still
+     * unsealed) and leases it, so that other processes may map it writable ({@link #openWritable}).
+     */
+    public static void shareForWriting(Writable w) {
+        Region r = w.hold().region();
+        Format.writeHeader(r.writable(), Format.FLAG_WRITABLE, r.id(), w.node(), 0);
+        Leases.extend(r, r.store().leaseMillis());
+    }
+
+    /**
+     * Waits until no process but this one holds the region, for at most {@code millis}: before the creator
+     * seals a region shared for writing, every other writer must have let go.
+     *
+     * @return whether that happened in time
+     */
+    public static boolean awaitSoleHolder(Region r, long millis) {
+        long deadline = System.nanoTime() + millis * 1_000_000;
+        try {
+            while (r.handle().lockedElsewhere()) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(2);
+            }
+            return true;
+        } catch (IOException e) {
+            throw new StoreException("cannot examine region=/" + r.name() + " store=" + r.store() + " error=" + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Claims, writable, a region another process (or this one) created and shares for writing, mapping it if
+     * this process does not yet.
+     *
+     * @throws dev.grove.RegionSealedException if it is sealed already (read-only from then on)
+     * @throws RegionNotFoundException         if it does not exist, or is not shared for writing
+     */
+    public static Hold openWritable(Store store, String name, long expectedId) {
+        startSweeper(store);
+        LOCK.lock();
+        try {
+            Region r = Region.TABLE.get(name);
+            if (r != null) {
+                if (r.state() == Region.State.SEALED) {
+                    throw new dev.grove.RegionSealedException("region is sealed, read-only from now on: region=/"
+                            + name + " store=" + store);
+                }
+                if (r.state() != Region.State.WRITING
+                        || !Format.readHeader(r.segment(), r.segment().byteSize(), name).writable()) {
+                    throw notFound(store, name, "not shared for writing (state " + r.state() + " in this process)");
+                }
+                return checked(r.acquire(), expectedId);
+            }
+            return checked(mapForWriting(store, name).acquire(), expectedId);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /** As {@link #mapExisting}, for a region shared for writing: the same open protocol, mapped writable. */
+    private static Region mapForWriting(Store store, String name) {
+        Path file = store.file(name);
+        RegionFile f = null;
+        Arena arena = null;
+        try {
+            f = RegionFile.open(file);
+            Store.checkOwnedAndPrivate(f, "region file");
+            f.lock(false);
+            Native.Stat st = f.stat();
+            if (!f.stillAt(file, st)) {
+                throw notFound(store, name, "freed while being mapped");
+            }
+            long size = st.size();
+            Format.checkHoldsHeader(size, name);
+            arena = Arena.ofShared();
+            MemorySegment seg = f.map(size, true, arena);
+            Format.Header h = Format.readHeader(seg, size, name);
+            if (h.sealed()) {
+                throw new dev.grove.RegionSealedException("region is sealed, read-only from now on: region=/" + name
+                        + " store=" + store);
+            }
+            if (!h.writable()) {
+                throw notFound(store, name, "not shared for writing (being written by its creator, or a spare)");
+            }
+            return Region.mappedForWriting(store, name, h.id(), h.root(), f, arena, seg);
+        } catch (NoSuchFileException e) {
+            closeQuietly(arena, f);
+            throw notFound(store, name, "no such region");
+        } catch (IOException e) {
+            closeQuietly(arena, f);
+            throw new StoreException("cannot map region for writing: region=/" + name + " store=" + store
+                    + " error=" + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(arena, f);
+            throw e;
+        }
     }
 
     // ---------------------------------------------------------------- map
@@ -209,7 +334,9 @@ public final class Regions {
             }
             if (r != null) {
                 // Spares and regions being written here are unsealed: no reader may see them.
-                throw notFound(store, name, "not sealed (state " + r.state() + " in this process)");
+                boolean shared = r.state() == Region.State.WRITING
+                        && Format.readHeader(r.segment(), r.segment().byteSize(), name).writable();
+                throw notFound(store, name, shared ? NOT_SEALED_SHARED : "not sealed (state " + r.state() + " in this process)");
             }
             return checked(mapExisting(store, name).acquire(), expectedId);
         } finally {
@@ -259,7 +386,8 @@ public final class Regions {
             MemorySegment seg = f.map(size, false, arena);
             Format.Header h = Format.readHeader(seg, size, name);
             if (!h.sealed()) {
-                throw notFound(store, name, "not sealed (still being written, or its writer died)");
+                throw notFound(store, name, h.writable() ? NOT_SEALED_SHARED
+                        : "not sealed (still being written, or its writer died)");
             }
             return Region.mapped(store, name, h.id(), h.root(), f, arena, seg);
         } catch (NoSuchFileException e) {

@@ -64,7 +64,7 @@ final class Spares {
     static boolean keep(Region r) {
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
-        if (seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)
+        if (!r.mine() || seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)
                 || Pins.pinned(r.store().directory(), r.name()) || r.store().retained()) {
             return false;
         }

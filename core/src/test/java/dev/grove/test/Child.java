@@ -1,6 +1,8 @@
 package dev.grove.test;
 
+import dev.grove.ArrayWriter;
 import dev.grove.Grove;
+import dev.grove.SharedMatrix;
 import dev.grove.GroveException;
 import dev.grove.SharedDoubleArray;
 import dev.grove.SharedObject;
@@ -9,6 +11,8 @@ import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 
 import java.io.BufferedReader;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,6 +35,9 @@ import java.util.List;
  *     killed;
  * <li>{@code sweep}: run a sweep of the store as any process may, answer the names it freed;
  * <li>{@code forget}: drop every held view without closing it (the garbage collector must release them);
+ * <li>{@code fill REF FROM TO}: map a double array shared for writing, write {@code i * 0.5 + 1} into
+ *     {@code [FROM, TO)}, close; {@code fill-matrix REF FROM TO ROWS}: the same for rows of an int matrix,
+ *     {@code r * 1000 + c}; {@code hold-writable REF} / {@code close-writable}: keep a writable mapping open;
  * <li>{@code close-all}, {@code gc}, {@code exit}.
  * </ul>
  * Every command answers one line: its name and result, or {@code error <class> <message>}.
@@ -59,6 +66,7 @@ public final class Child {
 
     public static void main(String[] args) throws Exception {
         List<SharedObject> held = new ArrayList<>();
+        ArrayWriter<?> writer = null;
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("ready " + ProcessHandle.current().pid());
         String line;
@@ -95,6 +103,38 @@ public final class Child {
                         v.ref();
                         held.add(v);
                         System.out.println("share-recycled " + v.path());
+                    }
+                    case "fill" -> {
+                        // fill REF FROM TO: write i * 0.5 + 1 into elements [FROM, TO) of a double array shared for writing
+                        String[] f = w[1].split(" ");
+                        try (ArrayWriter<SharedDoubleArray> aw = Grove.mapWritable(SharedRef.parse(f[0]), SharedDoubleArray.class)) {
+                            MemorySegment seg = aw.segment();
+                            for (long i = Long.parseLong(f[1]), to = Long.parseLong(f[2]); i < to; i++) {
+                                seg.setAtIndex(ValueLayout.JAVA_DOUBLE, i, i * 0.5 + 1);
+                            }
+                        }
+                        System.out.println("fill ok");
+                    }
+                    case "fill-matrix" -> {
+                        // fill-matrix REF FROM TO: write r * 1000 + c into rows [FROM, TO) of an int matrix
+                        String[] f = w[1].split(" ");
+                        try (ArrayWriter<SharedMatrix> aw = Grove.mapWritable(SharedRef.parse(f[0]), SharedMatrix.class)) {
+                            long cols = aw.length() / Long.parseLong(f[3]);
+                            for (long r = Long.parseLong(f[1]), to = Long.parseLong(f[2]); r < to; r++) {
+                                for (long c = 0; c < cols; c++) {
+                                    aw.segment().setAtIndex(ValueLayout.JAVA_INT, r * cols + c, (int) (r * 1000 + c));
+                                }
+                            }
+                        }
+                        System.out.println("fill-matrix ok");
+                    }
+                    case "hold-writable" -> {
+                        writer = Grove.mapWritable(SharedRef.parse(w[1]), SharedDoubleArray.class);
+                        System.out.println("hold-writable " + writer.length());
+                    }
+                    case "close-writable" -> {
+                        writer.close();
+                        System.out.println("close-writable ok");
                     }
                     case "unpin" -> System.out.println("unpin " + dev.grove.RegionStore.defaultStore().unpin(w[1]));
                     case "sweep" -> System.out.println("sweep " + String.join(" ",
