@@ -1,0 +1,368 @@
+package dev.grove.parallel;
+
+import dev.grove.Namespace;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A pool of worker JVMs (memshare's cluster of worker processes): started once with this JVM's JDK, class
+ * path, Grove's system properties and the flags Grove needs, reused by every call, stopped by {@link #close()}.
+ * Workers receive data only as references and map it; what they return travels back serialized (or is
+ * written into a shared result array). A worker that dies mid-call is replaced and its chunk run again once;
+ * workers exit on their own when this JVM exits, however it exits (their standard input closes, and they
+ * watch this process).
+ */
+public final class WorkerPool extends Workers {
+    /** How long {@link #start} waits for a worker JVM to be ready. */
+    private static final long START_SECONDS = 60;
+    /** Chunks a worker holds at once: one running, one waiting, so it never waits for the parent. */
+    private static final int IN_FLIGHT = 2;
+    /** {@link #IN_FLIGHT}, or 1 to time single round trips. */
+    volatile int inFlightLimit = IN_FLIGHT;
+
+    private final List<String> command;
+    private final List<Worker> workers = new CopyOnWriteArrayList<>();
+    private final ReentrantLock oneCall = new ReentrantLock();
+    private volatile Run current;
+    /** Chunks (by first element) already retried once in the current call. */
+    private final Set<Long> retried = new HashSet<>();
+    private volatile boolean closed;
+
+    private WorkerPool(List<String> command) {
+        this.command = command;
+    }
+
+    /** Starts {@code n} worker JVMs and waits until each is ready. */
+    public static WorkerPool start(int n) {
+        return start(n, List.of());
+    }
+
+    /**
+     * Starts {@code n} worker JVMs with extra JVM options ({@code -Xmx512m}, say) and waits until each is ready.
+     *
+     * @throws ParallelException if a worker does not start
+     */
+    public static WorkerPool start(int n, List<String> jvmOptions) {
+        if (n < 1) {
+            throw new IllegalArgumentException("at least one worker: n=" + n);
+        }
+        WorkerPool pool = new WorkerPool(command(jvmOptions));
+        try {
+            List<Worker> started = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                started.add(pool.launch());
+            }
+            for (Worker w : started) {
+                w.awaitReady();
+                pool.workers.add(w);
+            }
+            return pool;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    private static List<String> command(List<String> jvmOptions) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("--add-opens=java.base/java.lang.invoke=ALL-UNNAMED"); // Fory, if functions use it
+        cmd.addAll(Namespace.jvmOptions());
+        System.getProperties().forEach((k, v) -> {
+            if (k.toString().startsWith("grove.")) {
+                cmd.add("-D" + k + "=" + v);
+            }
+        });
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(WorkerMain.class.getName());
+        return List.copyOf(cmd);
+    }
+
+    @Override
+    public int size() {
+        return workers.size();
+    }
+
+    @Override
+    boolean inProcess() {
+        return false;
+    }
+
+    /** The process ids of the live workers. */
+    public List<Long> pids() {
+        return workers.stream().map(w -> w.process.pid()).toList();
+    }
+
+    // ---------------------------------------------------------------- one call
+
+    @Override
+    void execute(Run run) {
+        if (closed) {
+            throw new IllegalStateException("worker pool closed");
+        }
+        oneCall.lock();
+        try {
+            synchronized (retried) {
+                retried.clear();
+            }
+            current = run;
+            byte[] task = encode(run.task);
+            run.future().whenComplete((r, e) -> {
+                if (e != null) {
+                    broadcast(new Task.Cancel(run.task.id()));
+                }
+            });
+            for (Worker w : workers) {
+                w.send(task);
+                feed(w);
+            }
+            try {
+                run.future().get();
+            } catch (InterruptedException e) {
+                run.cancel();
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | CancellationException e) {
+                // the caller reads the outcome from the future
+            }
+        } finally {
+            current = null;
+            broadcast(new Task.Done(run.task.id()));
+            for (Worker w : workers) {
+                w.inFlight.clear();
+            }
+            oneCall.unlock();
+        }
+    }
+
+    /** Gives worker {@code w} chunks until it holds {@link #inFlightLimit}. */
+    private void feed(Worker w) {
+        Run run = current;
+        if (run == null) {
+            return;
+        }
+        byte[] msg;
+        long[] c;
+        synchronized (w.inFlight) {
+            if (w.inFlight.size() >= inFlightLimit || (c = run.take()) == null) {
+                return;
+            }
+            w.inFlight.put(c[0], new long[] {c[0], c[1], System.nanoTime()});
+            msg = encode(new Task.Chunk(run.task.id(), c[0], c[1]));
+        }
+        w.send(msg);
+        feed(w);
+    }
+
+    private void onMessage(Worker w, Object msg) {
+        Run run = current;
+        switch (msg) {
+            case Task.ChunkDone d when run != null && d.task() == run.task.id() -> {
+                long[] c;
+                synchronized (w.inFlight) {
+                    c = w.inFlight.remove(d.from());
+                }
+                if (c != null) {
+                    synchronized (run.roundTrips) {
+                        run.roundTrips.add(System.nanoTime() - c[2]);
+                    }
+                }
+                run.chunkDone(d.from(), d.to(), d.results());
+                feed(w);
+            }
+            case Task.ChunkFailed f when run != null && f.task() == run.task.id() -> run.fail(new ParallelException(
+                    (f.index() < 0 ? "worker could not run the call" : "function failed in worker JVM")
+                            + ": index=" + f.index() + " pid=" + w.process.pid() + " error=" + f.error().getMessage(),
+                    f.index(), f.error()));
+            default -> {
+                // a late answer for a call that already ended
+            }
+        }
+    }
+
+    /** A worker's pipe closed: it died. Its chunks go to others once; a replacement is started. */
+    private void onDeath(Worker w) {
+        if (closed || !workers.remove(w)) {
+            return;
+        }
+        Run run = current;
+        if (run != null && !run.finished()) {
+            List<long[]> lost;
+            synchronized (w.inFlight) {
+                lost = new ArrayList<>(w.inFlight.values());
+                w.inFlight.clear();
+            }
+            for (long[] c : lost) {
+                boolean again;
+                synchronized (retried) {
+                    again = !retried.add(c[0]);
+                }
+                if (again) {
+                    run.fail(new ParallelException("a worker JVM died twice running the same chunk: from=" + c[0]
+                            + " to=" + c[1] + " pid=" + w.process.pid(), c[0], null));
+                    return;
+                }
+                run.retry(new long[] {c[0], c[1]});
+            }
+            for (Worker other : workers) {
+                feed(other);
+            }
+        }
+        Thread replacer = new Thread(() -> replace(w), "grove-worker-replacer");
+        replacer.setDaemon(true);
+        replacer.start();
+    }
+
+    private void replace(Worker dead) {
+        try {
+            Worker w = launch();
+            w.awaitReady();
+            if (closed) {
+                w.stop();
+                return;
+            }
+            workers.add(w);
+            Run run = current;
+            if (run != null && !run.finished()) {
+                w.send(encode(run.task));
+                feed(w);
+            }
+        } catch (RuntimeException e) {
+            System.getLogger("dev.grove.parallel").log(System.Logger.Level.WARNING,
+                    "could not replace worker pid=" + dead.process.pid(), e);
+            Run run = current;
+            if (run != null && workers.isEmpty()) {
+                run.fail(new ParallelException("no worker JVM left: error=" + e, -1, e));
+            }
+        }
+    }
+
+    private void broadcast(Object msg) {
+        byte[] bytes = encode(msg);
+        for (Worker w : workers) {
+            w.send(bytes);
+        }
+    }
+
+    private static byte[] encode(Object msg) {
+        try {
+            return Wire.encode(msg);
+        } catch (IOException e) {
+            throw new ParallelException("cannot send to worker JVMs (does the function and what it captures "
+                    + "serialize?): error=" + e, -1, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    private Worker launch() {
+        try {
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            return new Worker(p);
+        } catch (IOException e) {
+            throw new ParallelException("cannot start a worker JVM: command=" + command.getFirst() + " error=" + e, -1, e);
+        }
+    }
+
+    /** Stops every worker: closes their input (they exit), then kills what is left after 5 s. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Worker w : workers) {
+            w.stop();
+        }
+        workers.clear();
+    }
+
+    @Override
+    public String toString() {
+        return workers.size() + " worker JVMs " + pids();
+    }
+
+    private final class Worker {
+        final Process process;
+        final DataOutputStream out;
+        /** Chunks sent and not answered, by first element: {from, to, sent at (nanoTime)}. */
+        final Map<Long, long[]> inFlight = new LinkedHashMap<>();
+        private final java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
+
+        Worker(Process process) {
+            this.process = process;
+            this.out = new DataOutputStream(new BufferedOutputStream(process.getOutputStream()));
+            Thread reader = new Thread(this::read, "grove-worker-" + process.pid());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(process.getInputStream()))) {
+                for (;;) {
+                    Object msg = Wire.read(in);
+                    if (msg instanceof Task.Hello) {
+                        ready.complete(null);
+                    } else {
+                        onMessage(this, msg);
+                    }
+                }
+            } catch (IOException | ClassNotFoundException | RuntimeException e) {
+                ready.completeExceptionally(e);
+                process.destroyForcibly();
+                onDeath(this);
+            }
+        }
+
+        void awaitReady() {
+            try {
+                ready.get(START_SECONDS, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                stop();
+                throw new ParallelException("worker JVM did not start: pid=" + process.pid() + " error=" + e, -1, e);
+            }
+        }
+
+        void send(byte[] msg) {
+            synchronized (out) {
+                try {
+                    Wire.write(out, msg);
+                } catch (IOException e) {
+                    // it died: its reader sees the end of its output and handles the death
+                }
+            }
+        }
+
+        void stop() {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // already gone
+            }
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

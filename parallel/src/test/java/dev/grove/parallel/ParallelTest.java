@@ -1,0 +1,250 @@
+package dev.grove.parallel;
+
+import dev.grove.ArrayWriter;
+import dev.grove.Grove;
+import dev.grove.SharedDoubleArray;
+import dev.grove.SharedMatrix;
+import dev.grove.test.Leaks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * memApply / memLapply on threads and on two worker JVMs, against plain loops: memshare's two README examples,
+ * rows of a non-square matrix, failures with the remote stack trace and index, a worker killed by pid
+ * mid-call, cancellation, a result array written by the workers, and the round-trip latency of a chunk.
+ */
+class ParallelTest {
+    private static WorkerPool pool;
+    private static Workers threads;
+
+    @BeforeAll
+    static void startWorkers() {
+        pool = WorkerPool.start(2);
+        threads = Workers.threads(2);
+    }
+
+    @AfterAll
+    static void stopWorkers() {
+        List<Long> pids = pool.pids();
+        pool.close();
+        threads.close();
+        for (long pid : pids) {
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " exited");
+        }
+        Leaks.assertNoRegionsLeft(30);
+    }
+
+    private static List<Workers> both() {
+        return List.of(threads, pool);
+    }
+
+    /** memshare's first example: the correlation of each column of a 10,000 x 2,000 matrix with y. */
+    @Test
+    void correlationOfEveryColumnWithY() {
+        int rows = 10_000;
+        int cols = 2_000;
+        Random rnd = new Random(3);
+        double[][] x = new double[rows][cols];
+        double[] y = new double[rows];
+        for (int r = 0; r < rows; r++) {
+            y[r] = rnd.nextGaussian();
+            for (int c = 0; c < cols; c++) {
+                x[r][c] = rnd.nextGaussian() + (c % 7) * 0.2 * y[r];
+            }
+        }
+        double[] expected = new double[cols];
+        for (int c = 0; c < cols; c++) {
+            double[] col = new double[rows];
+            for (int r = 0; r < rows; r++) {
+                col[r] = x[r][c];
+            }
+            expected[c] = Stats.correlation(col, y);
+        }
+        try (SharedMatrix shared = Grove.share(x)) {
+            for (Workers w : both()) {
+                AtomicLong last = new AtomicLong();
+                List<Double> got = Parallel.on(w).progress((done, total) -> last.set(done)).memApply(shared,
+                        Margin.COLUMNS, (col, vars) -> Stats.correlation(col.toDoubleArray(),
+                                vars.<SharedDoubleArray>get("y").toDoubleArray()), Map.of("y", y));
+                assertEquals(cols, got.size(), w.toString());
+                for (int c = 0; c < cols; c++) {
+                    assertEquals(expected[c], got.get(c), 1e-12, w + " column " + c);
+                }
+                assertEquals(cols, last.get(), "progress reached the total");
+            }
+        }
+    }
+
+    /** memshare's second example: a list of 1,000 100 x 100 matrices, each multiplied by a vector of 100. */
+    @Test
+    void everyMatrixOfAListTimesAVector() {
+        Random rnd = new Random(5);
+        List<double[][]> list = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            double[][] m = new double[100][100];
+            for (double[] row : m) {
+                for (int j = 0; j < 100; j++) {
+                    row[j] = rnd.nextDouble();
+                }
+            }
+            list.add(m);
+        }
+        double[] v = rnd.doubles(100).toArray();
+        for (Workers w : both()) {
+            List<double[]> got = Parallel.on(w).memLapply(list,
+                    (m, vars) -> Stats.times((SharedMatrix) m, vars.<SharedDoubleArray>get("v")), Map.of("v", v));
+            assertEquals(1000, got.size());
+            for (int i = 0; i < 1000; i++) {
+                double[][] m = list.get(i);
+                for (int r = 0; r < 100; r++) {
+                    double s = 0;
+                    for (int c = 0; c < 100; c++) {
+                        s += m[r][c] * v[c];
+                    }
+                    assertEquals(s, got.get(i)[r], 1e-9, w + " element " + i + " row " + r);
+                }
+            }
+        }
+    }
+
+    /** MARGIN honoured exactly: rows of a 300 x 7 matrix are 300 calls, each seeing 7 elements. */
+    @Test
+    void rowsOfANonSquareMatrix() {
+        int[][] m = new int[300][7];
+        for (int r = 0; r < 300; r++) {
+            for (int c = 0; c < 7; c++) {
+                m[r][c] = r * 10 + c;
+            }
+        }
+        for (Workers w : both()) {
+            List<Long> sums = Parallel.on(w).memApply(m, Margin.ROWS, (row, vars) -> {
+                long s = 0;
+                for (long i = 0; i < row.length(); i++) {
+                    s += row.getInt(i);
+                }
+                return s * 1000 + row.length();
+            }, Map.of());
+            assertEquals(300, sums.size(), w.toString());
+            for (int r = 0; r < 300; r++) {
+                assertEquals((long) (r * 70 + 21) * 1000 + 7, sums.get(r), w + " row " + r);
+            }
+        }
+    }
+
+    @Test
+    void aFailingCallReportsItsIndexAndStackTrace() {
+        for (Workers w : both()) {
+            ParallelException rows = assertThrows(ParallelException.class, () -> Parallel.on(w).memApply(
+                    new double[500][1], Margin.ROWS, (row, vars) -> Stats.failIf137(row.index()), Map.of()));
+            assertEquals(137, rows.index(), w.toString());
+            Throwable cause = rows.getCause();
+            assertNotNull(cause, w.toString());
+            String origin = cause instanceof RemoteFailure rf ? rf.className() : cause.getClass().getName();
+            assertEquals(ArithmeticException.class.getName(), origin, w.toString());
+            assertTrue(java.util.Arrays.stream(cause.getStackTrace())
+                    .anyMatch(f -> f.getMethodName().equals("failIf137")), "the function's own frame is in the trace");
+        }
+    }
+
+    /** A result array written in place by two worker JVMs: nothing travels back. */
+    @Test
+    void workersWriteIntoASharedResultArray() {
+        double[][] m = new double[5000][3];
+        for (int r = 0; r < m.length; r++) {
+            m[r] = new double[] {r, 2 * r, 3 * r};
+        }
+        for (Workers w : both()) {
+            try (ArrayWriter<SharedDoubleArray> out = Grove.allocate(SharedDoubleArray.class, m.length)) {
+                Parallel.on(w).memApplyInto(m, Margin.ROWS,
+                        (row, vars) -> row.getDouble(0) + row.getDouble(1) + row.getDouble(2), Map.of(), out);
+                try (SharedDoubleArray sums = out.seal()) {
+                    for (int r = 0; r < m.length; r++) {
+                        assertEquals(6.0 * r, sums.getDouble(r), w + " row " + r);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A worker killed by pid mid-call: replaced, its chunk run again, the result still right. */
+    @Test
+    void aWorkerKilledMidCallIsReplacedAndItsChunkRetried() throws Exception {
+        List<Long> before = pool.pids();
+        CompletableFuture<List<Long>> f = Parallel.on(pool).chunkSize(20).memApplyAsync(new double[400][1],
+                Margin.ROWS, (row, vars) -> Stats.slowly(row.index(), 5), Map.of());
+        Thread.sleep(300);
+        ProcessHandle.of(before.getFirst()).ifPresent(ProcessHandle::destroyForcibly);
+        List<Long> got = f.get(120, TimeUnit.SECONDS);
+        for (int i = 0; i < 400; i++) {
+            assertEquals(i, got.get(i));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pool.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(2, pool.size(), "the dead worker was replaced");
+        assertFalse(pool.pids().contains(before.getFirst()));
+    }
+
+    @Test
+    void cancellingStopsTheWorkersCurrentChunks() throws Exception {
+        for (Workers w : both()) {
+            CompletableFuture<List<Long>> f = Parallel.on(w).chunkSize(1).memApplyAsync(new double[10_000][1],
+                    Margin.ROWS, (row, vars) -> Stats.slowly(row.index(), 10), Map.of());
+            Thread.sleep(200);
+            long start = System.nanoTime();
+            assertTrue(f.cancel(true));
+            // The next call runs at once: the cancelled one's remaining 10,000 x 10 ms are not being worked off.
+            List<Long> next = Parallel.on(w).memApply(new double[4][1], Margin.ROWS, (row, vars) -> row.index(), Map.of());
+            assertEquals(List.of(0L, 1L, 2L, 3L), next);
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), w + ": the cancelled call stopped");
+        }
+    }
+
+    /** When the parent JVM dies (SIGKILL: no shutdown hook runs), its workers exit on their own within seconds. */
+    @Test
+    void workersExitWhenTheirParentIsKilled() throws Exception {
+        try (dev.grove.test.ChildJvm parent = dev.grove.test.ChildJvm.start(PoolParent.class)) {
+            String line = parent.expect("workers ", 120);
+            List<Long> pids = java.util.Arrays.stream(line.split(" ")).map(Long::parseLong).toList();
+            assertEquals(2, pids.size());
+            for (long pid : pids) {
+                assertTrue(ProcessHandle.of(pid).isPresent(), "worker " + pid + " runs");
+            }
+            ProcessHandle.of(parent.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            for (long pid : pids) {
+                while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " exited");
+            }
+        }
+    }
+
+    /** The round trip of one chunk between this JVM and a warm worker, for the README's latency figure. */
+    @Test
+    void emptyTaskRoundTrip() {
+        Parallel.on(pool).chunkSize(1).memApply(new double[2000][1], Margin.ROWS, (row, vars) -> 0, Map.of()); // warm
+        Run probe = LatencyProbe.run(pool, 5000);
+        List<Long> t = new ArrayList<>(probe.roundTrips);
+        t.sort(null);
+        long p50 = t.get(t.size() / 2);
+        long p99 = t.get(t.size() * 99 / 100);
+        System.out.printf("empty task round trip to a warm worker JVM: p50 %.1f us, p99 %.1f us (%d tasks)%n",
+                p50 / 1e3, p99 / 1e3, t.size());
+        assertEquals(5000, t.size());
+        assertTrue(p50 > 0);
+    }
+}
