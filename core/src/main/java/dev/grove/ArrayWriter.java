@@ -192,8 +192,8 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         if (done.get()) {
             throw new IllegalStateException("array already sealed or discarded: region=/" + r.name());
         }
-        if (shared && !Regions.awaitSoleHolder(r, wait.toMillis())) {
-            throw new RegionInUseException("another process still maps the region writable: region=/" + r.name()
+        if (shared && !Regions.closeForWriting(new Regions.Writable(hold, node, elements), wait.toMillis())) {
+            throw new RegionInUseException("another writer still maps the region: region=/" + r.name()
                     + " waited=" + wait.toMillis() + "ms (writers close their ArrayWriter before the creator seals)");
         }
         if (!done.compareAndSet(false, true)) {

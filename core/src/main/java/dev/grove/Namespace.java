@@ -146,6 +146,9 @@ public final class Namespace {
                                 + " variables=" + taken);
                     }
                 }
+                // Everything that can refuse is checked before the first change (a closed view, say).
+                shared.values().forEach(view -> Views.handle(view).check());
+                a.changing();
                 Map<String, SharedRef> refs = new LinkedHashMap<>();
                 shared.forEach((variable, view) -> refs.put(variable, record(a, variable, view)));
                 return refs;
@@ -287,6 +290,7 @@ public final class Namespace {
             for (String v : variables) {
                 regs.add(lookup(a, v));
             }
+            a.changing();
             for (Registration r : regs) {
                 a.map().remove(Names.key(name, r.variable()));
                 drop(r);

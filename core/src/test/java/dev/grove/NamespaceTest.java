@@ -144,6 +144,25 @@ class NamespaceTest {
         assertThrows(IllegalArgumentException.class, () -> ns.register("bad\ud800", 1));
         assertThrows(IllegalArgumentException.class, () -> ns.register("x".repeat(Namespace.MAX_NAME_CHARS + 1), 1));
 
+        // All or nothing: a view that cannot be registered (closed) leaves nothing of the others behind.
+        SharedDoubleArray closed = store().share(new double[] {1});
+        closed.close();
+        Map<String, Object> mixed = new LinkedHashMap<>();
+        mixed.put("fine", new int[] {1, 2});
+        mixed.put("closed", closed);
+        Set<String> filesBefore = Set.copyOf(store().regionNames());
+        assertThrows(RegionReleasedException.class, () -> ns.register(mixed));
+        assertEquals(List.of("a"), ns.names(), "nothing registered");
+        assertEquals(filesBefore, Set.copyOf(store().regionNames()), "and no region of it left");
+
+        // The longest names accepted fit in the directory.
+        String longest = "v".repeat(Namespace.MAX_NAME_CHARS);
+        Namespace wide = store().namespace("n".repeat(Namespace.MAX_NAME_CHARS));
+        wide.register(longest, new long[] {7});
+        assertEquals(7L, ((SharedLongArray) wide.view(longest)).getLong(0));
+        wide.releaseViews();
+        wide.releaseVariables(longest);
+
         // Any Unicode, any length up to the limit, names that look like each other's prefixes.
         String long1 = "données-🌳-" + "x".repeat(20_000);
         Namespace other = store().namespace("err");

@@ -132,6 +132,8 @@ class WritableArraysTest {
                 second.segment().setAtIndex(ValueLayout.JAVA_LONG, 9, 99L);
                 assertThrows(IllegalStateException.class, second::seal);
                 assertThrows(IllegalStateException.class, second::writableRef);
+                // A writer of this very process counts too: the creator does not seal under it.
+                assertThrows(RegionInUseException.class, () -> w.seal(Duration.ofMillis(200)));
             }
             try (SharedLongArray v = w.seal()) {
                 assertEquals(99L, v.getLong(9));

@@ -113,13 +113,19 @@ public final class Names {
         ChronicleMap<CharSequence, CharSequence> map();
 
         Store store();
+
+        /**
+         * Says the operation is about to change pins or the map: from here on, a failure of any kind leaves
+         * the dirty word set, so that the next access rebuilds instead of trusting a half-made change.
+         */
+        void changing();
     }
 
     /**
      * Runs {@code op} with the directory locked for this process and every other, the map current and
-     * consistent with the pins. If {@code op} fails with a {@link dev.grove.GroveException} (a name that
-     * exists, say) the map is taken as untouched; any other failure leaves the dirty word set, so the next
-     * access rebuilds.
+     * consistent with the pins. If {@code op} fails with a {@link dev.grove.GroveException} before it said
+     * {@link Access#changing()} (a name that exists, say), the map is taken as untouched; any other failure,
+     * or any failure after that, leaves the dirty word set, so the next access rebuilds.
      */
     public <T> T run(Function<Access, T> op) {
         local.lock();
@@ -129,6 +135,7 @@ public final class Names {
                 prepare();
                 state.set(Format.U64, DIRTY, 1L);
                 T result;
+                boolean[] changing = new boolean[1];
                 try {
                     result = op.apply(new Access() {
                         public ChronicleMap<CharSequence, CharSequence> map() {
@@ -138,9 +145,15 @@ public final class Names {
                         public Store store() {
                             return store;
                         }
+
+                        public void changing() {
+                            changing[0] = true;
+                        }
                     });
-                } catch (dev.grove.GroveException e) {
-                    state.set(Format.U64, DIRTY, 0L);
+                } catch (dev.grove.GroveException | IllegalArgumentException e) {
+                    if (!changing[0]) {
+                        state.set(Format.U64, DIRTY, 0L);
+                    }
                     throw e;
                 }
                 state.set(Format.U64, DIRTY, 0L);
@@ -172,6 +185,8 @@ public final class Names {
             try {
                 map = open(gen);
                 generation = gen;
+            } catch (MisconfiguredException e) {
+                throw e; // this JVM cannot open any directory: nothing to rebuild, and others' files stay
             } catch (RuntimeException e) {
                 Regions.log(System.Logger.Level.WARNING, "namespace directory unreadable, rebuilt from the"
                         + " registration pins: store=" + store + " generation=" + gen, e);
@@ -215,7 +230,17 @@ public final class Names {
             }
             winners.put(k, r);
         }
-        winners.forEach((k, r) -> fresh.put(k, r.text()));
+        winners.forEach((k, r) -> {
+            try {
+                fresh.put(k, r.text());
+            } catch (RuntimeException e) {
+                // One entry the map cannot hold must not make every namespace of the store unusable.
+                Regions.log(System.Logger.Level.WARNING, "registration dropped while rebuilding (the directory cannot"
+                        + " hold it): namespace=" + r.namespace() + " variable.length=" + r.variable().length(), e);
+                Pins.unpin(store, r.pin());
+                Regions.deleteIfFree(store, r.regionName());
+            }
+        });
         map = fresh;
         generation = gen;
         state.set(Format.U64, GENERATION, gen);
@@ -233,12 +258,18 @@ public final class Names {
                     .createPersistedTo(f);
         } catch (IOException e) {
             throw new StoreException("cannot open the namespace directory: path=" + f + " error=" + e, e);
-        } catch (RuntimeException | LinkageError e) {
-            if (e instanceof StoreException se) {
-                throw se;
-            }
-            throw new StoreException("cannot open the namespace directory (Chronicle Map needs these JVM options: "
-                    + String.join(" ", JVM_OPTIONS) + "): path=" + f + " error=" + e, e);
+        } catch (LinkageError | java.lang.reflect.InaccessibleObjectException e) {
+            throw new MisconfiguredException("cannot load Chronicle Map for the namespace directory (it needs these"
+                    + " JVM options: " + String.join(" ", JVM_OPTIONS) + "): path=" + f + " error=" + e, e);
+        }
+    }
+
+    /** This JVM cannot run Chronicle Map (missing options or classes): not a damaged directory. */
+    static final class MisconfiguredException extends StoreException {
+        private static final long serialVersionUID = 1L;
+
+        MisconfiguredException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 

@@ -258,6 +258,10 @@ public final class Region {
         }
     }
 
+    int holds() {
+        return holds.get();
+    }
+
     private Hold remember(Hold h) {
         if (live != null) {
             live.add(h);

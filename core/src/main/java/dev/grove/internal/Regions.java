@@ -218,16 +218,26 @@ public final class Regions {
     }
 
     /**
-     * Waits until no process but this one holds the region, for at most {@code millis}: before the creator
-     * seals a region shared for writing, every other writer must have let go.
+     * Before the creator seals a region shared for writing: stops new writers (the header no longer says
+     * WRITABLE, so {@link #openWritable} refuses it, here and elsewhere), then waits, for at most
+     * {@code millis}, until no other process holds the region and no other writer of this process does. If
+     * that does not happen in time, the region is shared for writing again.
      *
-     * @return whether that happened in time
+     * @return whether the creator is the only writer left
      */
-    public static boolean awaitSoleHolder(Region r, long millis) {
+    public static boolean closeForWriting(Writable w, long millis) {
+        Region r = w.hold().region();
+        LOCK.lock();
+        try {
+            Format.writeHeader(r.writable(), 0, r.id(), w.node(), 0); // under LOCK: openWritable checks then claims
+        } finally {
+            LOCK.unlock();
+        }
         long deadline = System.nanoTime() + millis * 1_000_000;
         try {
-            while (r.handle().lockedElsewhere()) {
+            while (r.holds() > 1 || r.handle().lockedElsewhere()) {
                 if (System.nanoTime() > deadline) {
+                    Format.writeHeader(r.writable(), Format.FLAG_WRITABLE, r.id(), w.node(), 0);
                     return false;
                 }
                 Thread.sleep(2);
@@ -254,7 +264,7 @@ public final class Regions {
         try {
             Region r = Region.TABLE.get(name);
             if (r != null) {
-                if (r.state() == Region.State.SEALED) {
+                if (r.state() == Region.State.SEALED || r.state() == Region.State.RELEASED) {
                     throw new dev.grove.RegionSealedException("region is sealed, read-only from now on: region=/"
                             + name + " store=" + store);
                 }

@@ -65,37 +65,34 @@ final class Spares {
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
         if (!r.mine() || seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)
-                || Pins.pinned(r.store().directory(), r.name()) || r.store().retained()) {
+                || r.store().retained()) {
             return false;
         }
         RegionFile f = r.handle();
         Path from = r.file();
         Path to = null;
+        String name;
+        long now;
         try {
             // Shared to exclusive in one step: the region is never unheld on the way.
             if (!f.tryLock(true)) {
                 return false; // another process maps it: it stays a region
             }
             try {
-                long now = System.currentTimeMillis();
-                if (f.stat().mtimeMillis() > now) {
-                    return false; // a lease keeps it for a mapper yet to come
+                now = System.currentTimeMillis();
+                // Checked under the exclusive lock, as every deleter does: a pin is only made by a holder.
+                if (f.stat().mtimeMillis() > now || Pins.pinned(r.store().directory(), r.name())) {
+                    return false; // a lease or a pin keeps it for others
                 }
                 Format.writeHeader(seg, 0, 0, 0, 0);
-                String name = Store.newName();
+                name = Store.newName();
                 to = r.store().file(name);
                 Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
                 // A sweep elsewhere spares an unheld unsealed file for a grace period counted from its mtime.
                 f.setModifiedTime(now);
-                makeRoom(r.store(), size);
-                r.kept(name);
-                SPARES.put(name, new Spare(r, name, size, now));
-                bytes += size;
             } finally {
                 f.tryLock(false); // back to shared, which cannot fail for the holder of the exclusive lock
             }
-            Regions.schedule(Spares::dropIdle, idleMillis() + 50);
-            return true;
         } catch (IOException | RuntimeException e) {
             if (to != null) {
                 Regions.log(System.Logger.Level.DEBUG, "a region being made a spare was deleted instead: path=" + to, e);
@@ -103,6 +100,13 @@ final class Spares {
             }
             return false;
         }
+        // Nothing below can fail half way: the region becomes a spare only once its file is one.
+        makeRoom(r.store(), size);
+        r.kept(name);
+        SPARES.put(name, new Spare(r, name, size, now));
+        bytes += size;
+        Regions.schedule(Spares::dropIdle, idleMillis() + 50);
+        return true;
     }
 
     /**
