@@ -1,6 +1,19 @@
 package dev.grove;
 
+import dev.grove.fory.ForyBridge;
+import dev.grove.fory.GroveSerializers;
+import dev.grove.parallel.Margin;
+import dev.grove.parallel.MemshareExamples;
+import dev.grove.parallel.Parallel;
+import dev.grove.parallel.WorkerPool;
+import dev.grove.parallel.Workers;
+import org.apache.fory.Fory;
+import org.apache.fory.ThreadSafeFory;
+import org.apache.fory.config.Language;
+
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.InputStreamReader;
@@ -11,19 +24,31 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
- * The multi-process fan-out benchmark, mori's motivating case: W worker JVMs each need the same 200 MB
- * payload and compute the mean of every column. By value, each worker receives and deserializes its own
- * copy through a pipe (java.io); by reference, each receives a Grove reference and maps the one shared
- * copy. Prints wall time per mode (worker JVM start-up included) and the workers' private resident memory
- * (RssAnon; the shared pages exist once for all), side by side.
+ * The fan-out headline (mori's motivating case): W warm worker JVMs each need the same dataset (5 columns of
+ * ROWS doubles, 200 MB by default), sent four ways over the same pipes: a plain Fory copy, a plain java.io
+ * copy, Grove's automatic sharing (the Fory bridge) and a Grove shared view (Fory with Grove's serializers).
+ * Two workloads: <em>delivery</em> (each worker reads every value once) and mori's <em>bootstrap</em> of
+ * column means (resampled rows: compute-bound). For each, side by side in one run: bytes on the wire per
+ * worker, elapsed time (from the parent starting to encode or share until every worker has answered), and
+ * the total memory of the workers as the sum of their {@code Pss} in {@code /proc/PID/smaps_rollup} (shared
+ * pages counted once: the parent no longer maps them then), against the same sum with every worker warm and
+ * holding nothing (the baseline). Each way runs on its own fresh, warmed workers. Writes the table and
+ * an SVG chart. Then memshare's example (1) on threads and on 2 and W worker JVMs, warm.
  *
- * <p>Run with {@code bin/fanout [workers]}.
+ * <p>Run with {@code bin/fanout [WORKERS] [ROWS] [WAYS]} (WAYS: the ways' numbers to run, default 0123).
  */
 public final class FanOut {
-    private static final int ROWS = 5_000_000;
     private static final int COLS = 5;
+    private static final int BOOTSTRAP_ROUNDS = 3;
+    private static final String[] WAYS = {"Fory copy", "java.io copy", "Grove Fory bridge", "Grove shared view"};
+    private static final String[] WORKLOADS = {"delivery", "bootstrap"};
+    private static final int RELEASE = 99;
 
     private FanOut() {
     }
@@ -33,106 +58,395 @@ public final class FanOut {
             worker();
             return;
         }
-        int workers = args.length > 0 ? Integer.parseInt(args[0]) : 4;
-        // Workers map their reference within a second or two: a short lease, so that nothing stays in
-        // /dev/shm for the default minute after the run.
-        System.setProperty("grove.lease.seconds", "3");
-        double[][] columns = new double[COLS][ROWS];
-        for (int c = 0; c < COLS; c++) {
-            for (int r = 0; r < ROWS; r++) {
-                columns[c][r] = (r % 1000) * 0.001 + c;
+        int workers = args.length > 0 ? Integer.parseInt(args[0]) : 8;
+        int rows = args.length > 1 ? Integer.parseInt(args[1]) : 5_000_000;
+        double[][] data = dataset(rows);
+        System.out.printf(Locale.ROOT, "%d worker JVMs on %d cores; dataset %d columns x %,d rows = %d MB%n", workers,
+                Runtime.getRuntime().availableProcessors(), COLS, rows, (long) COLS * rows * 8 >> 20);
+        ThreadSafeFory fory = fory();
+        double[][] small = dataset(200_000);
+        Result[][] results = new Result[WORKLOADS.length][WAYS.length];
+        long[] baselines = new long[WAYS.length];
+        // Each way gets its own W fresh workers, warmed on a small dataset first (as mori's daemons are warm),
+        // so that no way inherits heaps another way's copies grew.
+        String only = args.length > 2 ? args[2] : "0123"; // which ways to run, by number
+        for (int way = 0; way < WAYS.length; way++) {
+            if (only.indexOf('0' + way) < 0) {
+                results[0][way] = results[1][way] = new Result(0, 0, 0);
+                continue;
             }
-        }
-        System.out.printf("%d workers, payload %d columns x %,d rows = %d MB%n", workers, COLS, ROWS,
-                (long) COLS * ROWS * 8 >> 20);
-        for (int round = 0; round < 2; round++) {
-            run("by value (java.io)", workers, columns, false);
-            run("by reference (Grove)", workers, columns, true);
-        }
-        Thread.sleep(3_100);
-        RegionStore.defaultStore().sweep();
-    }
-
-    private static void run(String label, int workers, double[][] columns, boolean shared) throws Exception {
-        long t0 = System.nanoTime();
-        List<Process> ps = new ArrayList<>();
-        for (int w = 0; w < workers; w++) {
-            ps.add(new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
-                    "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                    FanOut.class.getName(), "--worker").redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        }
-        SharedMatrix matrix = shared ? Grove.share(columns) : null;
-        long bytesSent = 0;
-        for (Process p : ps) {
-            try (DataOutputStream out = new DataOutputStream(p.getOutputStream())) {
-                if (shared) {
-                    byte[] ref = matrix.ref().toString().getBytes(StandardCharsets.UTF_8);
-                    out.writeBoolean(true);
-                    out.writeInt(ref.length);
-                    out.write(ref);
-                    bytesSent += ref.length;
-                } else {
-                    out.writeBoolean(false);
-                    ObjectOutputStream oos = new ObjectOutputStream(out);
-                    oos.writeObject(columns);
-                    oos.flush();
-                    bytesSent += (long) COLS * ROWS * 8;
+            List<Worker> ws = new ArrayList<>();
+            for (int i = 0; i < workers; i++) {
+                ws.add(new Worker());
+            }
+            for (int round = 0; round < 3; round++) {
+                for (int load = 0; load < WORKLOADS.length; load++) {
+                    run(ws, fory, small, way, load);
                 }
             }
-        }
-        long rss = 0;
-        double check = 0;
-        for (Process p : ps) {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                String[] answer = in.readLine().split(" ");
-                check += Double.parseDouble(answer[0]);
-                rss += Long.parseLong(answer[1]);
+            baselines[way] = totalPss(ws);
+            for (int load = 0; load < WORKLOADS.length; load++) {
+                results[load][way] = run(ws, fory, data, way, load);
             }
-            p.waitFor();
+            for (Worker w : ws) {
+                w.close();
+            }
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        if (matrix != null) {
-            matrix.close();
+        System.out.printf(Locale.ROOT, "workers' Pss when warm and holding nothing: %s MB in all (%d MB each)%n",
+                java.util.Arrays.stream(baselines).mapToObj(b -> Long.toString(b >> 20)).toList(),
+                (baselines[0] / workers) >> 20);
+        System.out.printf(Locale.ROOT, "%-10s %-18s %14s %10s %16s %16s%n", "workload", "way", "wire/worker",
+                "elapsed", "workers' Pss", "above baseline");
+        for (int load = 0; load < WORKLOADS.length; load++) {
+            for (int way = 0; way < WAYS.length; way++) {
+                Result r = results[load][way];
+                System.out.printf(Locale.ROOT, "%-10s %-18s %,12d B %8.2f s %,13d MB %,13d MB%n", WORKLOADS[load],
+                        WAYS[way], r.wireBytes, r.seconds, r.pss >> 20, (r.pss - baselines[way]) >> 20);
+            }
         }
-        System.out.printf("%-22s %6d ms wall, %,6d MB private memory in workers, %,d bytes sent, checksum %.3f%n", label, ms,
-                rss >> 10, bytesSent, check);
+        SENDERS.shutdown();
+        Path svg = Path.of(System.getProperty("fanout.svg", "docs/fanout.svg"));
+        Files.createDirectories(svg.toAbsolutePath().getParent());
+        Files.writeString(svg, chart(results, baselines, workers, rows));
+        System.out.println("chart: " + svg);
+        memshareExample(workers);
+        // The last shared views' leases (the default minute) still run: wait them out rather than leave files.
+        RegionStore.defaultStore().awaitEmpty(java.time.Duration.ofSeconds(75));
+    }
+
+    /** Encodes and sends the messages: the same warm threads (and so the same Fory instances) every run. */
+    private static final java.util.concurrent.ExecutorService SENDERS = java.util.concurrent.Executors.newFixedThreadPool(16);
+
+    /**
+     * Bytes on the wire per worker, elapsed seconds, and the workers' total Pss while all hold the data (the
+     * parent no longer maps it then: shared pages are counted once, in the workers).
+     */
+    private record Result(long wireBytes, double seconds, long pss) {
+    }
+
+    private static double[][] dataset(int rows) {
+        double[][] d = new double[COLS][rows];
+        for (int c = 0; c < COLS; c++) {
+            for (int r = 0; r < rows; r++) {
+                d[c][r] = (r % 1000) * 0.001 + c;
+            }
+        }
+        return d;
+    }
+
+    private static ThreadSafeFory fory() {
+        ThreadSafeFory f = Fory.builder().withLanguage(Language.JAVA).requireClassRegistration(true)
+                .withRefTracking(false).withMaxGraphMemoryBytes(1L << 31).buildThreadSafeFory();
+        GroveSerializers.register(f);
+        return f;
+    }
+
+    /** One way and one workload: every worker gets its message (encoded per message, as RPC does), computes, holds. */
+    private static Result run(List<Worker> ws, ThreadSafeFory fory, double[][] data, int way, int load)
+            throws Exception {
+        long t0 = System.nanoTime();
+        SharedMatrix view = way == 3 ? Grove.share(data) : null;
+        long[] wire = new long[1];
+        List<java.util.concurrent.Future<?>> senders = new ArrayList<>();
+        for (Worker w : ws) {
+            senders.add(SENDERS.submit(() -> {
+                byte[] msg = switch (way) {
+                    case 0 -> fory.serialize(data);
+                    case 1 -> javaIo(data);
+                    case 2 -> ForyBridge.of(fory).serialize(data);
+                    default -> fory.serialize(view);
+                };
+                synchronized (wire) {
+                    wire[0] = msg.length;
+                }
+                w.send(way, load, msg);
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : senders) {
+            f.get();
+        }
+        if (view != null) {
+            view.close(); // the references' leases keep it until the workers have mapped it
+        }
+        double check = 0;
+        for (Worker w : ws) {
+            check += Double.parseDouble(w.answer("done "));
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long pss = totalPss(ws);
+        for (Worker w : ws) {
+            w.send(RELEASE, 0, new byte[0]);
+        }
+        for (Worker w : ws) {
+            w.answer("released");
+        }
+        if (Double.isNaN(check)) {
+            throw new AssertionError("workers computed nothing");
+        }
+        return new Result(wire[0], seconds, pss);
+    }
+
+    private static byte[] javaIo(Object o) {
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(b)) {
+                out.writeObject(o);
+            }
+            return b.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    private static final class Worker {
+        final Process process;
+        final DataOutputStream out;
+        final BufferedReader in;
+
+        Worker() throws Exception {
+            process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
+                    "--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow", "-Xmx1g", "-Dgrove.reaper=false",
+                    "-cp", System.getProperty("java.class.path"), FanOut.class.getName(), "--worker")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            out = new DataOutputStream(process.getOutputStream());
+            in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        void send(int way, int load, byte[] msg) {
+            try {
+                synchronized (out) {
+                    out.writeInt(way);
+                    out.writeInt(load);
+                    out.writeInt(msg.length);
+                    out.write(msg);
+                    out.flush();
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        String answer(String prefix) throws Exception {
+            String line = in.readLine();
+            if (line == null || !line.startsWith(prefix)) {
+                throw new IllegalStateException("worker " + process.pid() + " answered: " + line);
+            }
+            return line.substring(prefix.length());
+        }
+
+        void close() throws Exception {
+            out.close();
+            process.waitFor();
+        }
     }
 
     private static void worker() throws Exception {
+        ThreadSafeFory fory = fory();
         DataInputStream in = new DataInputStream(System.in);
-        double sum = 0;
-        if (in.readBoolean()) {
-            byte[] ref = in.readNBytes(in.readInt());
-            try (SharedMatrix m = Grove.map(SharedRef.parse(new String(ref, StandardCharsets.UTF_8)))) {
-                for (long r = 0; r < m.rows(); r++) {
-                    try (SharedDoubleArray row = m.row(r)) {
-                        for (long i = 0; i < row.length(); i++) {
-                            sum += row.getDouble(i);
-                        }
-                    }
-                }
-                System.out.println(sum / (m.rows() * m.cols()) + " " + rssKb());
+        Object held = null;
+        for (;;) {
+            int way;
+            try {
+                way = in.readInt();
+            } catch (java.io.EOFException e) {
+                return;
             }
-        } else {
-            double[][] columns = (double[][]) new ObjectInputStream(in).readObject();
-            long n = 0;
-            for (double[] col : columns) {
-                for (double v : col) {
-                    sum += v;
+            int load = in.readInt();
+            byte[] msg = in.readNBytes(in.readInt());
+            if (way == RELEASE) {
+                if (held instanceof SharedObject v) {
+                    v.close();
                 }
-                n += col.length;
+                held = null;
+                System.gc();
+                System.gc();
+                System.out.println("released");
+                continue;
             }
-            System.out.println(sum / n + " " + rssKb());
+            held = switch (way) {
+                case 0 -> fory.deserialize(msg);
+                case 1 -> new ObjectInputStream(new ByteArrayInputStream(msg)).readObject();
+                case 2 -> ForyBridge.of(fory).deserialize(msg);
+                default -> fory.deserialize(msg);
+            };
+            Column[] cols = columns(held);
+            double result = load == 0 ? delivery(cols) : bootstrap(cols);
+            System.out.println("done " + result);
         }
     }
 
-    private static long rssKb() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            // Private memory only: RSS also counts the shared pages every worker maps, which exist once.
-            if (line.startsWith("RssAnon:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
+    /** One column, read the same way whatever carried it. */
+    private interface Column {
+        double get(int r);
+
+        int length();
+    }
+
+    private static Column[] columns(Object held) {
+        Column[] out = new Column[COLS];
+        for (int c = 0; c < COLS; c++) {
+            if (held instanceof SharedMatrix m) {
+                SharedDoubleArray row = m.row(c);
+                int n = Math.toIntExact(row.length());
+                out[c] = new Column() {
+                    public double get(int r) {
+                        return row.getDouble(r);
+                    }
+
+                    public int length() {
+                        return n;
+                    }
+                };
+            } else {
+                double[] a = ((double[][]) held)[c];
+                out[c] = new Column() {
+                    public double get(int r) {
+                        return a[r];
+                    }
+
+                    public int length() {
+                        return a.length;
+                    }
+                };
             }
         }
-        return -1;
+        return out;
+    }
+
+    /** Reads every value once. */
+    private static double delivery(Column[] cols) {
+        double s = 0;
+        for (Column c : cols) {
+            for (int r = 0, n = c.length(); r < n; r++) {
+                s += c.get(r);
+            }
+        }
+        return s;
+    }
+
+    /** mori's bootstrap of column means: rows resampled with replacement, a few rounds. */
+    private static double bootstrap(Column[] cols) {
+        int n = cols[0].length();
+        double s = 0;
+        for (int b = 0; b < BOOTSTRAP_ROUNDS; b++) {
+            SplittableRandom rnd = new SplittableRandom(b);
+            double[] sums = new double[COLS];
+            for (int i = 0; i < n; i++) {
+                int r = rnd.nextInt(n);
+                for (int c = 0; c < COLS; c++) {
+                    sums[c] += cols[c].get(r);
+                }
+            }
+            for (double v : sums) {
+                s += v / n;
+            }
+        }
+        return s;
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    private static long totalPss(List<Worker> ws) throws Exception {
+        long sum = 0;
+        for (Worker w : ws) {
+            sum += pss(w.process.pid());
+        }
+        return sum;
+    }
+
+    /** The process's proportional set size in bytes, from {@code /proc/PID/smaps_rollup}. */
+    static long pss(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
+            if (line.startsWith("Pss:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no Pss for pid " + pid);
+    }
+
+    // ---------------------------------------------------------------- memshare example (1)
+
+    /** memshare's example (1), warm, on threads and on 2 and {@code workers} worker JVMs. */
+    private static void memshareExample(int workers) throws Exception {
+        Random rnd = new Random(1);
+        double[][] x = new double[10_000][2_000];
+        double[] y = new double[10_000];
+        for (int r = 0; r < x.length; r++) {
+            y[r] = rnd.nextGaussian();
+            for (int c = 0; c < x[r].length; c++) {
+                x[r][c] = rnd.nextGaussian() + (c % 5) * 0.1 * y[r];
+            }
+        }
+        try (SharedMatrix sx = Grove.share(x); SharedDoubleArray sy = Grove.share(y)) {
+            System.out.println("memshare example (1), correlation of 2,000 columns with y, warm (best of 3):");
+            for (int n : new int[] {0, 2, workers}) {
+                try (Workers w = n == 0 ? Workers.threads(Runtime.getRuntime().availableProcessors()) : WorkerPool.start(n)) {
+                    double best = Double.MAX_VALUE;
+                    for (int i = 0; i < 4; i++) {
+                        long t = System.nanoTime();
+                        List<Double> r = Parallel.on(w).memApply(sx, Margin.COLUMNS,
+                                (col, vars) -> MemshareExamples.correlation(col.toDoubleArray(),
+                                        vars.<SharedDoubleArray>get("y").toDoubleArray()), Map.of("y", sy));
+                        if (r.size() != 2_000) {
+                            throw new AssertionError("results: " + r.size());
+                        }
+                        if (i > 0) {
+                            best = Math.min(best, (System.nanoTime() - t) / 1e9);
+                        }
+                    }
+                    System.out.printf(Locale.ROOT, "  %-24s %.3f s%n", w.toString().replaceAll(" \\[.*", ""), best);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- chart
+
+    private static String chart(Result[][] r, long[] baselines, int workers, int rows) {
+        int w = 760;
+        int h = 335;
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
+                + "font-family='sans-serif' font-size='12'>%n<rect width='100%%' height='100%%' fill='white'/>%n", w, h));
+        s.append(String.format(Locale.ROOT, "<text x='10' y='18' font-size='14'>Fan-out: %d warm worker JVMs each get "
+                + "%d MB (%d columns x %,d rows)</text>%n", workers, (long) COLS * rows * 8 >> 20, COLS, rows));
+        String[] colors = {"#8da0cb", "#a6d854", "#fc8d62", "#1b9e77"};
+        panel(s, 10, "elapsed, delivery (s)", r[0], x -> x.seconds, colors, 1);
+        panel(s, 260, "elapsed, bootstrap (s)", r[1], x -> x.seconds, colors, 1);
+        Result[] above = new Result[r[0].length];
+        for (int i = 0; i < above.length; i++) {
+            above[i] = new Result(0, 0, Math.max(0, r[0][i].pss - baselines[i]));
+        }
+        panel(s, 510, "memory above baseline (MB)", above, x -> x.pss / 1048576.0, colors, 0);
+        for (int i = 0; i < WAYS.length; i++) {
+            s.append(String.format(Locale.ROOT, "<rect x='%d' y='305' width='12' height='12' fill='%s'/>"
+                    + "<text x='%d' y='315'>%s</text>%n", 10 + i * 185, colors[i], 26 + i * 185, WAYS[i]));
+        }
+        return s.append("</svg>\n").toString();
+    }
+
+    private static void panel(StringBuilder s, int x0, String title, Result[] r,
+                              java.util.function.ToDoubleFunction<Result> value, String[] colors, int decimals) {
+        double max = 0;
+        for (Result x : r) {
+            max = Math.max(max, value.applyAsDouble(x));
+        }
+        int top = 70;
+        int height = 200;
+        s.append(String.format(Locale.ROOT, "<text x='%d' y='42' font-weight='bold'>%s</text>%n", x0, title));
+        s.append(String.format(Locale.ROOT, "<line x1='%d' y1='%d' x2='%d' y2='%d' stroke='black'/>%n", x0,
+                top + height, x0 + 230, top + height));
+        for (int i = 0; i < r.length; i++) {
+            double v = value.applyAsDouble(r[i]);
+            int bh = max == 0 ? 0 : (int) Math.round(height * v / max);
+            int bx = x0 + 10 + i * 55;
+            s.append(String.format(Locale.ROOT, "<rect x='%d' y='%d' width='40' height='%d' fill='%s'/>%n", bx,
+                    top + height - bh, bh, colors[i]));
+            s.append(String.format(Locale.ROOT, "<text x='%d' y='%d' text-anchor='middle'>%s</text>%n", bx + 20,
+                    top + height - bh - 4, String.format(Locale.ROOT, decimals == 0 ? "%.0f" : "%.2f", v)));
+        }
     }
 }

@@ -65,6 +65,11 @@ public final class Job {
         return await(memApplyAsync(matrix, margin, fn, vars));
     }
 
+    /** As {@link #memApply}, for a function that needs no variables. */
+    public <R> List<R> memApply(Object matrix, Margin margin, SerializableFunction<Slice, R> fn) {
+        return memApply(matrix, margin, (SerializableBiFunction<Slice, Vars, R>) (x, vars) -> fn.apply(x), Map.of());
+    }
+
     /** As {@link #memApply}, returning at once; {@code cancel} on the future stops the workers' current chunks. */
     public <R> CompletableFuture<List<R>> memApplyAsync(Object matrix, Margin margin,
                                                        SerializableBiFunction<Slice, Vars, R> fn, Map<String, ?> vars) {
@@ -92,6 +97,11 @@ public final class Job {
      */
     public <R> List<R> memLapply(List<?> list, SerializableBiFunction<Object, Vars, R> fn, Map<String, ?> vars) {
         return await(memLapplyAsync(list, fn, vars));
+    }
+
+    /** As {@link #memLapply}, for a function that needs no variables. */
+    public <R> List<R> memLapply(List<?> list, SerializableFunction<Object, R> fn) {
+        return memLapply(list, (SerializableBiFunction<Object, Vars, R>) (x, vars) -> fn.apply(x), Map.of());
     }
 
     /** As {@link #memLapply}, returning at once. */
@@ -125,6 +135,11 @@ public final class Job {
     private <R> CompletableFuture<List<R>> start(Task.Kind kind, Object data, boolean matrix,
                                                  SerializableBiFunction<Object, Vars, Object> fn, Map<String, ?> vars,
                                                  ArrayWriter<?> result) {
+        if (ThreadWorkers.runningOn(workers)) {
+            // The inner call would wait for the outer one, which waits for it.
+            throw new ParallelException("a parallel call from inside a call on the same workers (use other Workers"
+                    + " for the inner call): workers=" + workers, -1, null);
+        }
         List<SharedObject> made = new ArrayList<>();
         try {
             SharedObject shared = shareIfNeeded(data, made);
@@ -161,20 +176,36 @@ public final class Job {
                         + result.length() + " calls=" + n);
             }
             Run run = new Run(task, local, n, Math.max(1, workers.size()), chunk, progress);
+            // What the caller gets completes only once the workers have let go of the call (and so of a result
+            // array, which the caller may then seal); cancelling it cancels the run.
+            CompletableFuture<List<R>> outer = new CompletableFuture<>() {
+                @Override
+                public boolean cancel(boolean mayInterrupt) {
+                    run.cancel();
+                    return super.cancel(mayInterrupt);
+                }
+            };
             Thread t = new Thread(() -> {
                 try {
                     if (!run.finished()) {
                         workers.execute(run);
                     }
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
                     run.fail(e instanceof ParallelException pe ? pe : new ParallelException("call failed: error=" + e, -1, e));
                 } finally {
                     made.forEach(SharedObject::close);
+                    run.future().whenComplete((r, e) -> {
+                        if (e != null) {
+                            outer.completeExceptionally(e);
+                        } else {
+                            outer.complete((List<R>) (List<?>) r);
+                        }
+                    });
                 }
             }, "grove-parallel-call-" + task.id());
             t.setDaemon(true);
             t.start();
-            return (CompletableFuture<List<R>>) (CompletableFuture<?>) run.future();
+            return outer;
         } catch (RuntimeException | Error e) {
             made.forEach(SharedObject::close);
             throw e;

@@ -93,8 +93,8 @@ public final class MemshareExamples {
         return true;
     }
 
-    /** Pearson correlation of two equal-length vectors. */
-    static double correlation(double[] a, double[] b) {
+    /** Pearson correlation of two equal-length vectors (the function memshare's example (1) applies). */
+    public static double correlation(double[] a, double[] b) {
         double ma = 0;
         double mb = 0;
         for (int i = 0; i < a.length; i++) {
@@ -116,8 +116,8 @@ public final class MemshareExamples {
         return sab / Math.sqrt(saa * sbb);
     }
 
-    /** The matrix times the vector. */
-    static double[] times(SharedMatrix m, SharedDoubleArray v) {
+    /** The matrix times the vector (the function memshare's example (2) applies). */
+    public static double[] times(SharedMatrix m, SharedDoubleArray v) {
         int rows = Math.toIntExact(m.rows());
         int cols = Math.toIntExact(m.cols());
         double[] out = new double[rows];

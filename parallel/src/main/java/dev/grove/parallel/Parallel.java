@@ -36,6 +36,16 @@ public final class Parallel {
         return on(threads()).memApply(matrix, margin, fn, vars);
     }
 
+    /** As {@link #memApply(Object, Margin, SerializableBiFunction, Map)}, for a function that needs no variables. */
+    public static <R> List<R> memApply(Object matrix, Margin margin, SerializableFunction<Slice, R> fn) {
+        return on(threads()).memApply(matrix, margin, fn);
+    }
+
+    /** As {@link #memLapply(List, SerializableBiFunction, Map)}, for a function that needs no variables. */
+    public static <R> List<R> memLapply(List<?> list, SerializableFunction<Object, R> fn) {
+        return on(threads()).memLapply(list, fn);
+    }
+
     /** Applies {@code fn} to every element of {@code list} on this JVM's threads; see {@link Job#memLapply}. */
     public static <R> List<R> memLapply(List<?> list, SerializableBiFunction<Object, Vars, R> fn, Map<String, ?> vars) {
         return on(threads()).memLapply(list, fn, vars);

@@ -67,7 +67,8 @@ final class Run {
             return null;
         }
         long left = total - next;
-        long size = fixedChunk > 0 ? fixedChunk : Math.max(1, Math.min(left / (2L * workers), 4096));
+        // An eighth of each worker's share of what is left: heavy elements bunched together still spread.
+        long size = fixedChunk > 0 ? fixedChunk : Math.max(1, Math.min(left / (8L * workers), 4096));
         long[] c = {next, Math.min(total, next + size)};
         next = c[1];
         return c;
@@ -93,10 +94,15 @@ final class Run {
             done += to - from;
             now = done;
             if (progress != null) {
-                progress.onProgress(now, total);
+                try {
+                    progress.onProgress(now, total);
+                } catch (RuntimeException e) {
+                    System.getLogger("dev.grove.parallel").log(System.Logger.Level.WARNING,
+                            "progress listener failed; the call goes on", e);
+                }
             }
         }
-        if (now == total) {
+        if (now >= total) {
             future.complete(results == null ? List.of() : Arrays.asList(results));
         }
     }

@@ -29,6 +29,10 @@ record Task(long id, Kind kind, SharedRef data, Map<String, SharedRef> vars,
     record Done(long task) implements Serializable {
     }
 
+    /** Worker to parent: it let go of task {@code task}'s views (after {@link Done}). */
+    record DoneAck(long task) implements Serializable {
+    }
+
     /** Worker to parent, once at start: ready. */
     record Hello(long pid) implements Serializable {
     }

@@ -11,6 +11,8 @@ final class ThreadWorkers extends Workers {
     private final int n;
     private final ExecutorService pool;
     private final ReentrantLock oneCall = new ReentrantLock();
+    /** The workers whose call this thread is running a function for, if any. */
+    private static final ThreadLocal<Workers> RUNNING = new ThreadLocal<>();
 
     ThreadWorkers(int n) {
         if (n < 1) {
@@ -22,6 +24,11 @@ final class ThreadWorkers extends Workers {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Whether the current thread runs a function of a call on {@code w}. */
+    static boolean runningOn(Workers w) {
+        return RUNNING.get() == w;
     }
 
     @Override
@@ -40,7 +47,14 @@ final class ThreadWorkers extends Workers {
         try {
             List<java.util.concurrent.Future<?>> loops = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                loops.add(pool.submit(() -> loop(run)));
+                loops.add(pool.submit(() -> {
+                    RUNNING.set(this);
+                    try {
+                        loop(run);
+                    } finally {
+                        RUNNING.remove();
+                    }
+                }));
             }
             for (java.util.concurrent.Future<?> f : loops) {
                 try {

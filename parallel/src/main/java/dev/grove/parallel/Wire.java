@@ -64,8 +64,14 @@ final class Wire {
         return true;
     }
 
+    /** Every frame starts with it: anything else on the pipe (a stray print to fd 1) is caught at once. */
+    private static final int MAGIC = 0x47525631; // "GRV1"
+    /** No message is larger: a damaged length fails instead of allocating gigabytes. */
+    private static final int MAX_BYTES = 1 << 30;
+
     /** Writes an encoded message: its length, then its bytes. The caller flushes and serialises writers. */
     static void write(DataOutputStream out, byte[] msg) throws IOException {
+        out.writeInt(MAGIC);
         out.writeInt(msg.length);
         out.write(msg);
         out.flush();
@@ -77,7 +83,13 @@ final class Wire {
      * @throws java.io.EOFException when the other side closed the pipe
      */
     static Object read(DataInputStream in) throws IOException, ClassNotFoundException {
-        byte[] b = new byte[in.readInt()];
+        int magic = in.readInt();
+        int length = in.readInt();
+        if (magic != MAGIC || length < 1 || length > MAX_BYTES) {
+            throw new java.io.StreamCorruptedException("not a Grove worker frame (did something else write to the"
+                    + " worker's standard output?): magic=0x" + Integer.toHexString(magic) + " length=" + length);
+        }
+        byte[] b = new byte[length];
         in.readFully(b);
         DataInputStream d = new DataInputStream(new ByteArrayInputStream(b));
         byte kind = d.readByte();
@@ -94,6 +106,9 @@ final class Wire {
         }
         if (kind == DONE_WRITTEN) {
             return new Task.ChunkDone(task, from, to, null);
+        }
+        if (kind != DONE_NUMBERS) {
+            throw new java.io.StreamCorruptedException("unknown message kind: kind=" + kind);
         }
         java.util.List<Object> results = new java.util.ArrayList<>((int) (to - from));
         for (long i = from; i < to; i++) {

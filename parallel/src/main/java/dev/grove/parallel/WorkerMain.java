@@ -64,22 +64,29 @@ public final class WorkerMain {
                 }
             });
             case Task.Chunk c -> runner.execute(() -> run(c));
-            case Task.Cancel c -> cancelled.add(c.task());
+            case Task.Cancel c -> cancelled.add(c.task()); // checked between elements; cleared at Done
             case Task.Done d -> runner.execute(() -> {
                 TaskContext ctx = tasks.remove(d.task());
                 if (ctx != null) {
                     ctx.close();
                 }
                 cancelled.remove(d.task());
+                send(new Task.DoneAck(d.task()));
             });
             default -> throw new IllegalStateException("unknown message: " + msg.getClass().getName());
         }
     }
 
     private void run(Task.Chunk c) {
+        if (cancelled.contains(c.task())) {
+            return;
+        }
         TaskContext ctx = tasks.get(c.task());
-        if (ctx == null || cancelled.contains(c.task())) {
-            return; // its task failed to map (reported), or was cancelled
+        if (ctx == null) {
+            // Its task failed to map (reported already) or never came: answer, so that the call cannot hang.
+            send(new Task.ChunkFailed(c.task(), c.from(), -1,
+                    RemoteFailure.of(new IllegalStateException("no such task in this worker: task=" + c.task()))));
+            return;
         }
         List<Object> results = ctx.writesResults() ? null : new ArrayList<>((int) (c.to() - c.from()));
         for (long i = c.from(); i < c.to(); i++) {

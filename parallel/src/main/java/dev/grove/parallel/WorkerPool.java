@@ -39,7 +39,14 @@ public final class WorkerPool extends Workers {
     private final List<String> command;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private final ReentrantLock oneCall = new ReentrantLock();
-    private volatile Run current;
+    /**
+     * The call running now, or null. Guarded by this pool's monitor together with which workers have its task
+     * and which still owe the acknowledgement that they let go of it.
+     */
+    private Run current;
+    private final Set<Worker> owingAck = new HashSet<>();
+    /** Replacement workers being started now. Guarded by this pool's monitor. */
+    private int replacing;
     /** Chunks (by first element) already retried once in the current call. */
     private final Set<Long> retried = new HashSet<>();
     private volatile boolean closed;
@@ -55,6 +62,7 @@ public final class WorkerPool extends Workers {
 
     /**
      * Starts {@code n} worker JVMs with extra JVM options ({@code -Xmx512m}, say) and waits until each is ready.
+     * The options must not make the JVM write to its standard output (its protocol runs there).
      *
      * @throws ParallelException if a worker does not start
      */
@@ -63,8 +71,8 @@ public final class WorkerPool extends Workers {
             throw new IllegalArgumentException("at least one worker: n=" + n);
         }
         WorkerPool pool = new WorkerPool(command(jvmOptions));
+        List<Worker> started = new ArrayList<>();
         try {
-            List<Worker> started = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 started.add(pool.launch());
             }
@@ -74,7 +82,8 @@ public final class WorkerPool extends Workers {
             }
             return pool;
         } catch (RuntimeException e) {
-            pool.close();
+            pool.closed = true;
+            started.forEach(Worker::stop);
             throw e;
         }
     }
@@ -115,25 +124,43 @@ public final class WorkerPool extends Workers {
 
     // ---------------------------------------------------------------- one call
 
+    /**
+     * Runs the call: its task to every worker, chunks as they come back. Returns once the call has ended and
+     * every live worker has let go of the call's views (so a result array can be sealed at once).
+     */
     @Override
     void execute(Run run) {
-        if (closed) {
-            throw new IllegalStateException("worker pool closed");
-        }
         oneCall.lock();
         try {
-            synchronized (retried) {
-                retried.clear();
-            }
-            current = run;
             byte[] task = encode(run.task);
+            synchronized (this) {
+                // A pool whose last worker just died waits for its replacement rather than failing the call.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_SECONDS);
+                while (!closed && workers.isEmpty() && replacing > 0 && System.nanoTime() < deadline) {
+                    try {
+                        wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+                if (closed || workers.isEmpty()) {
+                    run.fail(new ParallelException("worker pool " + (closed ? "closed" : "has no worker left"), -1, null));
+                    return;
+                }
+                retried.clear();
+                current = run;
+                for (Worker w : workers) {
+                    w.send(task);
+                    owingAck.add(w);
+                }
+            }
             run.future().whenComplete((r, e) -> {
                 if (e != null) {
                     broadcast(new Task.Cancel(run.task.id()));
                 }
             });
             for (Worker w : workers) {
-                w.send(task);
                 feed(w);
             }
             try {
@@ -145,54 +172,87 @@ public final class WorkerPool extends Workers {
                 // the caller reads the outcome from the future
             }
         } finally {
-            current = null;
-            broadcast(new Task.Done(run.task.id()));
-            for (Worker w : workers) {
-                w.inFlight.clear();
-            }
+            endCall(run);
             oneCall.unlock();
         }
     }
 
-    /** Gives worker {@code w} chunks until it holds {@link #inFlightLimit}. */
+    /** Tells every worker the call is over and waits (30 s at most) until each live one has let go of it. */
+    private void endCall(Run run) {
+        byte[] done = encode(new Task.Done(run.task.id()));
+        synchronized (this) {
+            current = null;
+            for (Worker w : workers) {
+                synchronized (w.inFlight) {
+                    w.inFlight.clear();
+                }
+                w.send(done);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!owingAck.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            owingAck.clear();
+        }
+    }
+
+    /** Gives worker {@code w} chunks until it holds {@link #inFlightLimit}; a dead worker gets none. */
     private void feed(Worker w) {
-        Run run = current;
+        Run run;
+        synchronized (this) {
+            run = current;
+        }
         if (run == null) {
             return;
         }
-        byte[] msg;
-        long[] c;
-        synchronized (w.inFlight) {
-            if (w.inFlight.size() >= inFlightLimit || (c = run.take()) == null) {
-                return;
+        for (;;) {
+            byte[] msg;
+            synchronized (w.inFlight) {
+                long[] c;
+                if (w.dead || w.inFlight.size() >= inFlightLimit || (c = run.take()) == null) {
+                    return;
+                }
+                w.inFlight.put(c[0], new long[] {c[0], c[1], System.nanoTime()});
+                msg = encode(new Task.Chunk(run.task.id(), c[0], c[1]));
             }
-            w.inFlight.put(c[0], new long[] {c[0], c[1], System.nanoTime()});
-            msg = encode(new Task.Chunk(run.task.id(), c[0], c[1]));
+            w.send(msg); // if it died meanwhile, its death hands this chunk on
         }
-        w.send(msg);
-        feed(w);
     }
 
     private void onMessage(Worker w, Object msg) {
-        Run run = current;
+        Run run;
+        synchronized (this) {
+            run = current;
+            if (msg instanceof Task.DoneAck) {
+                owingAck.remove(w);
+                notifyAll();
+                return;
+            }
+        }
         switch (msg) {
             case Task.ChunkDone d when run != null && d.task() == run.task.id() -> {
                 long[] c;
                 synchronized (w.inFlight) {
                     c = w.inFlight.remove(d.from());
                 }
-                if (c != null) {
-                    synchronized (run.roundTrips) {
-                        run.roundTrips.add(System.nanoTime() - c[2]);
-                    }
+                if (c == null) {
+                    return; // not a chunk this worker holds: never count anything twice
+                }
+                synchronized (run.roundTrips) {
+                    run.roundTrips.add(System.nanoTime() - c[2]);
                 }
                 run.chunkDone(d.from(), d.to(), d.results());
                 feed(w);
             }
             case Task.ChunkFailed f when run != null && f.task() == run.task.id() -> run.fail(new ParallelException(
                     (f.index() < 0 ? "worker could not run the call" : "function failed in worker JVM")
-                            + ": index=" + f.index() + " pid=" + w.process.pid() + " error=" + f.error().getMessage(),
-                    f.index(), f.error()));
+                            + ": index=" + f.index() + " chunk.from=" + f.from() + " pid=" + w.process.pid()
+                            + " error=" + f.error().getMessage(), f.index(), f.error()));
             default -> {
                 // a late answer for a call that already ended
             }
@@ -201,16 +261,24 @@ public final class WorkerPool extends Workers {
 
     /** A worker's pipe closed: it died. Its chunks go to others once; a replacement is started. */
     private void onDeath(Worker w) {
-        if (closed || !workers.remove(w)) {
-            return;
+        List<long[]> lost;
+        synchronized (w.inFlight) {
+            w.dead = true;
+            lost = new ArrayList<>(w.inFlight.values());
+            w.inFlight.clear();
         }
-        Run run = current;
-        if (run != null && !run.finished()) {
-            List<long[]> lost;
-            synchronized (w.inFlight) {
-                lost = new ArrayList<>(w.inFlight.values());
-                w.inFlight.clear();
+        Run run;
+        synchronized (this) {
+            boolean member = workers.remove(w);
+            owingAck.remove(w);
+            notifyAll();
+            if (closed || !member) {
+                return;
             }
+            run = current;
+            replacing++;
+        }
+        if (run != null && !run.finished()) {
             for (long[] c : lost) {
                 boolean again;
                 synchronized (retried) {
@@ -219,7 +287,7 @@ public final class WorkerPool extends Workers {
                 if (again) {
                     run.fail(new ParallelException("a worker JVM died twice running the same chunk: from=" + c[0]
                             + " to=" + c[1] + " pid=" + w.process.pid(), c[0], null));
-                    return;
+                    break;
                 }
                 run.retry(new long[] {c[0], c[1]});
             }
@@ -232,28 +300,39 @@ public final class WorkerPool extends Workers {
         replacer.start();
     }
 
+    /** Starts a worker in place of {@code dead}, gives it the running call's task, then chunks. */
     private void replace(Worker dead) {
+        Worker w;
         try {
-            Worker w = launch();
+            w = launch();
             w.awaitReady();
+        } catch (RuntimeException e) {
+            System.getLogger("dev.grove.parallel").log(System.Logger.Level.WARNING,
+                    "could not replace worker pid=" + dead.process.pid(), e);
+            synchronized (this) {
+                replacing--;
+                notifyAll();
+                if (current != null && workers.isEmpty()) {
+                    current.fail(new ParallelException("no worker JVM left: error=" + e, -1, e));
+                }
+            }
+            return;
+        }
+        synchronized (this) {
+            replacing--;
+            notifyAll();
             if (closed) {
                 w.stop();
                 return;
             }
+            // The task before any chunk, and membership only once it has it.
+            if (current != null && !current.finished()) {
+                w.send(encode(current.task));
+                owingAck.add(w);
+            }
             workers.add(w);
-            Run run = current;
-            if (run != null && !run.finished()) {
-                w.send(encode(run.task));
-                feed(w);
-            }
-        } catch (RuntimeException e) {
-            System.getLogger("dev.grove.parallel").log(System.Logger.Level.WARNING,
-                    "could not replace worker pid=" + dead.process.pid(), e);
-            Run run = current;
-            if (run != null && workers.isEmpty()) {
-                run.fail(new ParallelException("no worker JVM left: error=" + e, -1, e));
-            }
         }
+        feed(w);
     }
 
     private void broadcast(Object msg) {
@@ -283,10 +362,18 @@ public final class WorkerPool extends Workers {
         }
     }
 
-    /** Stops every worker: closes their input (they exit), then kills what is left after 5 s. */
+    /**
+     * Stops every worker: closes their input (they exit), then kills what is left after 5 s. A call still
+     * running fails with {@link ParallelException}.
+     */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+            if (current != null) {
+                current.fail(new ParallelException("worker pool closed during the call", -1, null));
+            }
+        }
         for (Worker w : workers) {
             w.stop();
         }
@@ -303,6 +390,8 @@ public final class WorkerPool extends Workers {
         final DataOutputStream out;
         /** Chunks sent and not answered, by first element: {from, to, sent at (nanoTime)}. */
         final Map<Long, long[]> inFlight = new LinkedHashMap<>();
+        /** Set once its pipe closed, under {@code inFlight}'s lock: it gets no more chunks. */
+        boolean dead;
         private final java.util.concurrent.CompletableFuture<Void> ready = new java.util.concurrent.CompletableFuture<>();
 
         Worker(Process process) {
@@ -323,7 +412,7 @@ public final class WorkerPool extends Workers {
                         onMessage(this, msg);
                     }
                 }
-            } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            } catch (Throwable e) { // whatever ends this reader ends the worker, or its chunks would never come back
                 ready.completeExceptionally(e);
                 process.destroyForcibly();
                 onDeath(this);

@@ -69,13 +69,13 @@ class ParallelTest {
             for (int r = 0; r < rows; r++) {
                 col[r] = x[r][c];
             }
-            expected[c] = Stats.correlation(col, y);
+            expected[c] = MemshareExamples.correlation(col, y);
         }
         try (SharedMatrix shared = Grove.share(x)) {
             for (Workers w : both()) {
                 AtomicLong last = new AtomicLong();
                 List<Double> got = Parallel.on(w).progress((done, total) -> last.set(done)).memApply(shared,
-                        Margin.COLUMNS, (col, vars) -> Stats.correlation(col.toDoubleArray(),
+                        Margin.COLUMNS, (col, vars) -> MemshareExamples.correlation(col.toDoubleArray(),
                                 vars.<SharedDoubleArray>get("y").toDoubleArray()), Map.of("y", y));
                 assertEquals(cols, got.size(), w.toString());
                 for (int c = 0; c < cols; c++) {
@@ -103,7 +103,7 @@ class ParallelTest {
         double[] v = rnd.doubles(100).toArray();
         for (Workers w : both()) {
             List<double[]> got = Parallel.on(w).memLapply(list,
-                    (m, vars) -> Stats.times((SharedMatrix) m, vars.<SharedDoubleArray>get("v")), Map.of("v", v));
+                    (m, vars) -> MemshareExamples.times((SharedMatrix) m, vars.<SharedDoubleArray>get("v")), Map.of("v", v));
             assertEquals(1000, got.size());
             for (int i = 0; i < 1000; i++) {
                 double[][] m = list.get(i);
@@ -139,6 +139,22 @@ class ParallelTest {
             for (int r = 0; r < 300; r++) {
                 assertEquals((long) (r * 70 + 21) * 1000 + 7, sums.get(r), w + " row " + r);
             }
+        }
+    }
+
+    /**
+     * Uneven costs bunched at the start (the first 10 of 40 rows take 40 ms each, the rest nothing): chunks are
+     * handed out dynamically, so both workers run some of the slow rows instead of one worker getting them all.
+     */
+    @Test
+    void slowRowsBunchedTogetherAreSpreadOverTheWorkers() {
+        for (Workers w : both()) {
+            List<String> who = Parallel.on(w).memApply(new double[40][1], Margin.ROWS,
+                    row -> Stats.slowly(row.index(), row.index() < 10 ? 40 : 0) >= 0 ? Stats.whoAmI() : "?");
+            java.util.Map<String, Long> slowPerWorker = who.subList(0, 10).stream()
+                    .collect(java.util.stream.Collectors.groupingBy(x -> x, java.util.stream.Collectors.counting()));
+            assertEquals(2, slowPerWorker.size(), w + ": slow rows ran on " + slowPerWorker);
+            assertTrue(slowPerWorker.values().stream().allMatch(n -> n >= 3), w + ": " + slowPerWorker);
         }
     }
 
@@ -195,6 +211,41 @@ class ParallelTest {
         }
         assertEquals(2, pool.size(), "the dead worker was replaced");
         assertFalse(pool.pids().contains(before.getFirst()));
+    }
+
+    /**
+     * A function that kills its worker JVM at one element: the chunk is retried once on a replacement, dies
+     * again, and the call fails naming it; the pool replaces the worker and the next call runs.
+     */
+    @Test
+    void aChunkThatKillsItsWorkerTwiceFailsTheCallAndThePoolRecovers() {
+        try (WorkerPool one = WorkerPool.start(1)) {
+            ParallelException e = assertThrows(ParallelException.class, () -> Parallel.on(one).chunkSize(4)
+                    .memApply(new double[20][1], Margin.ROWS, row -> Stats.haltAt(row.index(), 9)));
+            assertTrue(e.getMessage().contains("died twice"), e.getMessage());
+            assertEquals(List.of(0L, 1L), Parallel.on(one).memApply(new double[2][1], Margin.ROWS, row -> row.index()));
+        }
+    }
+
+    @Test
+    void closingThePoolFailsTheRunningCallInsteadOfLeavingItHanging() throws Exception {
+        WorkerPool p = WorkerPool.start(1);
+        CompletableFuture<List<Long>> f = Parallel.on(p).chunkSize(1).memApplyAsync(new double[1000][1], Margin.ROWS,
+                (row, vars) -> Stats.slowly(row.index(), 10), Map.of());
+        Thread.sleep(200);
+        p.close();
+        java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> f.get(60, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("closed"), e.getCause().getMessage());
+    }
+
+    @Test
+    void aNestedCallOnTheSameThreadsIsRefusedNotDeadlocked() {
+        ParallelException e = assertThrows(ParallelException.class, () -> Parallel.on(threads).memApply(
+                new double[2][1], Margin.ROWS, row -> Parallel.on(threads).memApply(new double[1][1], Margin.ROWS,
+                        inner -> 1).size()));
+        assertTrue(String.valueOf(e.getCause()).contains("inside a call") || e.getMessage().contains("inside a call"),
+                e.toString());
     }
 
     @Test
