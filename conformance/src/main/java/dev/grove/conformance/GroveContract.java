@@ -7,6 +7,8 @@ import dev.grove.SharedDoubleArray;
 import dev.grove.SharedList;
 import dev.grove.SharedMap;
 import dev.grove.SharedObject;
+import dev.grove.RegionNotFoundException;
+import dev.grove.RegionReleasedException;
 import dev.grove.RegionStore;
 
 import java.lang.foreign.ValueLayout;
@@ -147,6 +149,7 @@ public final class GroveContract {
      * once both sides let go and the lease ends, no region file remains.
      */
     public static void lifetime(Transport t, long leaseMillis) throws Exception {
+        plainCall(t, "lifetime");
         SharedDoubleArray view = Grove.share(new double[] {1, 2, 3});
         Path file = RegionStore.defaultStore().file(view.path());
         Object back;
@@ -159,8 +162,10 @@ public final class GroveContract {
                 return b;
             });
         } catch (Exception e) {
-            AssertionError failure = new AssertionError("[" + t.name() + "] a reference in flight died with its"
-                    + " sender (no lease kept it): " + e);
+            // Only a missing region is a lease failure; anything else is the call failing, said as such.
+            AssertionError failure = new AssertionError("[" + t.name() + "] " + (causedBy(e, RegionNotFoundException.class)
+                    ? "a reference in flight died with its sender (no lease kept it): "
+                    : "the call failed while the sender let go (not a lease failure): ") + e);
             failure.initCause(e);
             throw failure;
         }
@@ -189,6 +194,7 @@ public final class GroveContract {
      * @return whether the damage produced a documented failure (rather than the original value)
      */
     public static boolean corruption(Transport t, Object graph, long seed, int flips) throws Exception {
+        plainCall(t, "damaged bytes");
         try (SharedObject view = Grove.share(graph)) {
             Object expected = Canonical.of(graph);
             Random random = new Random(seed);
@@ -248,6 +254,62 @@ public final class GroveContract {
         }
     }
 
+    /**
+     * What receives a view holds its region for as long as it holds the view: after the sender lets go, after
+     * a reference taken from the received view, and after every lease has ended. Checked through the view and
+     * from the kernel's side (the region file exists and this process holds a lock on it).
+     */
+    public static void holding(Transport t, long leaseMillis) throws Exception {
+        SharedDoubleArray view = Grove.share(new double[] {4, 5, 6});
+        Path file = RegionStore.defaultStore().file(view.path());
+        Object back;
+        try {
+            back = t.roundTrip(view, UnaryOperator.identity());
+        } finally {
+            view.close(); // the sender lets go
+        }
+        try {
+            check(back instanceof SharedDoubleArray, t.name(), "a view did not arrive as a view: " + describe(back));
+            SharedDoubleArray held = (SharedDoubleArray) back;
+            try {
+                held.ref(); // a reference taken from a mapped view (once, this dropped the holder's lock)
+                sleep(leaseMillis + 500); // that reference's lease, and the first one, have ended
+                RegionStore.defaultStore().sweep();
+                check(Files.exists(file), t.name(), "the region was freed while a view of it was still held: " + file);
+                check(Holders.of(file).contains(ProcessHandle.current().pid()), t.name(),
+                        "the kernel lists no lock of the holding process (pid " + ProcessHandle.current().pid() + ") on "
+                                + file + "; holders: " + Holders.describe(file));
+                double third = held.getDouble(2);
+                check(third == 6.0, t.name(), "the held view reads a wrong value: " + third);
+            } catch (RegionReleasedException e) {
+                throw new AssertionError("[" + t.name() + "] the received view was released before its holder let go", e);
+            }
+        } finally {
+            closeIfView(back);
+        }
+    }
+
+    /** A plain call must work before a check that disturbs calls can judge anything. */
+    private static void plainCall(Transport t, String check) {
+        try (SharedDoubleArray probe = Grove.share(new double[] {1})) {
+            closeIfView(t.roundTrip(probe, UnaryOperator.identity()));
+        } catch (Exception e) {
+            AssertionError failure = new AssertionError("[" + t.name() + "] the transport failed a plain, undamaged"
+                    + " call, so the " + check + " check cannot judge it: " + e);
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static int indexOf(byte[] hay, byte[] needle) {
         for (int i = 0; i + needle.length <= hay.length; i++) {
             if (java.util.Arrays.equals(hay, i, i + needle.length, needle, 0, needle.length)) {
@@ -265,7 +327,11 @@ public final class GroveContract {
         RegionStore store = RegionStore.defaultStore();
         List<String> left = store.awaitEmpty(java.time.Duration.ofMillis(timeoutMillis));
         if (!left.isEmpty()) {
-            throw new AssertionError("regions left behind in " + store + ": " + left);
+            StringBuilder b = new StringBuilder("regions left behind in " + store + ":");
+            for (String name : left) {
+                b.append("\n  /").append(name).append(" held by ").append(Holders.describe(store.file(name)));
+            }
+            throw new AssertionError(b.toString());
         }
     }
 

@@ -95,6 +95,11 @@ public abstract class TransportProperties {
     }
 
     @Test
+    void aHolderKeepsItsRegionPastTheSenderAndTheLease() throws Exception {
+        GroveContract.holding(transport(), leaseMillis());
+    }
+
+    @Test
     void arraysLongerThanTwoToThe31CrossByReference() throws Exception {
         // Reported as skipped (not passed) when the store lacks the 4 GiB this needs.
         Assumptions.assumeTrue(GroveContract.hasRoomForHugeArray(), "the store has less than 4 GiB free");

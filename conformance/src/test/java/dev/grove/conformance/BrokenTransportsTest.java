@@ -85,6 +85,65 @@ class BrokenTransportsTest {
         }
     }
 
+    /** Fails every call: a stack that cannot connect, say. */
+    static final class FailingTransport extends InProcessTransport {
+        FailingTransport() {
+            super(new Codec.ForyCodec());
+        }
+
+        @Override
+        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
+            throw new java.io.IOException("connection refused: 127.0.0.1:7000");
+        }
+
+        @Override
+        public boolean isDocumentedFailure(Throwable failure) {
+            return failure instanceof java.io.IOException;
+        }
+    }
+
+    /** Releases what it receives before handing it over: the receiver holds a view of nothing. */
+    static final class ReleasingTransport extends InProcessTransport {
+        ReleasingTransport() {
+            super(new Codec.ForyCodec());
+        }
+
+        @Override
+        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
+            Object back = super.roundTrip(value, wire);
+            if (back instanceof SharedObject so) {
+                so.close();
+            }
+            return back;
+        }
+    }
+
+    @Test
+    void aStackThatFailsEveryCallIsNamedAsSuchNotAsALeaseOrDamageProblem() {
+        AssertionError lifetime = assertThrows(AssertionError.class,
+                () -> GroveContract.lifetime(new FailingTransport(), 2000));
+        assertTrue(lifetime.getMessage().contains("failed a plain, undamaged call")
+                && lifetime.getMessage().contains("connection refused"), lifetime.getMessage());
+        assertFalse(lifetime.getMessage().contains("lease"), "not reported as a lease failure: " + lifetime.getMessage());
+        AssertionError damage = assertThrows(AssertionError.class,
+                () -> GroveContract.corruption(new FailingTransport(), List.of(1, 2), 1, 1));
+        assertTrue(damage.getMessage().contains("failed a plain, undamaged call"), damage.getMessage());
+    }
+
+    @Test
+    void aReceiverWhoseViewIsReleasedEarlyIsCaughtByHolding() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> GroveContract.holding(new ReleasingTransport(), 500));
+        assertTrue(e.getMessage().contains("freed while a view of it was still held")
+                || e.getMessage().contains("released before its holder let go")
+                || e.getMessage().contains("no lock of the holding process"), e.getMessage());
+    }
+
+    @Test
+    void aReceiverThatHoldsKeepsTheRegionAndTheKernelShowsItsLock() throws Exception {
+        GroveContract.holding(new InProcessTransport(new Codec.ForyCodec()), 500);
+    }
+
     @Test
     void copyingIsCaughtBySizeAndIdentity() {
         Transport t = new CopyingTransport();
@@ -124,8 +183,8 @@ class BrokenTransportsTest {
     }
 
     /**
-     * Run as properties, the checks shrink what a broken transport gets wrong to a tiny input: a list of at
-     * most one element for a transport that copies lists, a scalar or a one-string list for one that
+     * Run as properties, the checks shrink what a broken transport gets wrong to a tiny input: a list or an
+     * array of at most one element for a transport that copies lists, a scalar or a one-string list for one that
      * delivers something else.
      */
     @Test
@@ -133,7 +192,11 @@ class BrokenTransportsTest {
         PropertyFailure copying = assertThrows(PropertyFailure.class, () -> Property.forAll(GroveGenerators.anyShareable())
                 .tries(200).check(g -> GroveContract.identity(new CopyingTransport(), g)));
         System.out.println("copying transport: " + copying.getMessage());
-        assertTrue(copying.counterexample() instanceof List<?> l && l.size() <= 1, copying.getMessage());
+        // A list of at most one element, or an array of at most one (a primitive array shares as a list too).
+        Object smallest = copying.counterexample();
+        assertTrue(smallest instanceof List<?> l ? l.size() <= 1
+                : smallest != null && smallest.getClass().isArray() && java.lang.reflect.Array.getLength(smallest) <= 1,
+                copying.getMessage());
         assertTrue(copying.getCause().getMessage().contains("a copy arrived"), copying.getCause().getMessage());
 
         PropertyFailure mixing = assertThrows(PropertyFailure.class, () -> Property.forAll(GroveGenerators.anyShareable())

@@ -91,22 +91,13 @@ public final class Region {
         return enter(new Region(store, name, id, State.CREATING, true));
     }
 
-    /** A sealed region another process (or this one, earlier) made, just mapped from {@code file}. */
-    static Region mapped(Store store, String name, long id, long root, RegionFile file, Arena arena,
-                         MemorySegment segment) {
-        Region r = new Region(store, name, id, State.SEALED, false);
-        r.attach(file, arena, segment);
-        r.root = root;
-        return enter(r);
-    }
-
     /**
-     * A region another process created and shares for writing before sealing it, just mapped writable from
-     * {@code file}: WRITING here too, but never sealed nor kept as a spare by this process.
+     * A region another process (or this one, earlier) made, just mapped from {@code file}: SEALED, or, for a
+     * region its creator shares for writing, WRITING here too but never sealed nor kept as a spare here.
      */
-    static Region mappedForWriting(Store store, String name, long id, long root, RegionFile file, Arena arena,
-                                   MemorySegment segment) {
-        Region r = new Region(store, name, id, State.WRITING, false);
+    static Region mapped(Store store, String name, long id, long root, RegionFile file, Arena arena,
+                         MemorySegment segment, boolean forWriting) {
+        Region r = new Region(store, name, id, forWriting ? State.WRITING : State.SEALED, false);
         r.attach(file, arena, segment);
         r.root = root;
         return enter(r);

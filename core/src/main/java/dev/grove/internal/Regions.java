@@ -274,48 +274,9 @@ public final class Regions {
                 }
                 return checked(r.acquire(), expectedId);
             }
-            return checked(mapForWriting(store, name).acquire(), expectedId);
+            return checked(mapFile(store, name, true).acquire(), expectedId);
         } finally {
             LOCK.unlock();
-        }
-    }
-
-    /** As {@link #mapExisting}, for a region shared for writing: the same open protocol, mapped writable. */
-    private static Region mapForWriting(Store store, String name) {
-        Path file = store.file(name);
-        RegionFile f = null;
-        Arena arena = null;
-        try {
-            f = RegionFile.open(file);
-            Store.checkOwnedAndPrivate(f, "region file");
-            f.lock(false);
-            Native.Stat st = f.stat();
-            if (!f.stillAt(file, st)) {
-                throw notFound(store, name, "freed while being mapped");
-            }
-            long size = st.size();
-            Format.checkHoldsHeader(size, name);
-            arena = Arena.ofShared();
-            MemorySegment seg = f.map(size, true, arena);
-            Format.Header h = Format.readHeader(seg, size, name);
-            if (h.sealed()) {
-                throw new dev.grove.RegionSealedException("region is sealed, read-only from now on: region=/" + name
-                        + " store=" + store);
-            }
-            if (!h.writable()) {
-                throw notFound(store, name, "not shared for writing (being written by its creator, or a spare)");
-            }
-            return Region.mappedForWriting(store, name, h.id(), h.root(), f, arena, seg);
-        } catch (NoSuchFileException e) {
-            closeQuietly(arena, f);
-            throw notFound(store, name, "no such region");
-        } catch (IOException e) {
-            closeQuietly(arena, f);
-            throw new StoreException("cannot map region for writing: region=/" + name + " store=" + store
-                    + " error=" + e, e);
-        } catch (RuntimeException e) {
-            closeQuietly(arena, f);
-            throw e;
         }
     }
 
@@ -348,7 +309,7 @@ public final class Regions {
                         && Format.readHeader(r.segment(), r.segment().byteSize(), name).writable();
                 throw notFound(store, name, shared ? NOT_SEALED_SHARED : "not sealed (state " + r.state() + " in this process)");
             }
-            return checked(mapExisting(store, name).acquire(), expectedId);
+            return checked(mapFile(store, name, false).acquire(), expectedId);
         } finally {
             LOCK.unlock();
         }
@@ -367,21 +328,22 @@ public final class Regions {
     }
 
     /**
-     * Opens, checks, locks and maps an existing sealed region. The order matters: the file is opened
-     * first and everything after is checked on that descriptor; once the shared lock is held nobody can
-     * delete or recycle the file, and only then is its name checked to still lead to it (a region recycled
-     * into a spare between the open and the lock has been renamed away).
+     * Opens, checks, locks and maps an existing region: a sealed one read-only, or (for a writer) one its
+     * creator shares for writing, writable. The order matters: the file is opened first and everything after
+     * is checked on that descriptor; once the shared lock is held nobody can delete or recycle the file, and
+     * only then is its name checked to still lead to it (a region recycled into a spare between the open and
+     * the lock has been renamed away).
      */
-    private static Region mapExisting(Store store, String name) {
+    private static Region mapFile(Store store, String name, boolean forWriting) {
         Path file = store.file(name);
         RegionFile f = null;
         Arena arena = null;
         try {
             f = RegionFile.open(file);
             Store.checkOwnedAndPrivate(f, "region file");
-            // A region nobody holds and no lease protects is dead even before a sweep removes it: remove
-            // it now, so that mapping it fails the same way whether or not a sweep ran.
-            if (deleteIfUnused(f, file, Long.MAX_VALUE / 2, true)) {
+            // A sealed region nobody holds and no lease protects is dead even before a sweep removes it:
+            // remove it now, so that mapping it fails the same way whether or not a sweep ran.
+            if (!forWriting && deleteIfUnused(f, file, Long.MAX_VALUE / 2, true)) {
                 throw notFound(store, name, "freed (no holder left and its lease ended)");
             }
             // Blocks only while a sweep holds the exclusive lock for the few microseconds it needs.
@@ -393,13 +355,17 @@ public final class Regions {
             long size = st.size();
             Format.checkHoldsHeader(size, name);
             arena = Arena.ofShared();
-            MemorySegment seg = f.map(size, false, arena);
+            MemorySegment seg = f.map(size, forWriting, arena);
             Format.Header h = Format.readHeader(seg, size, name);
-            if (!h.sealed()) {
-                throw notFound(store, name, h.writable() ? NOT_SEALED_SHARED
-                        : "not sealed (still being written, or its writer died)");
+            if (forWriting && h.sealed()) {
+                throw new dev.grove.RegionSealedException("region is sealed, read-only from now on: region=/" + name
+                        + " store=" + store);
             }
-            return Region.mapped(store, name, h.id(), h.root(), f, arena, seg);
+            if (forWriting ? !h.writable() : !h.sealed()) {
+                throw notFound(store, name, forWriting ? "not shared for writing (being written by its creator, or a spare)"
+                        : h.writable() ? NOT_SEALED_SHARED : "not sealed (still being written, or its writer died)");
+            }
+            return Region.mapped(store, name, h.id(), h.root(), f, arena, seg, forWriting);
         } catch (NoSuchFileException e) {
             closeQuietly(arena, f);
             throw notFound(store, name, "no such region");

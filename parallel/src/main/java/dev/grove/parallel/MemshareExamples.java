@@ -22,14 +22,8 @@ public final class MemshareExamples {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         Random rnd = new Random(1);
-        double[][] x = new double[10_000][2_000];
         double[] y = new double[10_000];
-        for (int r = 0; r < x.length; r++) {
-            y[r] = rnd.nextGaussian();
-            for (int c = 0; c < x[r].length; c++) {
-                x[r][c] = rnd.nextGaussian() + (c % 5) * 0.1 * y[r];
-            }
-        }
+        double[][] x = exampleOne(rnd, y);
         List<double[][]> list = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             double[][] m = new double[100][100];
@@ -82,6 +76,21 @@ public final class MemshareExamples {
                 System.out.printf("    %.2f s, equal to the plain loop: %s%n", (System.nanoTime() - t) / 1e9, same);
             }
         }
+    }
+
+    /**
+     * The data of memshare's example (1): fills {@code y} with normal draws and returns a
+     * {@code y.length x 2,000} matrix of normal draws, some columns correlated with {@code y}.
+     */
+    public static double[][] exampleOne(Random rnd, double[] y) {
+        double[][] x = new double[y.length][2_000];
+        for (int r = 0; r < x.length; r++) {
+            y[r] = rnd.nextGaussian();
+            for (int c = 0; c < x[r].length; c++) {
+                x[r][c] = rnd.nextGaussian() + (c % 5) * 0.1 * y[r];
+            }
+        }
+        return x;
     }
 
     private static boolean equal(List<Double> got, double[] want) {
