@@ -28,6 +28,8 @@ final class TaskContext implements AutoCloseable {
     private final MemorySegment result;
     private final Class<?> resultType;
     private final List<AutoCloseable> owned = new ArrayList<>();
+    /** The writer of the result array, if this context mapped one: released first, at the end of the call. */
+    private AutoCloseable resultWriter;
 
     TaskContext(Task.Kind kind, SerializableBiFunction<Object, Vars, Object> fn, SharedObject data, Vars vars,
                 MemorySegment result, Class<?> resultType) {
@@ -63,6 +65,7 @@ final class TaskContext implements AutoCloseable {
             }
             TaskContext c = new TaskContext(t.kind(), t.fn(), data, new Vars(views), out, outType);
             c.owned.addAll(owned);
+            c.resultWriter = t.result() == null ? null : owned.getLast();
             return c;
         } catch (RuntimeException | Error e) {
             closeAll(owned);
@@ -115,6 +118,15 @@ final class TaskContext implements AutoCloseable {
     /** Whether results go to a shared result array rather than back as objects. */
     boolean writesResults() {
         return result != null;
+    }
+
+    /** Lets go of the result array at once (its creator seals it after the call); the views stay open. */
+    void closeResult() {
+        if (resultWriter != null) {
+            owned.remove(resultWriter);
+            closeAll(List.of(resultWriter));
+            resultWriter = null;
+        }
     }
 
     @Override

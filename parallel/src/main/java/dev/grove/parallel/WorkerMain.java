@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -28,7 +28,16 @@ public final class WorkerMain {
     private final Map<Long, TaskContext> tasks = new ConcurrentHashMap<>();
     private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
     /** Chunks run one at a time, in the order they arrived, after their task's views are mapped. */
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+    /** How long a finished call's views stay mapped for a next call on the same data. */
+    private static final long LINGER_MILLIS = 2_000;
+    /**
+     * The last finished call's views: kept mapped until the next call has mapped its own (the same regions are
+     * then a table lookup instead of a new mapping whose pages all fault again) or until they idle for
+     * {@link #LINGER_MILLIS}. Only touched on the runner thread.
+     */
+    private TaskContext lingering;
+    private long lingerGeneration;
+    private final ScheduledExecutorService runner = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "grove-worker");
         t.setDaemon(true);
         return t;
@@ -62,18 +71,34 @@ public final class WorkerMain {
                 } catch (RuntimeException | Error e) {
                     send(new Task.ChunkFailed(t.id(), -1, -1, RemoteFailure.of(e)));
                 }
+                dropLingering();
             });
             case Task.Chunk c -> runner.execute(() -> run(c));
             case Task.Cancel c -> cancelled.add(c.task()); // checked between elements; cleared at Done
             case Task.Done d -> runner.execute(() -> {
                 TaskContext ctx = tasks.remove(d.task());
                 if (ctx != null) {
-                    ctx.close();
+                    ctx.closeResult();
+                    dropLingering();
+                    lingering = ctx;
+                    long generation = ++lingerGeneration;
+                    runner.schedule(() -> {
+                        if (lingerGeneration == generation) {
+                            dropLingering();
+                        }
+                    }, LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
                 }
                 cancelled.remove(d.task());
                 send(new Task.DoneAck(d.task()));
             });
             default -> throw new IllegalStateException("unknown message: " + msg.getClass().getName());
+        }
+    }
+
+    private void dropLingering() {
+        if (lingering != null) {
+            lingering.close();
+            lingering = null;
         }
     }
 
