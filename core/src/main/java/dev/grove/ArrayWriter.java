@@ -137,6 +137,67 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         return elements;
     }
 
+    /**
+     * Copies the elements of {@code array} (a primitive array of this writer's element type) in at element
+     * {@code index}: the way to build an array larger than the heap in chunks.
+     *
+     * @throws IllegalArgumentException  if the array's element type is not this writer's
+     * @throws IndexOutOfBoundsException if it does not fit at {@code index}
+     */
+    public ArrayWriter<V> put(long index, Object array) {
+        ElementType e = ElementType.ofArrayClass(array.getClass());
+        if (e != element) {
+            throw new IllegalArgumentException("array of another element type: writer=" + element.javaName()
+                    + " array=" + array.getClass().getSimpleName());
+        }
+        int n = java.lang.reflect.Array.getLength(array);
+        MemorySegment dst = segment().asSlice(Math.multiplyExact(index, element.size()), (long) n * element.size());
+        e.copyIn(array, dst, 0);
+        return this;
+    }
+
+    /** Copies the remaining bytes of {@code src} in at byte {@code offset} of the elements; {@code src} is consumed. */
+    public ArrayWriter<V> put(long offset, java.nio.ByteBuffer src) {
+        MemorySegment from = MemorySegment.ofBuffer(src);
+        segment().asSlice(offset, from.byteSize()).copyFrom(from);
+        src.position(src.limit());
+        return this;
+    }
+
+    /** Copies {@code src} in at byte {@code offset} of the elements. */
+    public ArrayWriter<V> put(long offset, MemorySegment src) {
+        segment().asSlice(offset, src.byteSize()).copyFrom(src);
+        return this;
+    }
+
+    /**
+     * Fills the elements from {@code in}, from the start, until the elements are full or {@code in} ends:
+     * little-endian bytes, sequentially (the pages are advised sequential first), without a heap copy of the
+     * whole. Returns the bytes read.
+     */
+    public long fill(java.nio.channels.ReadableByteChannel in) throws java.io.IOException {
+        MemorySegment all = segment();
+        Regions.advise(all, Advice.SEQUENTIAL.linux);
+        long done = 0;
+        long chunk = 1L << 26; // 64 MiB windows: ByteBuffer views are limited to 2 GiB
+        while (done < all.byteSize()) {
+            java.nio.ByteBuffer window = all.asSlice(done, Math.min(chunk, all.byteSize() - done)).asByteBuffer();
+            int n = 0;
+            while (window.hasRemaining() && (n = in.read(window)) >= 0) {
+                done += n;
+            }
+            if (n < 0) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    /** As {@link #fill(java.nio.channels.ReadableByteChannel)}, from a stream. */
+    public long fill(java.io.InputStream in) throws java.io.IOException {
+        return fill(java.nio.channels.Channels.newChannel(in));
+    }
+
     /** Number of elements (rows times columns for a matrix). */
     public long length() {
         return elements.byteSize() / element.size();

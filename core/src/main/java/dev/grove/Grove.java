@@ -1,5 +1,7 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
+import dev.grove.internal.Encoder;
 
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,12 @@ import java.util.Map;
  * region's file is deleted when no process holds a view and no reference's lease is running. Regions live
  * in the store directory: {@code /dev/shm/grove-<user>} unless the system property {@code grove.store}
  * or the environment variable {@code GROVE_STORE} names another.
+ *
+ * <h2>Placement: data larger than RAM</h2>
+ * With {@code grove.disk.threshold} (or {@code GROVE_DISK_THRESHOLD}) set to a size in bytes (suffixes
+ * {@code k}, {@code m}, {@code g} allowed), {@code share} and {@code allocate} put every region of at least
+ * that size into the disk store named by {@code grove.disk.dir} ({@code GROVE_DISK_DIR}) instead of shared
+ * memory; the Fory bridge and the sharing object streams, which use them, follow. Off by default.
  */
 public final class Grove {
     private Grove() {
@@ -151,7 +159,8 @@ public final class Grove {
     }
 
     private static <T extends SharedObject> T share(Object value, Class<T> type) {
-        return type.cast(RegionStore.defaultStore().share(value));
+        Encoder.Plan plan = Encoder.plan(value, Views.SHAPE);
+        return type.cast(Placement.storeFor(plan.size()).share(plan));
     }
 
     /**
@@ -161,12 +170,26 @@ public final class Grove {
      * @param type the view type to produce, such as {@code SharedDoubleArray.class}
      */
     public static <V extends SharedList<?>> ArrayWriter<V> allocate(Class<V> type, long length) {
-        return RegionStore.defaultStore().allocate(type, length);
+        ElementType e = Views.arrayType(type);
+        long bytes = e == null || length < 0 ? 0 : Math.multiplyExact(length, e.size());
+        return Placement.storeFor(bytes).allocate(type, length);
     }
 
-    /** A matrix written in place in the default store; see {@link RegionStore#allocateMatrix}. */
+    /** A matrix written in place (in the default store, or on disk above the threshold); see {@link RegionStore#allocateMatrix}. */
     public static ArrayWriter<SharedMatrix> allocateMatrix(Class<?> elementType, long rows, long cols) {
-        return RegionStore.defaultStore().allocateMatrix(elementType, rows, cols);
+        ElementType e = ElementType.ofPrimitive(elementType);
+        long bytes = e == null || rows < 0 || cols < 0 ? 0 : Math.multiplyExact(Math.multiplyExact(rows, cols), e.size());
+        return Placement.storeFor(bytes).allocateMatrix(elementType, rows, cols);
+    }
+
+    /**
+     * Passes an access hint for the pages behind {@code view} to the kernel ({@code madvise}); see
+     * {@link Advice}. Hints change speed, never content.
+     *
+     * @return whether the kernel took it (an older kernel may not know {@link Advice#POPULATE_READ})
+     */
+    public static boolean advise(SharedObject view, Advice advice) {
+        return dev.grove.internal.Regions.advise(view.segment(), advice.linux);
     }
 
     /** A writer over a region another process shares for writing; see {@link RegionStore#mapWritable}. */

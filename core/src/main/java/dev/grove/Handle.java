@@ -34,6 +34,10 @@ final class Handle {
         return hold.region();
     }
 
+    Hold hold() {
+        return hold;
+    }
+
     /** Throws if the view was closed. */
     void check() {
         if (closed) {

@@ -1,5 +1,7 @@
 package dev.grove;
 
+import dev.grove.internal.ElementType;
+
 import dev.grove.internal.BootMark;
 import dev.grove.internal.Encoder;
 import dev.grove.internal.Format;
@@ -10,6 +12,8 @@ import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,9 +138,13 @@ public final class RegionStore {
      * @throws UnsupportedTypeException if the graph holds a value Grove cannot store
      * @throws StoreFullException       if the store has no room for the region
      */
-    @SuppressWarnings("unchecked")
     public <T extends SharedObject> T share(Object value) {
-        Encoder.Plan plan = Encoder.plan(value, Views.SHAPE);
+        return share(Encoder.plan(value, Views.SHAPE));
+    }
+
+    /** Shares what {@code plan} describes into a new region of this store. */
+    @SuppressWarnings("unchecked")
+    <T extends SharedObject> T share(Encoder.Plan plan) {
         Hold writer = Regions.write(store, plan, store.checksum());
         try {
             return (T) Views.view(writer.region().rootNode(), writer);
@@ -206,6 +214,52 @@ public final class RegionStore {
         Store home = ref.store().map(Store::openExisting).orElseGet(Store::defaultStore);
         PathSyntax.Parsed p = PathSyntax.parse(ref.path());
         return (T) Views.resolve(Regions.open(home, p.name(), ref.regionId()), p);
+    }
+
+    /**
+     * A copy-on-write image of the view {@code ref} names ({@link MapMode#PRIVATE}): writable, but writes stay
+     * in this process (only the pages written cost memory of their own). The region stays held until
+     * {@link PrivateMapping#close()}.
+     *
+     * @throws RegionNotFoundException if the region does not exist (any more)
+     */
+    public PrivateMapping mapPrivate(SharedRef ref) {
+        SharedObject view = map(ref);
+        try {
+            Region r = Views.handle(view).region();
+            MemorySegment part = view.segment();
+            Arena arena = Arena.ofShared();
+            MemorySegment whole = Regions.mapPrivate(Views.handle(view).hold(), arena);
+            long offset = part.address() - r.segment().address();
+            return new PrivateMapping(MapMode.PRIVATE, view.path(), elementTypeOf(view),
+                    whole.asSlice(offset, part.byteSize()), arena, view);
+        } catch (RuntimeException e) {
+            view.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A private copy, in anonymous memory, of the view {@code ref} names ({@link MapMode#DUPLICATE}): writable,
+     * and independent of the region, which is let go of at once (its file may then be deleted).
+     */
+    public PrivateMapping duplicate(SharedRef ref) {
+        try (SharedObject view = map(ref)) {
+            Views.handle(view).region().checkWhole();
+            MemorySegment part = view.segment();
+            Arena arena = Arena.ofShared();
+            MemorySegment copy = arena.allocate(Math.max(1, part.byteSize()), 8).asSlice(0, part.byteSize());
+            copy.copyFrom(part);
+            return new PrivateMapping(MapMode.DUPLICATE, view.path(), elementTypeOf(view), copy, arena, null);
+        }
+    }
+
+    private static Class<?> elementTypeOf(SharedObject view) {
+        if (view instanceof SharedMatrix m) {
+            return m.elementType();
+        }
+        ElementType e = Views.arrayType(view.getClass());
+        return e == null ? null : e.primitive();
     }
 
     /**

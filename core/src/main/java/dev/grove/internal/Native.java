@@ -38,7 +38,7 @@ final class Native {
     static final int F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
     static final short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
 
-    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1;
+    private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_PRIVATE = 2;
     private static final int AT_EMPTY_PATH = 0x1000, STATX_BASIC_STATS = 0x7ff;
     private static final long UTIME_OMIT = (1L << 30) - 2;
     /** Linux 5.14+: fault in and map every page of a range now, writable. */
@@ -240,9 +240,18 @@ final class Native {
      * @return the mapping, or null with {@code errnoOut[0]} set
      */
     static MemorySegment map(int fd, long size, boolean writable, Arena arena, int[] errnoOut) {
+        return map(fd, size, writable, false, arena, errnoOut);
+    }
+
+    /**
+     * As {@link #map(int, long, boolean, Arena, int[])}; with {@code copyOnWrite}, a private mapping: writes
+     * go to this process's own copies of the pages they touch, never to the file or to anyone else.
+     */
+    static MemorySegment map(int fd, long size, boolean writable, boolean copyOnWrite, Arena arena, int[] errnoOut) {
         MemorySegment slot = ERRNO_SLOT.get();
         try {
-            long addr = (long) MMAP.invokeExact(slot, 0L, size, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, fd, 0L);
+            long addr = (long) MMAP.invokeExact(slot, 0L, size, PROT_READ | (writable ? PROT_WRITE : 0),
+                    copyOnWrite ? MAP_PRIVATE : MAP_SHARED, fd, 0L);
             if (addr == -1L) {
                 errnoOut[0] = errno(slot);
                 return null;
@@ -297,6 +306,26 @@ final class Native {
             int ignored = (int) MADVISE.invokeExact(mapping, mapping.byteSize(), MADV_POPULATE_WRITE);
         } catch (Throwable t) {
             // Pages are then faulted in as the copy touches them.
+        }
+    }
+
+    /**
+     * {@code madvise} over the pages that hold {@code range} (widened to page boundaries, which stay inside
+     * the mapping it belongs to).
+     *
+     * @return 0, or -1 if the kernel refused the advice (an older kernel that lacks it, say)
+     */
+    static int advise(MemorySegment range, int advice) {
+        long addr = range.address();
+        long start = addr & ~4095L;
+        long length = range.byteSize() + (addr - start);
+        if (length == 0) {
+            return 0;
+        }
+        try {
+            return (int) MADVISE.invokeExact(MemorySegment.ofAddress(start), length, advice);
+        } catch (Throwable t) {
+            throw linkFailure("madvise", t);
         }
     }
 

@@ -149,6 +149,16 @@ final class RegionFile implements AutoCloseable {
         return seg;
     }
 
+    /** Maps {@code [0, size)} copy-on-write: writable, but writes stay in this process. */
+    MemorySegment mapPrivate(long size, Arena arena) throws IOException {
+        int[] errno = new int[1];
+        MemorySegment seg = Native.map(fd, size, true, true, arena, errno);
+        if (seg == null) {
+            throw new NativeIOException("mmap", path, errno[0]);
+        }
+        return seg;
+    }
+
     /** Reads {@code dst.byteSize()} bytes at {@code offset}, or fewer where the file ends; returns the count. */
     long read(MemorySegment dst, long offset) throws IOException {
         long n = Native.read(fd, dst, offset);

@@ -198,6 +198,24 @@ public final class Regions {
         return new Writable(writer, node, seg.asSlice(node + Format.NODE_HEADER + 8L * prefix.length, bytes));
     }
 
+    /**
+     * A private, copy-on-write mapping of the whole region {@code hold} holds, unmapped when {@code arena}
+     * closes; the caller keeps the hold meanwhile.
+     */
+    public static MemorySegment mapPrivate(Hold hold, Arena arena) {
+        Region r = hold.region();
+        try {
+            return r.handle().mapPrivate(r.segment().byteSize(), arena);
+        } catch (IOException e) {
+            throw new StoreException("cannot map region privately: region=/" + r.name() + " error=" + e, e);
+        }
+    }
+
+    /** {@code madvise(advice)} on the pages holding {@code range} of a mapping; whether the kernel took it. */
+    public static boolean advise(MemorySegment range, int advice) {
+        return Native.advise(range, advice) == 0;
+    }
+
     /** The writable mapping of a region being written (by its creator, or by a writer it shared it with). */
     public static MemorySegment writableMapping(Region r) {
         if (r.state() != Region.State.WRITING) {

@@ -38,6 +38,7 @@ import java.util.List;
  * <li>{@code fill REF FROM TO}: map a double array shared for writing, write {@code i * 0.5 + 1} into
  *     {@code [FROM, TO)}, close; {@code fill-matrix REF FROM TO ROWS}: the same for rows of an int matrix,
  *     {@code r * 1000 + c}; {@code hold-writable REF} / {@code close-writable}: keep a writable mapping open;
+ * <li>{@code build-disk DIR N}: build a double array of N elements on the disk store DIR in chunks, seal, hold;
  * <li>{@code close-all}, {@code gc}, {@code exit}.
  * </ul>
  * Every command answers one line: its name and result, or {@code error <class> <message>}.
@@ -103,6 +104,25 @@ public final class Child {
                         v.ref();
                         held.add(v);
                         System.out.println("share-recycled " + v.path());
+                    }
+                    case "build-disk" -> {
+                        // build-disk DIR N: a double array of N elements (i % 1000) built on the disk store DIR in
+                        // 8 MiB chunks (no heap copy of the whole), sealed and held; answer its reference
+                        String[] f = w[1].split(" ");
+                        long n = Long.parseLong(f[1]);
+                        ArrayWriter<SharedDoubleArray> aw = dev.grove.RegionStore.open(java.nio.file.Path.of(f[0]))
+                                .allocate(SharedDoubleArray.class, n);
+                        double[] chunk = new double[1 << 20];
+                        for (long at = 0; at < n; at += chunk.length) {
+                            int len = (int) Math.min(chunk.length, n - at);
+                            for (int i = 0; i < len; i++) {
+                                chunk[i] = (at + i) % 1000;
+                            }
+                            aw.put(at, len == chunk.length ? chunk : java.util.Arrays.copyOf(chunk, len));
+                        }
+                        SharedDoubleArray v = aw.seal();
+                        held.add(v);
+                        System.out.println("build-disk " + v.ref());
                     }
                     case "fill" -> {
                         // fill REF FROM TO: write i * 0.5 + 1 into elements [FROM, TO) of a double array shared for writing
