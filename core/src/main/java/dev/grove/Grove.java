@@ -189,7 +189,16 @@ public final class Grove {
      * @return whether the kernel took it (an older kernel may not know {@link Advice#POPULATE_READ})
      */
     public static boolean advise(SharedObject view, Advice advice) {
-        return dev.grove.internal.Regions.advise(view.segment(), advice.linux);
+        return advise(view.segment(), advice);
+    }
+
+    /**
+     * As {@link #advise(SharedObject, Advice)}, for part of a view's segment (or of any segment of a mapping,
+     * such as {@link ArrayWriter#segment()}): a scan over a region on disk that populates the window ahead
+     * ({@link Advice#POPULATE_READ}) takes one system call per window instead of a page fault per page.
+     */
+    public static boolean advise(java.lang.foreign.MemorySegment range, Advice advice) {
+        return dev.grove.internal.Regions.advise(range, advice.linux);
     }
 
     /** A writer over a region another process shares for writing; see {@link RegionStore#mapWritable}. */

@@ -323,6 +323,43 @@ class NamespaceTest {
         }
     }
 
+    /** {@code grove ns ls} and {@code grove ns rm} from another JVM, and {@code grove ls} naming the keeper. */
+    @Test
+    void theCommandLineListsAndRemovesVariables() {
+        Namespace ns = store().namespace("cli");
+        SharedRef ref = ns.register("temperatures", new double[] {1, 2, 3});
+        List<String> opts = new ArrayList<>(FLAGS);
+        String ls = String.join("\n", run(opts, "--store", DIR.toString(), "ns", "ls", "cli"));
+        assertTrue(ls.contains("temperatures") && ls.contains("SharedDoubleArray(3)") && ls.contains(ref.path()), ls);
+        String regions = String.join("\n", run(opts, "--store", DIR.toString(), "ls"));
+        assertTrue(regions.contains(ref.path() + " kept by namespace cli, variable temperatures"), regions);
+        String rm = String.join("\n", run(opts, "--store", DIR.toString(), "ns", "rm", "cli", "temperatures"));
+        assertTrue(rm.contains("unregistered: [temperatures]"), rm);
+        assertEquals(List.of(), ns.names());
+        assertEquals(-1, KernelLocks.inode(store().file(ref.path())), "unregistered and unheld: deleted");
+    }
+
+    /** Runs the {@code grove} command in a child JVM and returns what it printed. */
+    private static List<String> run(List<String> opts, String... args) {
+        try (ChildJvm child = ChildJvm.start(opts, dev.grove.cli.GroveCommand.class, args)) {
+            List<String> lines = new ArrayList<>();
+            for (;;) {
+                String line;
+                try {
+                    line = child.poll(30_000);
+                } catch (AssertionError ended) {
+                    break; // the command printed everything and exited
+                }
+                if (line == null) {
+                    break;
+                }
+                lines.add(line);
+            }
+            assertEquals(0, child.waitFor(30), "exit code; printed: " + lines + " stderr: " + child.stderr());
+            return lines;
+        }
+    }
+
     @Test
     void sharingAndMappingNeverLoadChronicleMap() throws Exception {
         Path log = Files.createTempFile("grove-classes", ".log");

@@ -328,8 +328,9 @@ public final class GroveContract {
         List<String> left = store.awaitEmpty(java.time.Duration.ofMillis(timeoutMillis));
         if (!left.isEmpty()) {
             StringBuilder b = new StringBuilder("regions left behind in " + store + ":");
-            for (String name : left) {
-                b.append("\n  /").append(name).append(" held by ").append(Holders.describe(store.file(name)));
+            for (String entry : left) { // "file=NAME" or "mapped-here=NAME"
+                String name = entry.substring(entry.indexOf('=') + 1);
+                b.append("\n  ").append(entry).append(", held by ").append(Holders.describe(store.file("/" + name)));
             }
             throw new AssertionError(b.toString());
         }

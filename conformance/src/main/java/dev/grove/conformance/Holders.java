@@ -76,7 +76,9 @@ final class Holders {
             } catch (IOException e) {
                 cmd = "?";
             }
-            out.add("pid " + pid + " (" + (cmd.length() > 160 ? cmd.substring(0, 160) + "..." : cmd) + ")");
+            // The start (the program) and the end (a JVM's main class and arguments) say who it is.
+            out.add("pid " + pid + " (" + (cmd.length() > 200 ? cmd.substring(0, 60) + " ... "
+                    + cmd.substring(cmd.length() - 120) : cmd) + ")");
         }
         return String.join(", ", out);
     }

@@ -144,6 +144,25 @@ class BrokenTransportsTest {
         GroveContract.holding(new InProcessTransport(new Codec.ForyCodec()), 500);
     }
 
+    /** When regions are left at the end, the kit names who still holds them: the pid and its command line. */
+    @Test
+    void aRegionLeftBehindIsReportedWithTheProcessHoldingIt() {
+        try (dev.grove.test.ChildJvm peer = dev.grove.test.ChildJvm.start(dev.grove.test.Child.class)) {
+            peer.expect("ready", 60);
+            String path;
+            try (SharedObject v = Grove.share(new double[] {1, 2})) {
+                path = v.path();
+                peer.send("map " + path);
+                peer.expect("map ", 60);
+            }
+            AssertionError e = assertThrows(AssertionError.class, () -> GroveContract.assertNothingLeft(1_000));
+            assertTrue(e.getMessage().contains(path) && e.getMessage().contains("pid " + peer.pid())
+                    && e.getMessage().contains(dev.grove.test.Child.class.getName()), e.getMessage());
+            peer.send("close-all");
+            peer.expect("close-all", 60);
+        }
+    }
+
     @Test
     void copyingIsCaughtBySizeAndIdentity() {
         Transport t = new CopyingTransport();
