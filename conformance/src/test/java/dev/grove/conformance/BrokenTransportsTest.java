@@ -156,7 +156,7 @@ class BrokenTransportsTest {
                 peer.expect("map ", 60);
             }
             AssertionError e = assertThrows(AssertionError.class, () -> GroveContract.assertNothingLeft(1_000));
-            assertTrue(e.getMessage().contains(path) && e.getMessage().contains("pid " + peer.pid())
+            assertTrue(e.getMessage().contains(path.substring(1)) && e.getMessage().contains("pid " + peer.pid())
                     && e.getMessage().contains(dev.grove.test.Child.class.getName()), e.getMessage());
             peer.send("close-all");
             peer.expect("close-all", 60);
