@@ -201,6 +201,16 @@ public final class Grove {
         return dev.grove.internal.Regions.advise(range, advice.linux);
     }
 
+    /** A table written in place (on disk above the threshold); see {@link RegionStore#allocateTable}. */
+    public static TableWriter allocateTable(long rows, Map<String, Class<?>> columns) {
+        long rowBytes = 0;
+        for (Class<?> c : columns.values()) {
+            ElementType e = ElementType.ofPrimitive(c);
+            rowBytes += e == null ? 0 : e.size();
+        }
+        return Placement.storeFor(rows < 0 ? 0 : Math.multiplyExact(rows, rowBytes)).allocateTable(rows, columns);
+    }
+
     /** A writer over a region another process shares for writing; see {@link RegionStore#mapWritable}. */
     public static <V extends SharedObject> ArrayWriter<V> mapWritable(SharedRef ref, Class<V> type) {
         return RegionStore.defaultStore().mapWritable(ref, type);

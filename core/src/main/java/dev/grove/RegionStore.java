@@ -171,6 +171,15 @@ public final class RegionStore {
     }
 
     /**
+     * Starts a table of {@code rows} rows and the given primitive columns (name to {@code double.class},
+     * {@code long.class}, ..., in order) directly in a new region of this store, zero-filled, to be filled
+     * column by column or in chunks of rows and then sealed; see {@link TableWriter}.
+     */
+    public TableWriter allocateTable(long rows, java.util.Map<String, Class<?>> columns) {
+        return TableWriter.allocate(store, rows, columns);
+    }
+
+    /**
      * A writer over the array or matrix another process allocated and handed out with
      * {@link ArrayWriter#writableRef()}, before it is sealed: writes go to the same memory. Mapped from the
      * reference's own store. Close it when done: its creator seals only once every other writer let go.

@@ -134,7 +134,47 @@ class OutOfCoreTest {
         }
     }
 
-    /** Placement by size: at or above the threshold a region goes to the disk store, below it to shared memory. */
+    /** A table built column by column in chunks of rows, without the heap, then read as an ordinary table. */
+    @Test
+    void aTableIsBuiltInChunksOfRowsAndSealed() {
+        java.util.Map<String, Class<?>> cols = new java.util.LinkedHashMap<>();
+        cols.put("time", long.class);
+        cols.put("price", double.class);
+        cols.put("flag", boolean.class);
+        long rows = 1_000_003;
+        RegionStore disk = RegionStore.open(DISK);
+        try (TableWriter w = disk.allocateTable(rows, cols)) {
+            assertEquals(List.of("time", "price", "flag"), w.columnNames());
+            int chunk = 100_000;
+            for (long at = 0; at < rows; at += chunk) {
+                int n = (int) Math.min(chunk, rows - at);
+                long[] t = new long[n];
+                double[] p = new double[n];
+                for (int i = 0; i < n; i++) {
+                    t[i] = 1_700_000_000_000L + at + i;
+                    p[i] = (at + i) * 0.5;
+                }
+                w.put("time", at, t).put("price", at, p);
+            }
+            w.column("flag").set(ValueLayout.JAVA_BYTE, rows - 1, (byte) 1);
+            assertThrows(IllegalArgumentException.class, () -> w.put("price", 0, new int[] {1}));
+            assertThrows(IllegalArgumentException.class, () -> w.column("volume"));
+            try (SharedTable t = w.seal()) {
+                SharedLongArray time = t.column("time", SharedLongArray.class);
+                SharedDoubleArray price = t.column("price", SharedDoubleArray.class);
+                SharedBooleanArray flag = t.column("flag", SharedBooleanArray.class);
+                assertEquals(rows, time.length());
+                assertEquals(1_700_000_000_000L + rows - 1, time.getLong(rows - 1));
+                assertEquals(500_000.0, price.getDouble(1_000_000));
+                assertTrue(flag.getBoolean(rows - 1));
+                assertFalse(flag.getBoolean(0));
+                disk.verify(t.path()); // the checksum covers what was written through the columns
+                assertEquals(DISK, t.ref().store().orElseThrow());
+            }
+        }
+    }
+
+    /** Placement by size:    /** Placement by size: at or above the threshold a region goes to the disk store, below it to shared memory. */
     @Test
     void regionsAboveTheThresholdGoToTheDiskStore() {
         System.setProperty("grove.disk.threshold", "1m");

@@ -43,7 +43,8 @@ public final class Encoder {
 
     /**
      * A primitive array ({@code cols == 1}) or matrix that already lives in a region, with its element type:
-     * copied with one bulk copy.
+     * copied with one bulk copy. With {@code data} null, the elements are written as zeros (a column a writer
+     * fills afterwards, without a copy on the heap).
      */
     public record SharedArray(ElementType type, long rows, long cols, MemorySegment data) {
     }
@@ -159,8 +160,9 @@ public final class Encoder {
         if (sa != null) {
             Item it = new Item(sa.type().arrayTag());
             it.type = sa.type();
-            it.length = sa.data().byteSize();
-            it.src = sa.data();
+            it.length = sa.data() == null ? Math.multiplyExact(Math.multiplyExact(sa.rows(), sa.cols()), sa.type().size())
+                    : sa.data().byteSize();
+            it.src = sa.data() == null ? ZEROS : sa.data();
             return it;
         }
         SharedArray sm = shape.sharedMatrix(v);
@@ -360,7 +362,7 @@ public final class Encoder {
                     out.set(U64, p, 0);
                     it.type.set(out, p, it.src);
                 } else {
-                    writeArray(it.type, it.src, p);
+                    writeArray(it.type, it.src, p, it.length);
                 }
             }
         }
@@ -378,8 +380,13 @@ public final class Encoder {
         MemorySegment.copy(offsets, 0, out, U64, p, offsets.length);
     }
 
-    private void writeArray(ElementType type, Object src, long p) {
-        if (src instanceof MemorySegment seg) {
+    /** The source of elements written as zeros. */
+    private static final Object ZEROS = new Object();
+
+    private void writeArray(ElementType type, Object src, long p, long length) {
+        if (src == ZEROS) {
+            out.asSlice(p, length).fill((byte) 0);
+        } else if (src instanceof MemorySegment seg) {
             MemorySegment.copy(seg, 0, out, p, seg.byteSize());
         } else if (src instanceof List<?> boxed) {
             long at = p;
