@@ -93,6 +93,21 @@ class AutoSharingTest {
         }
     }
 
+    /** The same array twice in one stream is shared once, and read back as one array (identity kept). */
+    @Test
+    void theSameArrayTwiceInAStreamIsSharedOnce() throws Exception {
+        Payload p = sample(200_000); // 1.6 MB of doubles
+        p.data = p.values;
+        java.util.Set<String> before = java.util.Set.copyOf(dev.grove.RegionStore.defaultStore().regionNames());
+        byte[] wire = Streams.writeSharing(p, 64 * 1024);
+        java.util.Set<String> made = new java.util.HashSet<>(dev.grove.RegionStore.defaultStore().regionNames());
+        made.removeAll(before);
+        assertEquals(2, made.size(), "one region for values (written twice) and one for stamps: " + made);
+        Payload back = (Payload) Streams.read(wire);
+        assertSame(back.values, back.data, "one array read back, referenced twice");
+        assertArrayEquals(p.values, back.values);
+    }
+
     @Test
     void viewsInsideAutoSharedGraphsStayViews() throws Exception {
         try (SharedDoubleArray prices = Grove.share(new double[] {1, 2})) {
