@@ -94,7 +94,7 @@ public final class TableWriter implements AutoCloseable {
             }
         };
         Encoder.Plan plan = Encoder.plan(table, shape);
-        Hold writer = Regions.create(store, plan.size());
+        Hold writer = Regions.create(store, plan.size(), true); // zero body: the columns are not written twice
         try {
             MemorySegment seg = Regions.writableMapping(writer.region());
             long root = plan.writeTo(seg);

@@ -43,8 +43,9 @@ public final class Encoder {
 
     /**
      * A primitive array ({@code cols == 1}) or matrix that already lives in a region, with its element type:
-     * copied with one bulk copy. With {@code data} null, the elements are written as zeros (a column a writer
-     * fills afterwards, without a copy on the heap).
+     * copied with one bulk copy. With {@code data} null, the elements are left as they are: the caller writes
+     * into a region whose body is zero already ({@code Regions.create(store, size, true)}), so a column its
+     * writer fills afterwards is touched once, by that writer.
      */
     public record SharedArray(ElementType type, long rows, long cols, MemorySegment data) {
     }
@@ -362,7 +363,7 @@ public final class Encoder {
                     out.set(U64, p, 0);
                     it.type.set(out, p, it.src);
                 } else {
-                    writeArray(it.type, it.src, p, it.length);
+                    writeArray(it.type, it.src, p);
                 }
             }
         }
@@ -380,12 +381,12 @@ public final class Encoder {
         MemorySegment.copy(offsets, 0, out, U64, p, offsets.length);
     }
 
-    /** The source of elements written as zeros. */
+    /** The source of elements left as the zeros the region already holds. */
     private static final Object ZEROS = new Object();
 
-    private void writeArray(ElementType type, Object src, long p, long length) {
+    private void writeArray(ElementType type, Object src, long p) {
         if (src == ZEROS) {
-            out.asSlice(p, length).fill((byte) 0);
+            return; // zero already, and the pages stay untouched until their writer fills them
         } else if (src instanceof MemorySegment seg) {
             MemorySegment.copy(seg, 0, out, p, seg.byteSize());
         } else if (src instanceof List<?> boxed) {

@@ -67,7 +67,7 @@ public final class Regions {
      * As {@link #create(Store, long)}; with {@code zeroBody}, everything after the header reads as zero
      * (a fresh file does anyway; a recycled spare is cleared).
      */
-    static Hold create(Store store, long size, boolean zeroBody) {
+    public static Hold create(Store store, long size, boolean zeroBody) {
         startSweeper(store);
         String name = Store.newName();
         long id = Store.newId();
