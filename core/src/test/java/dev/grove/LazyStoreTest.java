@@ -273,6 +273,32 @@ class LazyStoreTest {
         }
     }
 
+    /** {@code grove store ls / info / verify}, from the index alone. */
+    @Test
+    void theCommandLineListsInspectsAndVerifies() {
+        Path dir = newDir();
+        try (LazyStore s = LazyStore.open(dir)) {
+            s.put("prices", values(100, 0));
+            s.put("times", new long[] {1, 2});
+            s.commit();
+        }
+        String ls = grove("store", "ls", dir.toString());
+        assertTrue(ls.contains("version 1, 2 objects") && ls.contains("prices") && ls.contains("SharedDoubleArray")
+                && ls.contains("SharedLongArray"), ls);
+        String info = grove("store", "info", dir.toString(), "times");
+        assertTrue(info.contains("type SharedLongArray") && info.contains("modifications 1"), info);
+        assertTrue(grove("store", "verify", dir.toString()).contains("all 2 objects match"));
+    }
+
+    private static String grove(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = dev.grove.cli.GroveCommand.run(args, new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, code, "exit code; stderr: " + err);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     @Test
     void aDamagedObjectIsNamedAndTheOthersStillRead() throws Exception {
         Path dir = newDir();

@@ -44,6 +44,10 @@ public final class GroveCommand {
                                     name, type, size, path, registered when and by which pid
               ns rm NAMESPACE VAR...
                                     unregister variables; each region goes once nobody holds it
+              store ls DIR          a lazy store's objects: name, type, bytes, modifications, file
+                                    (from its index: nothing is loaded)
+              store info DIR NAME   what the index records about one object
+              store verify DIR      check every object against its checksum; exit 1 naming damaged ones
               help                  this text
 
             The store is --store DIR, else the system property grove.store, else $GROVE_STORE, else
@@ -80,6 +84,7 @@ public final class GroveCommand {
                 case "gc" -> gc(store, args, out);
                 case "rm" -> rm(store, args, out, err);
                 case "ns" -> Namespaces.run(args, out);
+                case "store" -> LazyStores.run(args, out);
                 default -> usage(err, "unknown command: " + cmd);
             };
         } catch (UsageException e) {
