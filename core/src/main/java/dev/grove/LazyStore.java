@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -24,27 +23,30 @@ import java.util.stream.Stream;
 
 /**
  * A persistent collection of big objects, each in its own region file, each mapped only when touched (mlazy's
- * lazy workspace): {@link #open(Path)} reads nothing but a small index; {@link #get} maps one object's file;
- * {@link #commit()} publishes staged changes atomically, writing only what changed.
+ * lazy workspace): {@link #open(Path)} reads a pointer and maps a small index; {@link #get} maps one object's
+ * file; {@link #commit()} publishes staged changes atomically, writing only what changed.
  *
  * <h2>On disk</h2>
  * The directory is a retained {@link RegionStore}: one region file per object, kept until a commit makes it
- * obsolete, plus index files {@code .lazy-index.<version>}, each a complete list of the objects of one
- * version (name, region, type, size, checksum, modification count) with a CRC-32C of its own. The current
- * version is the highest index whose checksum holds. {@code commit()} makes the new objects' files durable
- * ({@code fsync}), writes the new index under a temporary name, makes it durable, renames it into place and
- * makes the directory durable: the rename is the commit point, so a process killed anywhere in
- * {@code commit()} leaves the old version or the new one. Files of unchanged objects are never touched.
- * Obsolete files (replaced or removed objects, older indexes, a dead writer's staged objects) are deleted
- * once no reader still holds an older version; {@code open} does it in one listing of the directory.
+ * obsolete. Each version's index is a region too (a map from object name to its entry: region, type, size,
+ * checksum, modification count), found through {@code .lazy-current}, a small pointer file with a CRC-32C
+ * (version, index region and id); {@code .lazy-index.<version>} names each version's index and is the lock
+ * its readers hold. {@code commit()} makes the new objects' files and the new index durable ({@code fsync}),
+ * writes the new pointer under a temporary name, makes it durable, renames it into place and makes the
+ * directory durable: the rename is the commit point, so a process killed anywhere in {@code commit()} leaves
+ * the old version or the new one. Files of unchanged objects are never touched. Opening costs two small file
+ * reads and one mapping whatever the number of objects; a lookup is a hash probe in the mapped index. While a
+ * writer works, a {@code .lazy-committing} marker says so; an {@code open} that finds it with no writer alive
+ * removes what the interrupted work left (one listing of the directory), and every commit removes obsolete
+ * files (replaced and removed objects, older indexes) that no reader still holds.
  *
  * <h2>Processes and threads</h2>
  * Any number of processes may open one store. A reader sees the version it opened (or last
- * {@link #refresh()}ed) as a whole, and is never blocked: it holds a shared lock on its version's index, which
- * keeps that version's files. One writer at a time: the first {@code put} or {@code remove} takes the store's
- * writer lock (waiting up to {@link #WRITER_WAIT_MILLIS} ms, then failing with a
- * {@link StoreException} that says so) and {@code commit()} or {@code close()} gives it back. Locks are open
- * file description locks: a killed process never leaves one behind. Methods are thread-safe.
+ * {@link #refresh()}ed) as a whole, and is never blocked: it holds a shared lock on its version's index file,
+ * which keeps that version's files. One writer at a time: the first {@code put} or {@code remove} takes the store's
+ * writer lock (waiting up to {@link #WRITER_WAIT_MILLIS} ms, then failing with a {@link StoreException}
+ * that says so) and {@code commit()}, {@code rollback()} or {@code close()} gives it back. Locks are open file
+ * description locks: a killed process never leaves one behind. Methods are thread-safe.
  */
 public final class LazyStore implements AutoCloseable {
     /**
@@ -53,9 +55,11 @@ public final class LazyStore implements AutoCloseable {
      */
     public static final long WRITER_WAIT_MILLIS = 10_000;
     private static final String INDEX = ".lazy-index.";
+    private static final String CURRENT = ".lazy-current";
     private static final String TEMP = ".lazy-tmp.";
+    private static final String COMMITTING = ".lazy-committing";
     private static final String WRITER_LOCK = ".lazy-writer";
-    private static final String MAGIC = "grove-lazy-index 1";
+    private static final String MAGIC = "grove-lazy 1";
 
     /** One object as an index records it. */
     public record Entry(String name, String region, long regionId, String type, long bytes, int checksum,
@@ -67,7 +71,8 @@ public final class LazyStore implements AutoCloseable {
     private final LockFile writerLock;
     private boolean writing;
     private long version;
-    private Map<String, Entry> index;
+    /** The current version's index, a region of its own: object name to entry text; null for version 0. */
+    private SharedMap<?> index;
     private LockFile snapshotLock;
     /** Changes not yet committed: a new view, or null for a removal. */
     private final Map<String, SharedObject> staged = new TreeMap<>();
@@ -80,13 +85,15 @@ public final class LazyStore implements AutoCloseable {
         this.dir = dir;
         this.store = RegionStore.builder(dir).retained(true).open();
         this.writerLock = LockFile.open(dir.resolve(WRITER_LOCK));
-        loadLatest();
-        cleanUpIfNoWriter();
+        loadCurrent();
+        if (Files.exists(dir.resolve(COMMITTING))) {
+            cleanUpIfNoWriter(); // a commit was interrupted: what it left goes now
+        }
     }
 
     /**
-     * Opens (creating if needed) the store in {@code dir}: reads the current index and nothing else. If no
-     * process is writing, files left by an interrupted commit or by obsolete versions nobody reads are deleted.
+     * Opens (creating if needed) the store in {@code dir}: reads the pointer to the current version and maps
+     * its index, nothing else. If a writer died here and none is at work now, what it left is deleted.
      */
     public static LazyStore open(Path dir) {
         Path abs = dir.toAbsolutePath();
@@ -112,7 +119,7 @@ public final class LazyStore implements AutoCloseable {
 
     /** The committed object names, sorted; reads only the index. */
     public synchronized List<String> names() {
-        return List.copyOf(index.keySet());
+        return index == null ? List.of() : List.copyOf(index.keySet());
     }
 
     /** An object's size on disk in bytes, from the index (nothing mapped). */
@@ -209,7 +216,7 @@ public final class LazyStore implements AutoCloseable {
             @Override
             public boolean containsKey(Object key) {
                 synchronized (LazyStore.this) {
-                    return index.containsKey(key);
+                    return index != null && index.containsKey(key);
                 }
             }
         };
@@ -217,7 +224,7 @@ public final class LazyStore implements AutoCloseable {
 
     /** Moves this process to the latest committed version (views already handed out stay valid). */
     public synchronized void refresh() {
-        loadLatest();
+        loadCurrent();
     }
 
     // ---------------------------------------------------------------- writing
@@ -242,7 +249,7 @@ public final class LazyStore implements AutoCloseable {
     /** Stages the removal of {@code name}, published by the next {@link #commit()}. */
     public synchronized void remove(String name) {
         beginWriting();
-        if (!index.containsKey(name) && staged.get(name) == null) {
+        if ((index == null || !index.containsKey(name)) && staged.get(name) == null) {
             throw missing(name);
         }
         SharedObject before = staged.put(name, null);
@@ -262,7 +269,7 @@ public final class LazyStore implements AutoCloseable {
             endWriting();
             return version;
         }
-        Map<String, Entry> next = new TreeMap<>(index);
+        Map<String, Entry> next = entries();
         List<Path> fresh = new ArrayList<>();
         for (Map.Entry<String, SharedObject> e : staged.entrySet()) {
             String name = e.getKey();
@@ -274,41 +281,45 @@ public final class LazyStore implements AutoCloseable {
             SharedRef ref = v.ref();
             Path file = store.file(v.path());
             fresh.add(file);
-            Entry old = index.get(name);
+            Entry old = next.get(name);
             next.put(name, new Entry(name, ref.regionName(), ref.regionId(), describe(v), size(file),
                     bodyChecksum(file), old == null ? 1 : old.modifications() + 1));
         }
-        for (Path f : fresh) {
-            force(f); // the objects first: the index must never name a file not on the disk
-        }
         long v = version + 1;
-        Path tmp = dir.resolve(TEMP + v);
-        Path target = dir.resolve(INDEX + v);
+        Map<String, String> texts = new java.util.LinkedHashMap<>();
+        next.forEach((name, e) -> texts.put(name, text(e)));
+        SharedMap<?> newIndex = texts.isEmpty() ? null : (SharedMap<?>) store.share(texts);
         try {
-            Files.write(tmp, encode(v, next), StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
+            for (Path f : fresh) {
+                force(f); // the objects first: the index must never name a file not on the disk
+            }
+            String pointer = MAGIC + "\n" + v + "\n" + (newIndex == null ? "-" : newIndex.path().substring(1)) + "\n"
+                    + (newIndex == null ? 0 : Long.toHexString(newIndex.ref().regionId())) + "\n";
+            if (newIndex != null) {
+                force(store.file(newIndex.path()));
+            }
+            Files.writeString(dir.resolve(INDEX + v), pointer);
+            force(dir.resolve(INDEX + v));
+            Path tmp = dir.resolve(TEMP + v);
+            Files.write(tmp, withCrc(pointer));
             force(tmp);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE); // the commit point
-            force(dir);
+            Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            force(dir); // the commit point is durable
         } catch (IOException e) {
+            if (newIndex != null) {
+                newIndex.close();
+            }
             throw new StoreException("cannot commit: store=" + dir + " version=" + v + " error=" + e, e);
         }
         // Now published. What this process had mapped of replaced objects stays valid until tidied.
         for (Map.Entry<String, SharedObject> e : staged.entrySet()) {
-            if (e.getValue() != null) {
-                SharedObject old = mapped.put(e.getKey(), e.getValue());
-                if (old != null && old != e.getValue()) {
-                    old.close();
-                }
-            } else {
-                SharedObject old = mapped.remove(e.getKey());
-                if (old != null) {
-                    old.close();
-                }
+            SharedObject old = e.getValue() != null ? mapped.put(e.getKey(), e.getValue()) : mapped.remove(e.getKey());
+            if (old != null && old != e.getValue()) {
+                superseded.add(old);
             }
         }
         staged.clear();
-        switchTo(v, next);
+        switchTo(v, newIndex);
         cleanUp();
         endWriting();
         return v;
@@ -334,7 +345,7 @@ public final class LazyStore implements AutoCloseable {
      */
     public synchronized List<String> verify() {
         List<String> bad = new ArrayList<>();
-        for (Entry e : index.values()) {
+        for (Entry e : entries().values()) {
             try {
                 store.verify("/" + e.region());
             } catch (GroveException ex) {
@@ -365,10 +376,7 @@ public final class LazyStore implements AutoCloseable {
             rollback();
         }
         tidy();
-        if (snapshotLock != null) {
-            snapshotLock.close();
-            snapshotLock = null;
-        }
+        switchTo(0, null);
         writerLock.close();
     }
 
@@ -393,47 +401,82 @@ public final class LazyStore implements AutoCloseable {
             }
         }
         writing = true;
-        loadLatest(); // a writer starts from the latest version
+        try {
+            // Before the first object is written: if this writer dies, the next open knows to clean up.
+            Files.write(dir.resolve(COMMITTING), new byte[0]);
+        } catch (IOException e) {
+            endWriting();
+            throw new StoreException("cannot start writing: store=" + dir + " error=" + e, e);
+        }
+        loadCurrent(); // a writer starts from the latest version
     }
 
     private void endWriting() {
         if (writing) {
+            try {
+                Files.deleteIfExists(dir.resolve(COMMITTING));
+            } catch (IOException e) {
+                // the next open cleans up once more, harmlessly
+            }
             writerLock.unlock();
             writing = false;
         }
     }
 
-    /** Reads the highest index whose checksum holds and holds a shared lock on it. */
-    private void loadLatest() {
-        List<Long> versions = indexVersions();
-        for (int i = versions.size() - 1; i >= 0; i--) {
-            long v = versions.get(i);
-            Map<String, Entry> read = readIndex(dir.resolve(INDEX + v));
-            if (read != null) {
-                switchTo(v, read);
+    /** Maps the version {@code .lazy-current} names and holds a shared lock on it; version 0 if there is none. */
+    private void loadCurrent() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Pointer p = readPointer(dir.resolve(CURRENT));
+            if (p == null) {
+                switchTo(0, null);
                 return;
             }
+            if (p.version() == version && (index != null || p.index() == null)) {
+                return;
+            }
+            LockFile lock = LockFile.open(dir.resolve(INDEX + p.version()));
+            lock.tryLock(false);
+            try {
+                // Locked: a cleaner can no longer delete this version. Still there? (It may have gone between.)
+                SharedMap<?> view = p.index() == null ? null
+                        : store.map(new SharedRef("/" + p.index(), p.indexId(), 0, dir.toString()));
+                adopt(p.version(), view, lock);
+                return;
+            } catch (RegionNotFoundException gone) {
+                lock.close(); // superseded and cleaned meanwhile: read the pointer again
+            }
         }
-        switchTo(0, new TreeMap<>());
+        throw new StoreException("cannot open a current version (the store changes too fast?): store=" + dir);
     }
 
-    private void switchTo(long v, Map<String, Entry> entries) {
-        LockFile lock = v == 0 ? null : LockFile.open(dir.resolve(INDEX + v));
-        if (lock != null) {
-            lock.tryLock(false); // shared: conflicts only with a cleaner's exclusive probe, which then keeps it
+    private void switchTo(long v, SharedMap<?> view) {
+        LockFile lock = null;
+        if (v != 0) {
+            lock = LockFile.open(dir.resolve(INDEX + v));
+            lock.tryLock(false);
         }
-        if (snapshotLock != null) {
+        adopt(v, view, lock);
+    }
+
+    private void adopt(long v, SharedMap<?> view, LockFile lock) {
+        if (index != null && index != view) {
+            index.close();
+        }
+        if (snapshotLock != null && snapshotLock != lock) {
             snapshotLock.close();
         }
         snapshotLock = lock;
         version = v;
-        index = Collections.unmodifiableMap(new TreeMap<>(entries));
+        index = view;
     }
 
     private void cleanUpIfNoWriter() {
         if (writerLock.tryLock(true)) {
             try {
                 cleanUp();
+                Files.deleteIfExists(dir.resolve(COMMITTING));
+            } catch (IOException e) {
+                // left for the next open
             } finally {
                 writerLock.unlock();
             }
@@ -441,87 +484,89 @@ public final class LazyStore implements AutoCloseable {
     }
 
     /**
-     * Under the writer lock: deletes temporary index files, older indexes no reader holds, and every region
-     * file that no remaining index names (a dead writer's staged objects, replaced and removed ones). One
-     * listing of the directory.
+     * Under the writer lock: deletes temporary files, index files of older versions no reader holds, and every
+     * region file that neither the current version nor a version a reader still holds names (a dead writer's
+     * staged objects, replaced and removed ones, old indexes). One listing of the directory.
      */
     private void cleanUp() {
-        Set<String> keep = new java.util.HashSet<>(index.values().stream().map(Entry::region).toList());
+        Set<String> keep = new java.util.HashSet<>();
+        keepVersion(index, keep);
         staged.values().forEach(v -> {
             if (v != null) {
                 keep.add(v.path().substring(1));
             }
         });
-        for (long v : indexVersions()) {
-            if (v == version) {
-                continue;
-            }
-            Path f = dir.resolve(INDEX + v);
-            try (LockFile probe = LockFile.open(f)) {
-                if (v < version && probe.tryLock(true)) {
-                    Files.deleteIfExists(f); // no reader holds that version any more
-                    continue;
-                }
-            } catch (IOException | RuntimeException e) {
-                // left for the next clean-up
-            }
-            Map<String, Entry> held = readIndex(f);
-            if (held != null) {
-                held.values().forEach(e -> keep.add(e.region()));
-            }
-        }
+        List<Path> all;
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                String n = p.getFileName().toString();
-                if (n.startsWith(TEMP)) {
-                    Files.deleteIfExists(p);
-                } else if (n.startsWith("grove_") && !keep.contains(n)) {
-                    store.delete("/" + n); // refused while a process still maps it: then next time
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            System.getLogger("dev.grove").log(System.Logger.Level.DEBUG, "lazy store clean-up left files: store=" + dir, e);
-        }
-    }
-
-    private List<Long> indexVersions() {
-        List<Long> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            files.forEach(p -> {
-                String n = p.getFileName().toString();
-                if (n.startsWith(INDEX)) {
-                    try {
-                        out.add(Long.parseLong(n.substring(INDEX.length())));
-                    } catch (NumberFormatException ignored) {
-                        // not one of ours
-                    }
-                }
-            });
+            all = files.toList();
         } catch (IOException e) {
             throw new StoreException("cannot list store: store=" + dir + " error=" + e, e);
         }
-        Collections.sort(out);
+        for (Path p : all) {
+            String n = p.getFileName().toString();
+            try {
+                if (n.startsWith(TEMP)) {
+                    Files.deleteIfExists(p);
+                } else if (n.startsWith(INDEX) && !n.equals(INDEX + version)) {
+                    try (LockFile probe = LockFile.open(p)) {
+                        if (probe.tryLock(true)) {
+                            Files.deleteIfExists(p); // no reader holds that version any more
+                            continue;
+                        }
+                    }
+                    Pointer held = parsePointer(Files.readString(p));
+                    if (held != null && held.index() != null) {
+                        try (SharedMap<?> view = store.map(new SharedRef("/" + held.index(), held.indexId(), 0,
+                                dir.toString()))) {
+                            keepVersion(view, keep);
+                        } catch (RegionNotFoundException gone) {
+                            // nothing of it left to keep
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                System.getLogger("dev.grove").log(System.Logger.Level.DEBUG, "lazy store clean-up skipped: path=" + p, e);
+            }
+        }
+        for (Path p : all) {
+            String n = p.getFileName().toString();
+            if (n.startsWith("grove_") && !keep.contains(n)) {
+                try {
+                    store.delete("/" + n); // refused while a process still maps it: then next time
+                } catch (RuntimeException e) {
+                    System.getLogger("dev.grove").log(System.Logger.Level.DEBUG, "lazy store clean-up skipped: path=" + p, e);
+                }
+            }
+        }
+    }
+
+    /** Adds a version's index region and the regions of its objects to {@code keep}. */
+    private static void keepVersion(SharedMap<?> view, Set<String> keep) {
+        if (view == null) {
+            return;
+        }
+        keep.add(view.path().substring(1));
+        for (Map.Entry<String, ?> e : view.entrySet()) {
+            keep.add(parse(e.getKey(), e.getValue().toString()).region());
+        }
+    }
+
+    /** Every committed entry, parsed (a pass over the whole index: for commits and verification). */
+    private Map<String, Entry> entries() {
+        Map<String, Entry> out = new TreeMap<>();
+        if (index != null) {
+            for (Map.Entry<String, ?> e : index.entrySet()) {
+                out.put(e.getKey(), parse(e.getKey(), e.getValue().toString()));
+            }
+        }
         return out;
     }
 
-    /** The index: magic line, version, entries as length-prefixed fields, then the CRC-32C of all that. */
-    private static byte[] encode(long version, Map<String, Entry> entries) {
-        StringBuilder b = new StringBuilder(MAGIC).append('\n').append(version).append('\n').append(entries.size()).append('\n');
-        for (Entry e : entries.values()) {
-            for (String f : List.of(e.name(), e.region(), Long.toString(e.regionId()), e.type(), Long.toString(e.bytes()),
-                    Integer.toString(e.checksum()), Long.toString(e.modifications()))) {
-                b.append(f.length()).append(':').append(f);
-            }
-            b.append('\n');
-        }
-        byte[] body = b.toString().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(body.length + 4);
-        out.put(body).putInt(crc(body));
-        return out.array();
+    /** What {@code .lazy-current} (or a version's index file) says: the version and its index region. */
+    private record Pointer(long version, String index, long indexId) {
     }
 
-    /** The entries of an index file, or null if it is missing, truncated or damaged. */
-    private static Map<String, Entry> readIndex(Path f) {
+    private static Pointer readPointer(Path f) {
         byte[] all;
         try {
             all = Files.readAllBytes(f);
@@ -533,34 +578,45 @@ public final class LazyStore implements AutoCloseable {
         }
         byte[] body = java.util.Arrays.copyOf(all, all.length - 4);
         if (ByteBuffer.wrap(all, all.length - 4, 4).getInt() != crc(body)) {
+            throw new RegionCorruptException("lazy store pointer damaged (checksum): path=" + f);
+        }
+        return parsePointer(new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static Pointer parsePointer(String text) {
+        String[] l = text.split("\n");
+        if (l.length < 4 || !l[0].equals(MAGIC)) {
             return null;
         }
-        String s = new String(body, StandardCharsets.UTF_8);
-        try {
-            String[] head = s.split("\n", 4);
-            if (!head[0].equals(MAGIC)) {
-                return null;
-            }
-            int n = Integer.parseInt(head[2]);
-            String rest = head.length > 3 ? head[3] : "";
-            Map<String, Entry> out = new TreeMap<>();
-            int at = 0;
-            for (int i = 0; i < n; i++) {
-                String[] fields = new String[7];
-                for (int k = 0; k < 7; k++) {
-                    int colon = rest.indexOf(':', at);
-                    int len = Integer.parseInt(rest, at, colon, 10);
-                    fields[k] = rest.substring(colon + 1, colon + 1 + len);
-                    at = colon + 1 + len;
-                }
-                at++; // the line break
-                out.put(fields[0], new Entry(fields[0], fields[1], Long.parseLong(fields[2]), fields[3],
-                        Long.parseLong(fields[4]), Integer.parseInt(fields[5]), Long.parseLong(fields[6])));
-            }
-            return out;
-        } catch (RuntimeException e) {
-            return null;
+        return new Pointer(Long.parseLong(l[1]), l[2].equals("-") ? null : l[2], Long.parseUnsignedLong(l[3], 16));
+    }
+
+    private static byte[] withCrc(String text) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(body.length + 4).put(body).putInt(crc(body)).array();
+    }
+
+    /** An entry as the index stores it: its fields after the name, each as its length, a colon and itself. */
+    private static String text(Entry e) {
+        StringBuilder b = new StringBuilder();
+        for (String f : List.of(e.region(), Long.toString(e.regionId()), e.type(), Long.toString(e.bytes()),
+                Integer.toString(e.checksum()), Long.toString(e.modifications()))) {
+            b.append(f.length()).append(':').append(f);
         }
+        return b.toString();
+    }
+
+    private static Entry parse(String name, String text) {
+        String[] f = new String[6];
+        int at = 0;
+        for (int k = 0; k < 6; k++) {
+            int colon = text.indexOf(':', at);
+            int len = Integer.parseInt(text, at, colon, 10);
+            f[k] = text.substring(colon + 1, colon + 1 + len);
+            at = colon + 1 + len;
+        }
+        return new Entry(name, f[0], Long.parseLong(f[1]), f[2], Long.parseLong(f[3]), Integer.parseInt(f[4]),
+                Long.parseLong(f[5]));
     }
 
     private static int crc(byte[] b) {
@@ -607,16 +663,16 @@ public final class LazyStore implements AutoCloseable {
     }
 
     private Entry entry(String name) {
-        Entry e = index.get(name);
-        if (e == null) {
+        Object text = index == null ? null : index.get(name);
+        if (text == null) {
             throw missing(name);
         }
-        return e;
+        return parse(name, text.toString());
     }
 
     private NameNotFoundException missing(String name) {
         return new NameNotFoundException("no such object: store=" + dir + " name=" + name + " version=" + version
-                + " names=" + (index.size() > 20 ? index.size() + " names" : index.keySet()));
+                + " names=" + (names().size() > 20 ? names().size() + " names" : names()));
     }
 
     private static void checkName(String name) {
