@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * N = 10, 100, 1,000 and 10,000 objects of 1,024 doubles (8 KiB): a {@link LazyStore} (open reads the index,
  * {@code get} maps one file); one file holding all objects, deserialized whole (the {@code .RData} way mlazy
  * improves on); LMDB through lmdbjava (open the environment, a read transaction, one {@code get}). Each
- * measurement is a fresh open in this warm JVM with the files in the page cache, median of 11. Then a scan of
+ * measurement is a fresh open in this warm JVM with the files in the page cache, median of 51 after 50. Then a scan of
  * a stored 1 GiB {@code double[]} against the same scan of a heap array, pages cached.
  *
  * <p>Run with {@code bin/bench --class dev.grove.LazyStoreBenchmark}.
@@ -115,13 +115,13 @@ public final class LazyStoreBenchmark {
         double run() throws Exception;
     }
 
-    /** Median milliseconds of 11 runs after 3 warm-ups. */
+    /** Median milliseconds of 51 runs after 50 warm-ups. */
     private static double median(Work w) throws Exception {
         double sink = 0;
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 50; i++) {
             sink += w.run();
         }
-        double[] t = new double[11];
+        double[] t = new double[51];
         for (int i = 0; i < t.length; i++) {
             long s = System.nanoTime();
             sink += w.run();

@@ -361,7 +361,8 @@ public final class Regions {
             Store.checkOwnedAndPrivate(f, "region file");
             // A sealed region nobody holds and no lease protects is dead even before a sweep removes it:
             // remove it now, so that mapping it fails the same way whether or not a sweep ran.
-            if (!forWriting && deleteIfUnused(f, file, Long.MAX_VALUE / 2, true)) {
+            // (Never in a retained store, whose sealed regions only an explicit delete removes.)
+            if (!forWriting && !store.retained() && deleteIfUnused(f, file, Long.MAX_VALUE / 2, true)) {
                 throw notFound(store, name, "freed (no holder left and its lease ended)");
             }
             // Blocks only while a sweep holds the exclusive lock for the few microseconds it needs.
@@ -413,11 +414,13 @@ public final class Regions {
             if (!r.releasable() || Spares.keep(r)) {
                 return;
             }
+            // A retained store keeps its sealed regions: no deletion to try (a few system calls saved per release).
+            boolean kept = r.state() == Region.State.SEALED && r.store().retained();
             r.released();
             closeArena(r.arena());
             RegionFile f = r.handle();
             try {
-                if (!deleteIfUnused(f, r.file(), 0, false)) {
+                if (!kept && !deleteIfUnused(f, r.file(), 0, false)) {
                     deleteAtLeaseEnd(r.store(), r.name(), f.stat().mtimeMillis());
                 }
             } catch (IOException e) {

@@ -269,8 +269,15 @@ public final class Store {
 
     /** Whether the store keeps sealed regions until they are deleted explicitly (see {@link #RETAINED_MARKER}). */
     public boolean retained() {
-        return isRetained(dir);
+        if (retainedSeen) {
+            return true;
+        }
+        boolean r = isRetained(dir);
+        retainedSeen = r; // once retained, always retained: no more file system look-ups
+        return r;
     }
+
+    private volatile boolean retainedSeen;
 
     /** Whether the store directory {@code dir} is retained. */
     static boolean isRetained(Path dir) {
