@@ -320,8 +320,7 @@ public final class LazyStore implements AutoCloseable {
         }
         staged.clear();
         switchTo(v, newIndex);
-        cleanUp();
-        endWriting();
+        endWriting(cleanUp());
         return v;
     }
 
@@ -412,11 +411,21 @@ public final class LazyStore implements AutoCloseable {
     }
 
     private void endWriting() {
+        endWriting(true);
+    }
+
+    /**
+     * Gives back the writer lock; the marker goes only if nothing is left to clean up (a file a process still
+     * mapped could not be deleted: then a later {@code open} tries again, once its holder is gone).
+     */
+    private void endWriting(boolean clean) {
         if (writing) {
-            try {
-                Files.deleteIfExists(dir.resolve(COMMITTING));
-            } catch (IOException e) {
-                // the next open cleans up once more, harmlessly
+            if (clean) {
+                try {
+                    Files.deleteIfExists(dir.resolve(COMMITTING));
+                } catch (IOException e) {
+                    // the next open cleans up once more, harmlessly
+                }
             }
             writerLock.unlock();
             writing = false;
@@ -473,8 +482,9 @@ public final class LazyStore implements AutoCloseable {
     private void cleanUpIfNoWriter() {
         if (writerLock.tryLock(true)) {
             try {
-                cleanUp();
-                Files.deleteIfExists(dir.resolve(COMMITTING));
+                if (cleanUp()) {
+                    Files.deleteIfExists(dir.resolve(COMMITTING));
+                }
             } catch (IOException e) {
                 // left for the next open
             } finally {
@@ -487,8 +497,11 @@ public final class LazyStore implements AutoCloseable {
      * Under the writer lock: deletes temporary files, index files of older versions no reader holds, and every
      * region file that neither the current version nor a version a reader still holds names (a dead writer's
      * staged objects, replaced and removed ones, old indexes). One listing of the directory.
+     *
+     * @return whether everything obsolete is gone (false: a process still maps some of it)
      */
-    private void cleanUp() {
+    private boolean cleanUp() {
+        boolean clean = true;
         Set<String> keep = new java.util.HashSet<>();
         keepVersion(index, keep);
         staged.values().forEach(v -> {
@@ -514,6 +527,7 @@ public final class LazyStore implements AutoCloseable {
                             continue;
                         }
                     }
+                    clean = false; // a reader holds that version: its files stay for now
                     Pointer held = parsePointer(Files.readString(p));
                     if (held != null && held.index() != null) {
                         try (SharedMap<?> view = store.map(new SharedRef("/" + held.index(), held.indexId(), 0,
@@ -525,6 +539,7 @@ public final class LazyStore implements AutoCloseable {
                     }
                 }
             } catch (IOException | RuntimeException e) {
+                clean = false;
                 System.getLogger("dev.grove").log(System.Logger.Level.DEBUG, "lazy store clean-up skipped: path=" + p, e);
             }
         }
@@ -532,12 +547,16 @@ public final class LazyStore implements AutoCloseable {
             String n = p.getFileName().toString();
             if (n.startsWith("grove_") && !keep.contains(n)) {
                 try {
-                    store.delete("/" + n); // refused while a process still maps it: then next time
+                    if (!store.delete("/" + n)) {
+                        clean = false; // a process still maps it: then next time
+                    }
                 } catch (RuntimeException e) {
+                    clean = false;
                     System.getLogger("dev.grove").log(System.Logger.Level.DEBUG, "lazy store clean-up skipped: path=" + p, e);
                 }
             }
         }
+        return clean;
     }
 
     /** Adds a version's index region and the regions of its objects to {@code keep}. */

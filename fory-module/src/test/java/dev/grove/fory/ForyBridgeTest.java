@@ -83,10 +83,7 @@ class ForyBridgeTest {
     /** With a disk threshold set, the bridge's region for a 10 MiB array lands in the disk store (exm's placement). */
     @Test
     void aboveTheDiskThresholdTheBridgesRegionIsOnDisk() throws Exception {
-        java.nio.file.Path disk = java.nio.file.Path.of("target", "bridge-disk-" + ProcessHandle.current().pid()).toAbsolutePath();
-        System.setProperty("grove.disk.threshold", "1m");
-        System.setProperty("grove.disk.dir", disk.toString());
-        try {
+        dev.grove.test.DiskPlacement.with("1m", "bridge-disk", disk -> {
             ForyBridge bridge = ForyBridge.of(fory());
             Measurements m = sample(10 << 20 >> 3); // 10 MiB of doubles (and more of the other arrays)
             java.util.Set<String> inMemory = java.util.Set.copyOf(RegionStore.defaultStore().regionNames());
@@ -96,17 +93,7 @@ class ForyBridgeTest {
             Measurements back = (Measurements) bridge.deserialize(wire);
             assertArrayEquals(m.temperatures, back.temperatures);
             assertEquals(java.util.List.of(), RegionStore.open(disk).awaitEmpty(java.time.Duration.ofSeconds(20)));
-        } finally {
-            System.clearProperty("grove.disk.threshold");
-            System.clearProperty("grove.disk.dir");
-            if (java.nio.file.Files.exists(disk)) {
-                try (var all = java.nio.file.Files.walk(disk)) {
-                    for (var p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        java.nio.file.Files.delete(p);
-                    }
-                }
-            }
-        }
+        });
     }
 
     @Test

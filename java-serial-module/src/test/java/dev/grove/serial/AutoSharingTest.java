@@ -68,10 +68,7 @@ class AutoSharingTest {
     /** With a disk threshold set, the sharing stream's regions for 10 MiB arrays land in the disk store. */
     @Test
     void aboveTheDiskThresholdSharedArraysGoToDisk() throws Exception {
-        java.nio.file.Path disk = java.nio.file.Path.of("target", "stream-disk-" + ProcessHandle.current().pid()).toAbsolutePath();
-        System.setProperty("grove.disk.threshold", "1m");
-        System.setProperty("grove.disk.dir", disk.toString());
-        try {
+        dev.grove.test.DiskPlacement.with("1m", "stream-disk", disk -> {
             Payload p = sample(10 << 20 >> 3); // two 10 MiB arrays
             java.util.Set<String> inMemory = java.util.Set.copyOf(dev.grove.RegionStore.defaultStore().regionNames());
             byte[] wire = Streams.writeSharing(p, 64 * 1024);
@@ -80,17 +77,7 @@ class AutoSharingTest {
             Payload back = (Payload) Streams.read(wire);
             assertArrayEquals(p.values, back.values);
             assertEquals(List.of(), dev.grove.RegionStore.open(disk).awaitEmpty(java.time.Duration.ofSeconds(20)));
-        } finally {
-            System.clearProperty("grove.disk.threshold");
-            System.clearProperty("grove.disk.dir");
-            if (java.nio.file.Files.exists(disk)) {
-                try (var all = java.nio.file.Files.walk(disk)) {
-                    for (var f : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        java.nio.file.Files.delete(f);
-                    }
-                }
-            }
-        }
+        });
     }
 
     /** The same array twice in one stream is shared once, and read back as one array (identity kept). */
