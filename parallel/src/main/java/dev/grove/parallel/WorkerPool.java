@@ -160,8 +160,12 @@ public final class WorkerPool extends Workers {
                     broadcast(new Task.Cancel(run.task.id()));
                 }
             });
-            for (Worker w : workers) {
-                feed(w);
+            // Round-robin: every worker gets its first chunk before any gets a second (a worker that filled
+            // up first would otherwise take work the others wait for).
+            for (int round = 0; round < inFlightLimit; round++) {
+                for (Worker w : workers) {
+                    feedOne(w);
+                }
             }
             try {
                 run.future().get();
@@ -189,7 +193,8 @@ public final class WorkerPool extends Workers {
                 w.send(done);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!owingAck.isEmpty() && System.nanoTime() < deadline) {
+            // (Not once the pool is closing: its workers are being stopped, which lets go of everything.)
+            while (!owingAck.isEmpty() && !closed && System.nanoTime() < deadline) {
                 try {
                     wait(100);
                 } catch (InterruptedException e) {
@@ -203,25 +208,31 @@ public final class WorkerPool extends Workers {
 
     /** Gives worker {@code w} chunks until it holds {@link #inFlightLimit}; a dead worker gets none. */
     private void feed(Worker w) {
+        while (feedOne(w)) {
+            // until it holds enough, or nothing is left
+        }
+    }
+
+    /** Gives worker {@code w} one more chunk if it holds fewer than {@link #inFlightLimit}; whether it did. */
+    private boolean feedOne(Worker w) {
         Run run;
         synchronized (this) {
             run = current;
         }
         if (run == null) {
-            return;
+            return false;
         }
-        for (;;) {
-            byte[] msg;
-            synchronized (w.inFlight) {
-                long[] c;
-                if (w.dead || w.inFlight.size() >= inFlightLimit || (c = run.take()) == null) {
-                    return;
-                }
-                w.inFlight.put(c[0], new long[] {c[0], c[1], System.nanoTime()});
-                msg = encode(new Task.Chunk(run.task.id(), c[0], c[1]));
+        byte[] msg;
+        synchronized (w.inFlight) {
+            long[] c;
+            if (w.dead || w.inFlight.size() >= inFlightLimit || (c = run.take()) == null) {
+                return false;
             }
-            w.send(msg); // if it died meanwhile, its death hands this chunk on
+            w.inFlight.put(c[0], new long[] {c[0], c[1], System.nanoTime()});
+            msg = encode(new Task.Chunk(run.task.id(), c[0], c[1]));
         }
+        w.send(msg); // if it died meanwhile, its death hands this chunk on
+        return true;
     }
 
     private void onMessage(Worker w, Object msg) {
