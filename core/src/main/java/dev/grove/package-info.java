@@ -32,5 +32,13 @@
  * variable's region is kept by a pin until it is unregistered, whatever processes come and go. Every
  * namespace operation is atomic across processes and threads (an exclusive file lock around the directory);
  * the directory (Chronicle Map) is loaded on first use only.
+ *
+ * <h2>Writing, disks and the lazy store</h2>
+ * {@link dev.grove.ArrayWriter} and {@link dev.grove.TableWriter} build arrays, matrices and tables in place
+ * (on a disk store for data larger than RAM) and may share a region for writing with other processes until it
+ * is sealed; {@link dev.grove.RegionStore#mapPrivate} and {@link dev.grove.RegionStore#duplicate} give
+ * private writable images ({@link dev.grove.MapMode}). A {@link dev.grove.LazyStore} keeps named objects in a
+ * directory across processes and runs, each mapped when first read, committed atomically. Writers and
+ * private mappings are for one thread (or threads the caller orders); a lazy store is thread-safe.
  */
 package dev.grove;
