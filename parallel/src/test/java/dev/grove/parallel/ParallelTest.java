@@ -54,15 +54,8 @@ class ParallelTest {
     void correlationOfEveryColumnWithY() {
         int rows = 10_000;
         int cols = 2_000;
-        Random rnd = new Random(3);
-        double[][] x = new double[rows][cols];
         double[] y = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            y[r] = rnd.nextGaussian();
-            for (int c = 0; c < cols; c++) {
-                x[r][c] = rnd.nextGaussian() + (c % 7) * 0.2 * y[r];
-            }
-        }
+        double[][] x = MemshareExamples.exampleOne(new Random(3), y);
         double[] expected = new double[cols];
         for (int c = 0; c < cols; c++) {
             double[] col = new double[rows];
