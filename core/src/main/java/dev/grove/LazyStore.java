@@ -282,7 +282,7 @@ public final class LazyStore implements AutoCloseable {
             Path file = store.file(v.path());
             fresh.add(file);
             Entry old = next.get(name);
-            next.put(name, new Entry(name, ref.regionName(), ref.regionId(), describe(v), size(file),
+            next.put(name, new Entry(name, ref.regionName(), ref.regionId(), Views.publicName(v), size(file),
                     bodyChecksum(file), old == null ? 1 : old.modifications() + 1));
         }
         long v = version + 1;
@@ -671,14 +671,6 @@ public final class LazyStore implements AutoCloseable {
 
     private dev.grove.internal.Store storeInternal() {
         return dev.grove.internal.Store.open(dir);
-    }
-
-    private static String describe(SharedObject v) {
-        Class<?> c = v.getClass();
-        while (!java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
-            c = c.getSuperclass();
-        }
-        return c.getSimpleName();
     }
 
     private Entry entry(String name) {

@@ -351,18 +351,11 @@ public final class Namespace {
     private static String describe(SharedObject v) {
         return switch (v) {
             case SharedMatrix m -> "SharedMatrix(" + m.elementType().getSimpleName() + ", " + m.rows() + "x" + m.cols() + ")";
-            case SharedList<?> l -> publicName(l.getClass()) + "(" + l.size() + ")";
+            case SharedList<?> l -> Views.publicName(l) + "(" + l.size() + ")";
             case SharedMap<?> m -> "SharedMap(" + m.size() + ")";
             case SharedTable t -> "SharedTable(" + t.columnNames().size() + " columns)";
-            default -> publicName(v.getClass());
+            default -> Views.publicName(v);
         };
-    }
-
-    private static String publicName(Class<?> c) {
-        while (!java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
-            c = c.getSuperclass();
-        }
-        return c.getSimpleName();
     }
 
     private static void check(String kind, String s) {

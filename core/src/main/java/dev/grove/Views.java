@@ -17,6 +17,15 @@ final class Views {
     }
 
     /** The handle of any of Grove's views. */
+    /** The simple name of the public view type {@code v} is: {@code SharedList} for a list of objects, say. */
+    static String publicName(SharedObject v) {
+        Class<?> c = v.getClass();
+        while (!java.lang.reflect.Modifier.isPublic(c.getModifiers())) {
+            c = c.getSuperclass();
+        }
+        return c.getSimpleName();
+    }
+
     static Handle handle(SharedObject v) {
         return switch (v) {
             case SharedList<?> l -> l.h;

@@ -283,8 +283,7 @@ public final class Regions {
             Region r = Region.TABLE.get(name);
             if (r != null) {
                 if (r.state() == Region.State.SEALED || r.state() == Region.State.RELEASED) {
-                    throw new dev.grove.RegionSealedException("region is sealed, read-only from now on: region=/"
-                            + name + " store=" + store);
+                    throw sealedAlready(store, name);
                 }
                 if (r.state() != Region.State.WRITING
                         || !Format.readHeader(r.segment(), r.segment().byteSize(), name).writable()) {
@@ -377,8 +376,7 @@ public final class Regions {
             MemorySegment seg = f.map(size, forWriting, arena);
             Format.Header h = Format.readHeader(seg, size, name);
             if (forWriting && h.sealed()) {
-                throw new dev.grove.RegionSealedException("region is sealed, read-only from now on: region=/" + name
-                        + " store=" + store);
+                throw sealedAlready(store, name);
             }
             if (forWriting ? !h.writable() : !h.sealed()) {
                 throw notFound(store, name, forWriting ? "not shared for writing (being written by its creator, or a spare)"
@@ -399,6 +397,11 @@ public final class Regions {
             closeQuietly(arena, f);
             throw e;
         }
+    }
+
+    private static dev.grove.RegionSealedException sealedAlready(Store store, String name) {
+        return new dev.grove.RegionSealedException("region is sealed, read-only from now on: region=/" + name
+                + " store=" + store);
     }
 
     private static RegionNotFoundException notFound(Store store, String name, String why) {
