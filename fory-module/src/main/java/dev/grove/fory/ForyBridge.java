@@ -45,8 +45,14 @@ public final class ForyBridge {
         this.threshold = threshold;
     }
 
-    /** A bridge over {@code fory} with the default threshold. */
+    /**
+     * A bridge over {@code fory} with the default threshold. Registers on {@code fory} primitive array
+     * serializers that write as Fory's own and read a bridge message's shared arrays outside Fory's
+     * graph-memory budget (their bytes are in a region of this user's store, not in the message; every
+     * other read keeps the budget): call it before {@code fory} is first used.
+     */
     public static ForyBridge of(BaseFory fory) {
+        SharedArrayReads.register(fory);
         return new ForyBridge(fory, DEFAULT_THRESHOLD);
     }
 
@@ -161,7 +167,8 @@ public final class ForyBridge {
                 }
                 buffers.add(MemoryBuffer.fromByteBuffer(seg.asSlice(offset, length).asByteBuffer()));
             }
-            return fory.deserialize(MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining()), buffers);
+            MemoryBuffer message = MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining());
+            return ScopedValue.where(SharedArrayReads.IN_BRIDGE_MESSAGE, true).call(() -> fory.deserialize(message, buffers));
         }
     }
 }

@@ -56,6 +56,46 @@ class ForyBridgeTest {
         return m;
     }
 
+    /**
+     * A default-configured Fory refuses graphs over 128 MiB; a bridge message's arrays are in shared memory,
+     * not in the message, so 200 MB arrays (alone and as a field) still arrive. Plain Fory on the same
+     * settings keeps its budget (the control: it refuses the same array in its own bytes).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(org.apache.fory.config.Language.class)
+    void twoHundredMegabytesThroughADefaultConfiguredFory(org.apache.fory.config.Language language) {
+        org.apache.fory.Fory plain = org.apache.fory.Fory.builder().withLanguage(language).requireClassRegistration(false).build();
+        GroveSerializers.register(plain);
+        plain.register(Measurements.class, 301);
+        ForyBridge bridge = ForyBridge.of(plain);
+        double[] big = new double[25_000_000];
+        big[0] = 1;
+        big[big.length - 1] = 3;
+        double[] back = (double[]) bridge.deserialize(bridge.serialize(big));
+        assertEquals(big.length, back.length);
+        assertEquals(1, back[0]);
+        assertEquals(3, back[back.length - 1]);
+        back = null;
+
+        Measurements m = new Measurements();
+        m.station = "big";
+        m.temperatures = big;
+        m.timestamps = new long[1];
+        m.raw = new byte[1];
+        m.small = new int[1];
+        m.extras = new ArrayList<>(); // cross-language Fory writes no null fields by default
+        big = null;
+        Measurements mb = (Measurements) bridge.deserialize(bridge.serialize(m));
+        assertEquals(3, mb.temperatures[mb.temperatures.length - 1]);
+        mb = null;
+
+        byte[] inline = plain.serialize(m.temperatures);
+        assertThrows(org.apache.fory.exception.InsecureException.class, () -> plain.deserialize(inline),
+                "outside a bridge message the graph-memory budget must still apply");
+        m = null;
+        Leaks.assertNoRegionsLeft(10);
+    }
+
     @Test
     void largeArraysGoThroughSharedMemoryAndComeBackAsArrays() {
         ForyBridge bridge = ForyBridge.of(fory());

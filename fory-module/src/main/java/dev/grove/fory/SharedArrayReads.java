@@ -1,0 +1,107 @@
+package dev.grove.fory;
+
+import org.apache.fory.BaseFory;
+import org.apache.fory.context.CopyContext;
+import org.apache.fory.context.ReadContext;
+import org.apache.fory.context.WriteContext;
+import org.apache.fory.memory.MemoryBuffer;
+import org.apache.fory.resolver.TypeResolver;
+import org.apache.fory.serializer.PrimitiveArraySerializers;
+import org.apache.fory.serializer.Serializer;
+
+import java.util.function.Function;
+
+/**
+ * Primitive array serializers that read a {@link ForyBridge} message's shared arrays outside Fory's
+ * graph-memory budget ({@code ForyBuilder#withMaxGraphMemoryBytes}, 128 MiB by default).
+ *
+ * <p>Why: the budget stops a small hostile message from making the reader allocate without bound. A
+ * bridge message's out-of-band arrays are not in the message: each is backed byte for byte by a region of
+ * the reader's own store (the same user), checked against the region's bounds before Fory sees it, so the
+ * budget would only refuse large arrays that are already in this machine's memory. Everything else (arrays
+ * inside the message, any read outside a bridge message) goes to Fory's own serializer unchanged, budget
+ * included; writing is always Fory's own.
+ */
+final class SharedArrayReads<T> extends Serializer<T> {
+    /** Bound while {@link ForyBridge} deserializes a message with shared arrays. */
+    static final ScopedValue<Boolean> IN_BRIDGE_MESSAGE = ScopedValue.newInstance();
+
+    private interface Fill<T> {
+        void from(MemoryBuffer buffer, T array, int bytes);
+    }
+
+    private final Serializer<T> builtIn;
+    private final int elementBytes;
+    private final java.util.function.IntFunction<T> make;
+    private final Fill<T> fill;
+
+    private SharedArrayReads(TypeResolver resolver, Class<T> type, Serializer<T> builtIn, int elementBytes,
+                             java.util.function.IntFunction<T> make, Fill<T> fill) {
+        super(resolver.getConfig(), type, false, true);
+        this.builtIn = builtIn;
+        this.elementBytes = elementBytes;
+        this.make = make;
+        this.fill = fill;
+    }
+
+    /** Registers the eight primitive array serializers on {@code fory}. */
+    static void register(BaseFory fory) {
+        add(fory, boolean[].class, PrimitiveArraySerializers.BooleanArraySerializer::new, 1, boolean[]::new,
+                MemoryBuffer::readBooleanArrayBytes);
+        add(fory, byte[].class, PrimitiveArraySerializers.ByteArraySerializer::new, 1, byte[]::new,
+                MemoryBuffer::readByteArrayBytes);
+        add(fory, char[].class, PrimitiveArraySerializers.CharArraySerializer::new, 2, char[]::new,
+                MemoryBuffer::readCharArrayBytes);
+        add(fory, short[].class, PrimitiveArraySerializers.ShortArraySerializer::new, 2, short[]::new,
+                MemoryBuffer::readInt16ArrayBytes);
+        add(fory, int[].class, PrimitiveArraySerializers.IntArraySerializer::new, 4, int[]::new,
+                MemoryBuffer::readInt32ArrayBytes);
+        add(fory, long[].class, PrimitiveArraySerializers.LongArraySerializer::new, 8, long[]::new,
+                MemoryBuffer::readInt64ArrayBytes);
+        add(fory, float[].class, PrimitiveArraySerializers.FloatArraySerializer::new, 4, float[]::new,
+                MemoryBuffer::readFloat32ArrayBytes);
+        add(fory, double[].class, PrimitiveArraySerializers.DoubleArraySerializer::new, 8, double[]::new,
+                MemoryBuffer::readFloat64ArrayBytes);
+    }
+
+    private static <T> void add(BaseFory fory, Class<T> type, Function<TypeResolver, ? extends Serializer<T>> builtIn,
+                                int elementBytes, java.util.function.IntFunction<T> make, Fill<T> fill) {
+        try {
+            fory.registerSerializer(type, resolver -> new SharedArrayReads<>(resolver, type, builtIn.apply(resolver),
+                    elementBytes, make, fill));
+        } catch (IllegalArgumentException notAnXlangType) {
+            // Cross-language Fory has no char[] type to override; such arrays keep Fory's own reading.
+        }
+    }
+
+    @Override
+    public void write(WriteContext ctx, T value) {
+        builtIn.write(ctx, value);
+    }
+
+    @Override
+    public T copy(CopyContext ctx, T value) {
+        return builtIn.copy(ctx, value);
+    }
+
+    @Override
+    public T read(ReadContext ctx) {
+        if (!IN_BRIDGE_MESSAGE.isBound() || !ctx.isPeerOutOfBandEnabled()) {
+            return builtIn.read(ctx);
+        }
+        MemoryBuffer message = ctx.getBuffer();
+        // Fory marks each buffer object with a boolean: true when its bytes follow in the message.
+        if (message.getByte(message.readerIndex()) != 0) {
+            return builtIn.read(ctx);
+        }
+        MemoryBuffer shared = ctx.readBufferObject();
+        int bytes = shared.remaining();
+        if (bytes % elementBytes != 0) {
+            throw new IllegalArgumentException("shared array of " + type.getComponentType() + " with a partial element: bytes="
+                    + bytes);
+        }
+        T array = make.apply(bytes / elementBytes);
+        fill.from(shared, array, bytes);
+        return array;
+    }
+}
