@@ -1,0 +1,137 @@
+package dev.grove.integrations;
+
+import dev.grove.RegionStore;
+import example.app.Unlisted;
+import dev.grove.test.ChildJvm;
+import dev.grove.test.Leaks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Hazelcast 5.7 in child JVMs on loopback, Java serialization behind a strict whitelist ({@code dev.grove.}
+ * and the task class, nothing else of the application): an {@code IMap} entry and an executor task carry a
+ * 16 MB array as a Grove view and as a plain array, side by side. Bytes carried are the sender's
+ * {@code wchar} in {@code /proc/PID/io}; memory is the receiver's {@code smaps_rollup}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class HazelcastTest {
+    private static final int N = 2_000_000; // 16 MB of doubles
+    private final String cluster = "grove-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    private final int[] ports = Children.freePorts(2);
+    private ChildJvm a;
+    private ChildJvm b;
+
+    @BeforeAll
+    void startMembers() {
+        String all = ports[0] + "," + ports[1];
+        a = Children.start(HazelcastChild.class, "member", cluster, Integer.toString(ports[0]), all, "2");
+        b = Children.start(HazelcastChild.class, "member", cluster, Integer.toString(ports[1]), all, "2");
+        a.expect("ready", 120);
+        b.expect("ready", 120);
+    }
+
+    @AfterAll
+    void stopMembers() {
+        for (ChildJvm c : new ChildJvm[] {a, b}) {
+            if (c != null) {
+                c.send("exit");
+                c.waitFor(60);
+                c.close();
+            }
+        }
+        Leaks.assertNoRegionsLeft(30);
+    }
+
+    private static String ask(ChildJvm c, String command) {
+        c.send(command);
+        String answer = c.expect(command.split(" ")[0] + " ", 120);
+        if (answer.startsWith("error")) {
+            throw new AssertionError(command + " failed: " + answer + "\n" + c.stderr());
+        }
+        return answer;
+    }
+
+    @Test
+    void anIMapEntryCarriesAViewUnderAStrictWhitelist() {
+        long viewBytes = Children.number(ask(a, "put-view data " + N + " 1"), "wchar");
+        long plainBytes = Children.number(ask(a, "put-plain plain " + N + " 2"), "wchar");
+        String gotView = ask(b, "get data " + N + " 1");
+        String gotPlain = ask(b, "get plain " + N + " 2");
+        assertTrue(gotView.startsWith("ok") && gotView.contains("type=SharedDoubleArray"), gotView);
+        assertTrue(gotPlain.startsWith("ok") && gotPlain.contains("type=double[]"), gotPlain);
+        System.out.printf("Hazelcast IMap, %s array: carried %d bytes as a view, %d as an array; stored entry %d vs %d bytes; "
+                        + "the reading thread allocated %s vs %s of heap%n", Children.mb(N * 8L), viewBytes, plainBytes,
+                Children.number(gotView, "cost"), Children.number(gotPlain, "cost"),
+                Children.mb(Children.number(gotView, "heap")), Children.mb(Children.number(gotPlain, "heap")));
+        assertTrue(plainBytes >= N * 8L, "the meter must see the plain array leave: wchar=" + plainBytes);
+        assertTrue(viewBytes < 64 * 1024, "a view must travel as a reference: wchar=" + viewBytes);
+        assertTrue(Children.number(gotView, "cost") < 4096, gotView);
+        // The control: the whitelist is on, and refuses a class it does not name.
+        ask(a, "put-unlisted unlisted");
+        b.send("get unlisted 0 0");
+        String refused = b.expect("get ", 60);
+        assertTrue(refused.startsWith("error") && refused.contains(Unlisted.class.getName()), refused);
+        ask(a, "remove unlisted");
+        ask(a, "remove data");
+        ask(a, "remove plain");
+        ask(a, "close-all");
+    }
+
+    @Test
+    void anExecutorTaskCarriesAView() {
+        String view = ask(a, "exec-view " + N + " 4");
+        String plain = ask(a, "exec-plain " + N + " 5");
+        assertTrue(view.startsWith("ok"), view);
+        assertTrue(plain.startsWith("ok"), plain);
+        long viewBytes = Children.number(view, "wchar");
+        long plainBytes = Children.number(plain, "wchar");
+        System.out.printf("Hazelcast executor, %s array: task carried %d bytes with a view, %d with the array%n",
+                Children.mb(N * 8L), viewBytes, plainBytes);
+        assertTrue(plainBytes >= N * 8L, "wchar=" + plainBytes);
+        assertTrue(viewBytes < 64 * 1024, "wchar=" + viewBytes);
+    }
+
+    /**
+     * A pinned reference stored in the map outlives the JVM that made it and the lease: a client pins and
+     * stores it and exits; after a lease-length and a sweep a third JVM reads it; unpinning frees the file.
+     */
+    @Test
+    void aPinnedReferenceInAMapOutlivesItsCreator() throws Exception {
+        String path;
+        String pin;
+        try (ChildJvm creator = Children.start(HazelcastChild.class, "client", cluster, Integer.toString(ports[0]))) {
+            creator.expect("ready", 120);
+            String put = ask(creator, "put-pinned pinned " + N + " 6");
+            path = Children.word(put, "path");
+            pin = Children.word(put, "pin");
+            ask(creator, "exit");
+            assertEquals(0, creator.waitFor(60));
+        }
+        RegionStore store = RegionStore.defaultStore();
+        Path file = store.file(path);
+        long lease = Long.getLong("grove.lease.seconds", 30);
+        Thread.sleep((lease + 1) * 1000);
+        store.sweep();
+        assertTrue(Files.exists(file), "a pinned region must survive its creator, its lease and a sweep: " + file);
+        try (ChildJvm reader = Children.start(HazelcastChild.class, "client", cluster, Integer.toString(ports[0]))) {
+            reader.expect("ready", 120);
+            String got = ask(reader, "get pinned " + N + " 6");
+            assertTrue(got.startsWith("ok") && got.contains("type=SharedDoubleArray"), got);
+            assertEquals("ok", ask(reader, "unpin " + pin));
+            ask(reader, "remove pinned");
+            ask(reader, "exit");
+            assertEquals(0, reader.waitFor(60));
+        }
+        store.sweep();
+        assertFalse(Files.exists(file), "unpinned and unheld, the region must be gone: " + file);
+    }
+}
