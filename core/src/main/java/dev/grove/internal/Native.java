@@ -6,7 +6,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
@@ -59,35 +58,70 @@ final class Native {
     private static final ThreadLocal<MemorySegment> ERRNO_SLOT =
             ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(CAPTURE));
 
-    private static final MethodHandle OPEN, CLOSE, FCNTL, FUTIMENS, FTRUNCATE, FALLOCATE, STATX, MMAP, MUNMAP,
-            PREAD, MADVISE, GETUID;
-
-    static {
+    /**
+     * Each libc function is linked on first use, in its own holder class: linking a downcall costs a few
+     * milliseconds and a megabyte or two of heap in a fresh JVM, and mapping a region needs only four of
+     * the twelve (a fresh JVM's first {@code map} is what users of short-lived workers wait for).
+     */
+    private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... options) {
         Linker linker = Linker.nativeLinker();
-        SymbolLookup libc = linker.defaultLookup();
-        Linker.Option errno = Linker.Option.captureCallState("errno");
-        OPEN = linker.downcallHandle(libc.findOrThrow("open"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno, Linker.Option.firstVariadicArg(2));
-        CLOSE = linker.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        FCNTL = linker.downcallHandle(libc.findOrThrow("fcntl"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), errno, Linker.Option.firstVariadicArg(2));
-        FUTIMENS = linker.downcallHandle(libc.findOrThrow("futimens"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS), errno);
-        FTRUNCATE = linker.downcallHandle(libc.findOrThrow("ftruncate"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), errno);
-        FALLOCATE = linker.downcallHandle(libc.findOrThrow("posix_fallocate"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-        STATX = linker.downcallHandle(libc.findOrThrow("statx"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), errno);
-        MMAP = linker.downcallHandle(libc.findOrThrow("mmap"),
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), errno);
-        MUNMAP = linker.downcallHandle(libc.findOrThrow("munmap"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
-        PREAD = linker.downcallHandle(libc.findOrThrow("pread"),
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), errno);
-        MADVISE = linker.downcallHandle(libc.findOrThrow("madvise"),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-        GETUID = linker.downcallHandle(libc.findOrThrow("getuid"), FunctionDescriptor.of(JAVA_INT));
+        return linker.downcallHandle(linker.defaultLookup().findOrThrow(name), descriptor, options);
+    }
+
+    private static final class Open {
+        static final MethodHandle H = link("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT),
+                Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Close {
+        static final MethodHandle H = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Fcntl {
+        static final MethodHandle H = link("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS),
+                Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Futimens {
+        static final MethodHandle H = link("futimens", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Ftruncate {
+        static final MethodHandle H = link("ftruncate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Fallocate {
+        static final MethodHandle H = link("posix_fallocate", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    private static final class Statx {
+        static final MethodHandle H = link("statx", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Mmap {
+        static final MethodHandle H = link("mmap",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Munmap {
+        static final MethodHandle H = link("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    private static final class Pread {
+        static final MethodHandle H = link("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG),
+                Linker.Option.captureCallState("errno"));
+    }
+
+    private static final class Madvise {
+        static final MethodHandle H = link("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Getuid {
+        static final MethodHandle H = link("getuid", FunctionDescriptor.of(JAVA_INT));
     }
 
     private Native() {
@@ -119,7 +153,7 @@ final class Native {
     static int open(Path file, int flags, int mode) {
         MemorySegment slot = ERRNO_SLOT.get();
         try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) OPEN.invokeExact(slot, arena.allocateFrom(file.toString()), flags, mode);
+            int fd = (int) Open.H.invokeExact(slot, arena.allocateFrom(file.toString()), flags, mode);
             return fd >= 0 ? fd : -errno(slot);
         } catch (Throwable t) {
             throw linkFailure("open", t);
@@ -128,7 +162,7 @@ final class Native {
 
     static void close(int fd) {
         try {
-            int ignored = (int) CLOSE.invokeExact(fd);
+            int ignored = (int) Close.H.invokeExact(fd);
         } catch (Throwable t) {
             throw linkFailure("close", t);
         }
@@ -146,7 +180,7 @@ final class Native {
             MemorySegment fl = arena.allocate(FLOCK); // zeroed: SEEK_SET, start 0, length 0 = to the end, pid 0
             L_TYPE.set(fl, 0L, type);
             for (;;) {
-                int r = (int) FCNTL.invokeExact(slot, fd, cmd, fl);
+                int r = (int) Fcntl.H.invokeExact(slot, fd, cmd, fl);
                 if (r == 0) {
                     return 0;
                 }
@@ -169,7 +203,7 @@ final class Native {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment fl = arena.allocate(FLOCK);
             L_TYPE.set(fl, 0L, type);
-            int r = (int) FCNTL.invokeExact(slot, fd, F_OFD_GETLK, fl);
+            int r = (int) Fcntl.H.invokeExact(slot, fd, F_OFD_GETLK, fl);
             return r == 0 ? (short) L_TYPE.get(fl, 0L) : -errno(slot);
         } catch (Throwable t) {
             throw linkFailure("fcntl", t);
@@ -184,7 +218,7 @@ final class Native {
             times.setAtIndex(JAVA_LONG, 1, UTIME_OMIT);
             times.setAtIndex(JAVA_LONG, 2, Math.floorDiv(millis, 1000));
             times.setAtIndex(JAVA_LONG, 3, Math.floorMod(millis, 1000) * 1_000_000L);
-            int r = (int) FUTIMENS.invokeExact(slot, fd, times);
+            int r = (int) Futimens.H.invokeExact(slot, fd, times);
             return r == 0 ? 0 : -errno(slot);
         } catch (Throwable t) {
             throw linkFailure("futimens", t);
@@ -194,7 +228,7 @@ final class Native {
     static int truncate(int fd, long length) {
         MemorySegment slot = ERRNO_SLOT.get();
         try {
-            int r = (int) FTRUNCATE.invokeExact(slot, fd, length);
+            int r = (int) Ftruncate.H.invokeExact(slot, fd, length);
             return r == 0 ? 0 : -errno(slot);
         } catch (Throwable t) {
             throw linkFailure("ftruncate", t);
@@ -208,18 +242,40 @@ final class Native {
      */
     static int allocate(int fd, long length) {
         try {
-            return (int) FALLOCATE.invokeExact(fd, 0L, length);
+            return (int) Fallocate.H.invokeExact(fd, 0L, length);
         } catch (Throwable t) {
             throw linkFailure("posix_fallocate", t);
         }
     }
 
-    /** The file behind {@code fd}; throws {@link IllegalStateException} only if the call itself fails. */
+    /**
+     * The file behind {@code fd}. Read by the JDK through {@code /proc/self/fd} (the kernel's link to the
+     * open file itself, deleted or not), which needs no downcall: a fresh JVM's first map links four libc
+     * functions instead of five. {@code statx} where {@code /proc} is not mounted.
+     *
+     * @throws IllegalStateException only if the native call itself fails
+     */
     static Stat stat(int fd) throws java.io.IOException {
+        try {
+            java.util.Map<String, Object> a = java.nio.file.Files.readAttributes(selfFd(fd),
+                    "unix:uid,mode,ino,size,lastModifiedTime");
+            return new Stat((Integer) a.get("uid"), (Integer) a.get("mode"), (Long) a.get("ino"), (Long) a.get("size"),
+                    ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toMillis());
+        } catch (java.nio.file.NoSuchFileException | UnsupportedOperationException noProc) {
+            return statx(fd);
+        }
+    }
+
+    /** The path through which the kernel reaches the file open as {@code fd} in this process. */
+    private static Path selfFd(int fd) {
+        return Path.of("/proc/self/fd/" + fd);
+    }
+
+    private static Stat statx(int fd) throws java.io.IOException {
         MemorySegment slot = ERRNO_SLOT.get();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            int r = (int) STATX.invokeExact(slot, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, buf);
+            int r = (int) Statx.H.invokeExact(slot, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, buf);
             if (r != 0) {
                 throw new java.io.IOException("statx failed: fd=" + fd + " errno=" + errno(slot));
             }
@@ -230,6 +286,23 @@ final class Native {
             throw e;
         } catch (Throwable t) {
             throw linkFailure("statx", t);
+        }
+    }
+
+    /**
+     * Maps {@code [0, size)} of the file open as {@code fd} shared and read-only, through the JDK's own
+     * {@code FileChannel.map} on a second description of the same file ({@code /proc/self/fd}): no downcall
+     * to link. Closing that description drops nothing, as Grove's locks are open file description locks
+     * held by {@code fd}'s. The mapping is undone when {@code arena} closes.
+     *
+     * @return the mapping, or null where {@code /proc} is not mounted
+     */
+    static MemorySegment mapReadOnly(int fd, long size, Arena arena) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(selfFd(fd),
+                java.nio.file.StandardOpenOption.READ)) {
+            return ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size, arena);
+        } catch (java.nio.file.NoSuchFileException noProc) {
+            return null;
         }
     }
 
@@ -250,7 +323,7 @@ final class Native {
     static MemorySegment map(int fd, long size, boolean writable, boolean copyOnWrite, Arena arena, int[] errnoOut) {
         MemorySegment slot = ERRNO_SLOT.get();
         try {
-            long addr = (long) MMAP.invokeExact(slot, 0L, size, PROT_READ | (writable ? PROT_WRITE : 0),
+            long addr = (long) Mmap.H.invokeExact(slot, 0L, size, PROT_READ | (writable ? PROT_WRITE : 0),
                     copyOnWrite ? MAP_PRIVATE : MAP_SHARED, fd, 0L);
             if (addr == -1L) {
                 errnoOut[0] = errno(slot);
@@ -265,7 +338,7 @@ final class Native {
 
     private static void unmap(long addr, long size) {
         try {
-            int ignored = (int) MUNMAP.invokeExact(addr, size);
+            int ignored = (int) Munmap.H.invokeExact(addr, size);
         } catch (Throwable t) {
             throw linkFailure("munmap", t);
         }
@@ -277,7 +350,7 @@ final class Native {
         try {
             long done = 0;
             while (done < dst.byteSize()) {
-                long n = (long) PREAD.invokeExact(slot, fd, dst.asSlice(done), dst.byteSize() - done, offset + done);
+                long n = (long) Pread.H.invokeExact(slot, fd, dst.asSlice(done), dst.byteSize() - done, offset + done);
                 if (n == 0) {
                     break;
                 }
@@ -303,7 +376,7 @@ final class Native {
      */
     static void populateForWrite(MemorySegment mapping) {
         try {
-            int ignored = (int) MADVISE.invokeExact(mapping, mapping.byteSize(), MADV_POPULATE_WRITE);
+            int ignored = (int) Madvise.H.invokeExact(mapping, mapping.byteSize(), MADV_POPULATE_WRITE);
         } catch (Throwable t) {
             // Pages are then faulted in as the copy touches them.
         }
@@ -323,7 +396,7 @@ final class Native {
             return 0;
         }
         try {
-            return (int) MADVISE.invokeExact(MemorySegment.ofAddress(start), length, advice);
+            return (int) Madvise.H.invokeExact(MemorySegment.ofAddress(start), length, advice);
         } catch (Throwable t) {
             throw linkFailure("madvise", t);
         }
@@ -335,7 +408,7 @@ final class Native {
             return (Integer) java.nio.file.Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         } catch (java.io.IOException | UnsupportedOperationException e) {
             try {
-                return (int) GETUID.invokeExact();
+                return (int) Getuid.H.invokeExact();
             } catch (Throwable t) {
                 throw linkFailure("getuid", t);
             }

@@ -41,7 +41,10 @@ public final class Store {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
     /** This process's uid, read once: every store, region and lease lock file is checked against it. */
     private static final int UID = Native.uid();
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Seeded on first use: only creating regions needs it, and seeding costs a fresh JVM's first map ~20 ms. */
+    private static final class Random {
+        static final SecureRandom SOURCE = new SecureRandom();
+    }
     private static volatile Store defaultStore;
     /** One instance per directory in a process: leases, spares and the sweeper are kept per directory. */
     private static final Map<Path, Store> OPEN = new ConcurrentHashMap<>();
@@ -302,14 +305,14 @@ public final class Store {
     /** A fresh, unguessable region name: {@code grove_<pid hex>_<64 random bits hex>}. */
     public static String newName() {
         return NAME_PREFIX + Long.toHexString(ProcessHandle.current().pid()) + "_"
-                + HexFormat.of().toHexDigits(RANDOM.nextLong());
+                + HexFormat.of().toHexDigits(Random.SOURCE.nextLong());
     }
 
     /** A fresh random region id, never 0. */
     public static long newId() {
         long id;
         do {
-            id = RANDOM.nextLong();
+            id = Random.SOURCE.nextLong();
         } while (id == 0);
         return id;
     }
