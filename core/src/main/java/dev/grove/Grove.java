@@ -273,6 +273,20 @@ public final class Grove {
     }
 
     /**
+     * Pins the region under {@code view} in the default store until {@link Pin#unpin()}: the data then
+     * outlives every view, lease and process, as data at rest must (a reference kept in a cache, a queue
+     * or a database row). See {@link RegionStore#pin(SharedObject, java.time.Duration)}.
+     */
+    public static Pin pin(SharedObject view) {
+        return RegionStore.defaultStore().pin(view);
+    }
+
+    /** As {@link #pin(SharedObject)}, for {@code duration} only. */
+    public static Pin pin(SharedObject view, java.time.Duration duration) {
+        return RegionStore.defaultStore().pin(view, duration);
+    }
+
+    /**
      * Reads a whole region and checks it against the checksum written when it was sealed.
      *
      * @throws RegionCorruptException if any byte changed since

@@ -332,6 +332,25 @@ public final class RegionStore {
         return new Pin(this, name, r.name(), duration == null ? null : Instant.ofEpochMilli(expires));
     }
 
+    /**
+     * Pins the region a reference names, checking first that it is still there with the reference's id:
+     * what a receiver does to keep data it was sent at rest (a cache entry, a queued message) past the
+     * sender and the lease. The reference must name a region of this store.
+     *
+     * @param duration how long the pin lasts, or null until unpinned
+     * @throws StaleReferenceException   if the region now has another id
+     * @throws RegionNotFoundException   if it is gone
+     * @throws IllegalArgumentException if the reference names another store
+     */
+    public Pin pin(SharedRef ref, Duration duration) {
+        try (SharedObject view = map(ref)) {
+            if (view == null) {
+                throw new IllegalArgumentException("reference names a null element, not a region: path=" + ref.path());
+            }
+            return pin(view, duration);
+        }
+    }
+
     /** The pins of the region {@code path} names (expired ones included until a sweep deletes them). */
     public List<Pin> pins(String path) {
         String region = PathSyntax.parse(path).name();

@@ -23,7 +23,9 @@ import java.util.RandomAccess;
 public abstract sealed class SharedList<E> extends AbstractList<E> implements SharedObject, RandomAccess
         permits PrimitiveArray, ObjectList, StringList {
 
+    /** The view's handle: its path, its hold on the region, and whether it was closed. */
     final Handle h;
+    /** Number of elements. */
     final long length;
 
     SharedList(String path, Hold hold, long length) {

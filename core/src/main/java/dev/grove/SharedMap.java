@@ -24,9 +24,13 @@ import java.util.Set;
  * @param <V> value type
  */
 public final class SharedMap<V> extends AbstractMap<String, V> implements SharedObject {
+    /** The view's handle: its path, its hold on the region, and whether it was closed. */
     final Handle h;
+    /** The map's node in the region: its values and the hash index of its keys. */
     private final Node node;
+    /** The keys, as a string array in insertion order. */
     private final Node keys;
+    /** Number of entries. */
     private final long length;
     /** Set once the hash index was checked against the keys (before the first lookup). */
     private volatile boolean indexChecked;

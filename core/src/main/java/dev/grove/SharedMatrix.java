@@ -17,9 +17,13 @@ import java.util.Objects;
  * request. Indices are {@code long}, so the matrix may hold more than 2<sup>31</sup> values.
  */
 public final class SharedMatrix extends SingleView {
+    /** The elements, row-major: a read-only slice of the region after the matrix's 16-byte header. */
     private final MemorySegment data;
+    /** The element type, which every typed getter checks. */
     private final ElementType type;
+    /** Number of rows. */
     private final long rows;
+    /** Number of columns, and so the length of each row. */
     private final long cols;
 
     SharedMatrix(Node node, Hold hold) {

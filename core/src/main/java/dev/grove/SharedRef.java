@@ -21,9 +21,13 @@ import java.util.Objects;
 public final class SharedRef implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The path: region name and indices. */
     private final String path;
+    /** The region's random id, checked when the reference is mapped. */
     private final long regionId;
+    /** Fingerprint of the boot the reference was made in; 0 when unknown, and then not checked. */
     private final int boot;
+    /** The absolute directory of the store holding the region, or null for the default store. */
     private final String store;
 
     SharedRef(String path, long regionId, int boot, String store) {

@@ -11,8 +11,11 @@ import java.lang.foreign.MemorySegment;
  * or {@link #toString()}.
  */
 public final class SharedString extends SingleView implements CharSequence, Comparable<SharedString> {
+    /** The encoded text, a read-only slice of the region. */
     private final MemorySegment bytes;
+    /** Whether the bytes are WTF-8 (an unpaired surrogate is encoded), so malformed bytes mean a corrupt region. */
     private final boolean wtf8;
+    /** The decoded text, set the first time it is needed. */
     private String text;
 
     SharedString(String path, Hold hold, MemorySegment bytes, boolean wtf8) {

@@ -18,7 +18,9 @@ import java.util.function.Function;
  * column contents.
  */
 public final class SharedTable extends SingleView {
+    /** The table's node in the region; its children are the columns. */
     private final Node node;
+    /** The column names in order, read when the view was made; unmodifiable. */
     private final List<String> names;
 
     SharedTable(Node node, Hold hold) {

@@ -14,7 +14,9 @@ import java.util.Objects;
  * @param <T> the boxed type
  */
 public final class SharedValue<T> extends SingleView {
+    /** The value's node in the region, whose payload {@link #segment()} returns. */
     private final Node node;
+    /** The value, decoded when the view was made. */
     private final T value;
 
     SharedValue(Node node, Hold hold, T value) {

@@ -28,6 +28,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PinsTest {
     private static final RegionStore STORE = RegionStore.defaultStore();
 
+    /**
+     * A receiver pins what a reference names (data it was sent, to keep at rest): the region then survives
+     * the sender's view, the lease and a sweep; a stale reference cannot pin whatever now has that name.
+     */
+    @Test
+    void aReferenceCanBePinnedByItsReceiver() throws Exception {
+        SharedRef ref;
+        try (SharedDoubleArray v = Grove.share(new double[] {1, 2, 3})) {
+            ref = v.ref();
+        }
+        Pin pin = STORE.pin(ref, null);
+        Path file = STORE.file(ref.path());
+        Thread.sleep((Long.getLong("grove.lease.seconds", 30) + 1) * 1000);
+        STORE.sweep();
+        assertTrue(Files.exists(file), "a pinned region outlives the sender's view and the lease");
+        try (SharedDoubleArray back = Grove.map(ref, SharedDoubleArray.class)) {
+            assertEquals(3.0, back.getDouble(2));
+        }
+        assertTrue(pin.unpin());
+        assertFalse(Files.exists(file), "unpinned and unheld, the region is deleted at once");
+        SharedRef forged = SharedRef.fromWire(ref.path(), ref.wireId() + 1);
+        assertThrows(GroveException.class, () -> STORE.pin(forged, null));
+        Leaks.assertNoRegionsLeft(10);
+    }
+
     @Test
     void aPinnedRegionOutlivesItsCreatorEveryViewAndEveryLease() throws Exception {
         String path;

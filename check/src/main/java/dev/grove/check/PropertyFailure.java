@@ -6,6 +6,7 @@ package dev.grove.check;
  */
 public final class PropertyFailure extends AssertionError {
     private final transient Object counterexample;
+    /** The run seed that replays the failure, or 0 if the failure came without one. */
     private final long seed;
 
     PropertyFailure(String message, Throwable cause) {

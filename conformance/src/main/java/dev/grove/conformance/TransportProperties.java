@@ -28,6 +28,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public abstract class TransportProperties {
     private static final Map<Class<?>, Transport> OPEN = new ConcurrentHashMap<>();
 
+    /** For subclasses, which JUnit instantiates to run the properties. */
+    public TransportProperties() {
+    }
+
     /** The transport under test; called once per test class. */
     protected abstract Transport openTransport() throws Exception;
 

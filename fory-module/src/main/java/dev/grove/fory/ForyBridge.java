@@ -23,8 +23,8 @@ import java.util.List;
  * least {@link #threshold()} bytes, anywhere in the user's own classes) go into one shared region per
  * message, and the message carries that region's reference instead of the bytes. The receiver hands Fory
  * the mapped buffers and gets ordinary arrays back, copied once from shared memory with no decoding.
- * Explicitly shared views inside the graph still travel as references (register
- * {@link GroveSerializers} on the same Fory).
+ * Explicitly shared views inside the graph still travel as references ({@link #of} registers
+ * {@link GroveSerializers} on the Fory).
  *
  * <p>Message layout: {@code 'G'}, version {@code 1}, an int count of out-of-band buffers; if non-zero, the
  * region path (modified UTF-8), its id (long) and per buffer an offset (long) and a length (int); then
@@ -46,12 +46,14 @@ public final class ForyBridge {
     }
 
     /**
-     * A bridge over {@code fory} with the default threshold. Registers on {@code fory} primitive array
+     * A bridge over {@code fory} with the default threshold. Registers Grove's serializers on {@code fory}
+     * (if not yet there: {@link GroveSerializers#register(BaseFory)}), and primitive array
      * serializers that write as Fory's own and read a bridge message's shared arrays outside Fory's
      * graph-memory budget (their bytes are in a region of this user's store, not in the message; every
      * other read keeps the budget): call it before {@code fory} is first used.
      */
     public static ForyBridge of(BaseFory fory) {
+        GroveSerializers.register(fory);
         SharedArrayReads.register(fory);
         return new ForyBridge(fory, DEFAULT_THRESHOLD);
     }

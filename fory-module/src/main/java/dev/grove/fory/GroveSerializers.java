@@ -89,6 +89,9 @@ public final class GroveSerializers {
         }
     }
 
+    /** The Fory instances Grove registered on, with the first id used; weak, so a dropped Fory is forgotten. */
+    private static final Map<BaseFory, Integer> REGISTERED = new java.util.WeakHashMap<>();
+
     /** Registers every view class, and {@link SharedRef}, with ids from {@link #DEFAULT_FIRST_ID}. */
     public static void register(BaseFory fory) {
         register(fory, DEFAULT_FIRST_ID);
@@ -107,8 +110,24 @@ public final class GroveSerializers {
         return firstId + offset;
     }
 
-    /** Registers every view class, and {@link SharedRef}, with their pinned ids ({@link #typeId}). */
+    /**
+     * Registers every view class, and {@link SharedRef}, with their pinned ids ({@link #typeId}). Calling it
+     * again on the same Fory with the same first id does nothing ({@link ForyBridge#of} registers Grove
+     * itself, so a receiver cannot forget).
+     *
+     * @throws IllegalArgumentException if Grove was registered on this Fory from another first id
+     */
     public static void register(BaseFory fory, int firstId) {
+        synchronized (REGISTERED) {
+            Integer before = REGISTERED.putIfAbsent(fory, firstId);
+            if (before != null) {
+                if (before != firstId) {
+                    throw new IllegalArgumentException("Grove's Fory serializers are already registered on this Fory "
+                            + "from another first id: firstId=" + firstId + " registered=" + before);
+                }
+                return;
+            }
+        }
         for (Class<?> c : VIEW_CLASSES) {
             fory.register(c, typeId(c, firstId));
             fory.registerSerializer(c, resolver -> serializerFor(resolver, c));

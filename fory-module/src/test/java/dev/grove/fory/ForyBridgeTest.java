@@ -57,6 +57,27 @@ class ForyBridgeTest {
     }
 
     /**
+     * A receiver cannot forget Grove's serializers behind a bridge: {@code ForyBridge.of} registers them
+     * (and registering again, by hand, is harmless), so a view inside a bridged graph arrives as a view.
+     */
+    @Test
+    void theBridgeRegistersGroveItself() {
+        org.apache.fory.Fory bare = org.apache.fory.Fory.builder().withLanguage(org.apache.fory.config.Language.JAVA)
+                .requireClassRegistration(false).build();
+        ForyBridge bridge = ForyBridge.of(bare);
+        GroveSerializers.register(bare);
+        try (SharedDoubleArray v = Grove.share(new double[] {4, 5, 6})) {
+            Object back = bridge.deserialize(bridge.serialize(List.of(v)));
+            SharedDoubleArray w = (SharedDoubleArray) ((List<?>) back).get(0);
+            assertEquals(v.path(), w.path());
+            assertEquals(6.0, w.getDouble(2));
+            w.close();
+        }
+        assertThrows(IllegalArgumentException.class, () -> GroveSerializers.register(bare, 5_000),
+                "Grove registered from another first id must be refused, not half-registered");
+    }
+
+    /**
      * A default-configured Fory refuses graphs over 128 MiB; a bridge message's arrays are in shared memory,
      * not in the message, so 200 MB arrays (alone and as a field) still arrive. Plain Fory on the same
      * settings keeps its budget (the control: it refuses the same array in its own bytes).

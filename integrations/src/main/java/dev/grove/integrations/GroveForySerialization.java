@@ -46,6 +46,10 @@ public final class GroveForySerialization implements Serialization {
     private static final ThreadSafeFory FORY = build();
     private static final ForyBridge BRIDGE = ForyBridge.of(FORY);
 
+    /** Dubbo creates this through its extension loader. */
+    public GroveForySerialization() {
+    }
+
     private static ThreadSafeFory build() {
         ThreadSafeFory fory = Fory.builder().withLanguage(Language.JAVA).requireClassRegistration(false)
                 .withRefTracking(true).buildThreadSafeFory();

@@ -10,6 +10,7 @@ import dev.grove.GroveException;
 public class ParallelException extends GroveException {
     private static final long serialVersionUID = 1L;
 
+    /** The index of the element that failed, or -1 if none in particular. */
     private final long index;
 
     /**

@@ -9,6 +9,8 @@ import java.io.PrintStream;
 @FunctionalInterface
 public interface ProgressListener {
     /**
+     * Reports that {@code done} of the call's {@code total} elements have finished.
+     *
      * @param done  elements finished so far
      * @param total elements in the call
      */

@@ -8,6 +8,7 @@ package dev.grove.parallel;
 public final class RemoteFailure extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The class name of the original exception in the worker. */
     private final String className;
 
     RemoteFailure(String className, String message, StackTraceElement[] trace, RemoteFailure cause) {

@@ -40,18 +40,22 @@ public final class Slice {
         return matrix.elementType();
     }
 
+    /** Element {@code i} of a slice of a double matrix; throws {@link ClassCastException} for another element type. */
     public double getDouble(long i) {
         return margin == Margin.ROWS ? matrix.get(index, i) : matrix.get(i, index);
     }
 
+    /** Element {@code i} of a slice of an int matrix; throws {@link ClassCastException} for another element type. */
     public int getInt(long i) {
         return margin == Margin.ROWS ? matrix.getInt(index, i) : matrix.getInt(i, index);
     }
 
+    /** Element {@code i} of a slice of a long matrix; throws {@link ClassCastException} for another element type. */
     public long getLong(long i) {
         return margin == Margin.ROWS ? matrix.getLong(index, i) : matrix.getLong(i, index);
     }
 
+    /** Element {@code i} of a slice of a float matrix; throws {@link ClassCastException} for another element type. */
     public float getFloat(long i) {
         return margin == Margin.ROWS ? matrix.getFloat(index, i) : matrix.getFloat(i, index);
     }

@@ -47,6 +47,10 @@ public final class WorkerMain {
         this.out = out;
     }
 
+    /**
+     * Runs the worker: greets its parent with its pid, then serves tasks from standard input until that closes
+     * (then it exits) or the parent process ends (then it halts). Started by {@link WorkerPool}.
+     */
     public static void main(String[] args) throws Exception {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out)));
         System.setOut(System.err); // the function's prints must not corrupt the protocol
