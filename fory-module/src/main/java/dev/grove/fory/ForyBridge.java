@@ -26,16 +26,22 @@ import java.util.List;
  * Explicitly shared views inside the graph still travel as references ({@link #of} registers
  * {@link GroveSerializers} on the Fory).
  *
- * <p>Message layout: {@code 'G'}, version {@code 1}, an int count of out-of-band buffers; if non-zero, the
+ * <p>An array the graph holds twice is written and shared once, and arrives as one array (identity within a
+ * message, with or without Fory's reference tracking). To send one array to many receivers without a copy
+ * per message, share it once ({@code Grove.share}) and send the view: every message then carries the same
+ * reference.
+ *
+ * <p>Message layout: {@code 'G'}, version {@code 2}, an int count of out-of-band buffers; if non-zero, the
  * region path (modified UTF-8), its id (long) and per buffer an offset (long) and a length (int); then
- * Fory's own bytes. The region is dropped by the sender at once: the reference's lease keeps it until the
- * receiver maps it. Thread-safe if the Fory given is.
+ * Fory's own bytes, in which each primitive array starts with a varint (0: the array follows; {@code k}:
+ * the message's {@code k}-th array again). The region is dropped by the sender at once: the reference's
+ * lease keeps it until the receiver maps it. Thread-safe if the Fory given is.
  */
 public final class ForyBridge {
     /** Arrays below this many bytes stay inline unless configured otherwise: 64 KiB. */
     public static final int DEFAULT_THRESHOLD = 64 * 1024;
     private static final int MAGIC = 'G';
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private final BaseFory fory;
     private final int threshold;
@@ -74,13 +80,14 @@ public final class ForyBridge {
     /** Serializes {@code value}, moving its large arrays into shared memory. */
     public byte[] serialize(Object value) {
         List<BufferObject> outOfBand = new ArrayList<>();
-        byte[] payload = fory.serialize(value, buffer -> {
-            if (buffer.totalBytes() >= threshold) {
-                outOfBand.add(buffer);
-                return false;
-            }
-            return true;
-        });
+        byte[] payload = ScopedValue.where(SharedArrayReads.WRITING, new java.util.IdentityHashMap<>()).call(
+                () -> fory.serialize(value, buffer -> {
+                    if (buffer.totalBytes() >= threshold) {
+                        outOfBand.add(buffer);
+                        return false;
+                    }
+                    return true;
+                }));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(MAGIC);
@@ -141,7 +148,9 @@ public final class ForyBridge {
                 throw new StreamCorruptedException("bad out-of-band buffer count: " + count);
             }
             if (count == 0) {
-                return fory.deserialize(MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining()), List.of());
+                MemoryBuffer message = MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining());
+                return ScopedValue.where(SharedArrayReads.READING, new ArrayList<>())
+                        .call(() -> fory.deserialize(message, List.of()));
             }
             return deserializeShared(bytes, in, count);
         } catch (StreamCorruptedException | java.nio.BufferUnderflowException e) {
@@ -170,7 +179,7 @@ public final class ForyBridge {
                 buffers.add(MemoryBuffer.fromByteBuffer(seg.asSlice(offset, length).asByteBuffer()));
             }
             MemoryBuffer message = MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining());
-            return ScopedValue.where(SharedArrayReads.IN_BRIDGE_MESSAGE, true).call(() -> fory.deserialize(message, buffers));
+            return ScopedValue.where(SharedArrayReads.READING, new ArrayList<>()).call(() -> fory.deserialize(message, buffers));
         }
     }
 }

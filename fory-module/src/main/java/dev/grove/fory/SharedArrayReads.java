@@ -12,8 +12,14 @@ import org.apache.fory.serializer.Serializer;
 import java.util.function.Function;
 
 /**
- * Primitive array serializers that read a {@link ForyBridge} message's shared arrays outside Fory's
- * graph-memory budget ({@code ForyBuilder#withMaxGraphMemoryBytes}, 128 MiB by default).
+ * Primitive array serializers for {@link ForyBridge} messages: an array the graph holds more than once is
+ * written once (later places say which earlier array they are, so the receiver gets one array, shared
+ * once, as the sender had it), and shared arrays are read outside Fory's graph-memory budget
+ * ({@code ForyBuilder#withMaxGraphMemoryBytes}, 128 MiB by default).
+ *
+ * <p>Inside a bridge message each array starts with a varint: 0 for an array that follows in Fory's own
+ * format, {@code k > 0} for the same array as the message's {@code k}-th. Outside bridge messages these
+ * serializers are Fory's own, byte for byte.
  *
  * <p>Why: the budget stops a small hostile message from making the reader allocate without bound. A
  * bridge message's out-of-band arrays are not in the message: each is backed byte for byte by a region of
@@ -23,8 +29,10 @@ import java.util.function.Function;
  * included; writing is always Fory's own.
  */
 final class SharedArrayReads<T> extends Serializer<T> {
-    /** Bound while {@link ForyBridge} deserializes a message with shared arrays. */
-    static final ScopedValue<Boolean> IN_BRIDGE_MESSAGE = ScopedValue.newInstance();
+    /** Bound while {@link ForyBridge} writes a message: the arrays written so far, numbered from 0. */
+    static final ScopedValue<java.util.IdentityHashMap<Object, Integer>> WRITING = ScopedValue.newInstance();
+    /** Bound while {@link ForyBridge} reads a message: the arrays read so far, in order. */
+    static final ScopedValue<java.util.List<Object>> READING = ScopedValue.newInstance();
 
     private interface Fill<T> {
         void from(MemoryBuffer buffer, T array, int bytes);
@@ -76,6 +84,16 @@ final class SharedArrayReads<T> extends Serializer<T> {
 
     @Override
     public void write(WriteContext ctx, T value) {
+        if (WRITING.isBound()) {
+            java.util.IdentityHashMap<Object, Integer> written = WRITING.get();
+            Integer earlier = written.get(value);
+            if (earlier != null) {
+                ctx.getBuffer().writeVarUInt32(earlier + 1);
+                return;
+            }
+            written.put(value, written.size());
+            ctx.getBuffer().writeVarUInt32(0);
+        }
         builtIn.write(ctx, value);
     }
 
@@ -86,7 +104,25 @@ final class SharedArrayReads<T> extends Serializer<T> {
 
     @Override
     public T read(ReadContext ctx) {
-        if (!IN_BRIDGE_MESSAGE.isBound() || !ctx.isPeerOutOfBandEnabled()) {
+        if (!READING.isBound()) {
+            return builtIn.read(ctx);
+        }
+        java.util.List<Object> read = READING.get();
+        int earlier = ctx.getBuffer().readVarUInt32();
+        if (earlier > 0) {
+            if (earlier > read.size() || !type.isInstance(read.get(earlier - 1))) {
+                throw new IllegalArgumentException("bridge message names an array it has not sent: index=" + earlier
+                        + " arrays=" + read.size() + " type=" + type.getSimpleName());
+            }
+            return type.cast(read.get(earlier - 1));
+        }
+        T array = readArray(ctx);
+        read.add(array);
+        return array;
+    }
+
+    private T readArray(ReadContext ctx) {
+        if (!ctx.isPeerOutOfBandEnabled()) {
             return builtIn.read(ctx);
         }
         MemoryBuffer message = ctx.getBuffer();

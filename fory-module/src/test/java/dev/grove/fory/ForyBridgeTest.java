@@ -57,6 +57,29 @@ class ForyBridgeTest {
     }
 
     /**
+     * One bridge message shares an array once however often the graph holds it, with Fory's reference
+     * tracking or without: one out-of-band buffer, and the receiver gets one array in both places.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void anArrayTwiceInOneMessageIsSharedOnce(boolean refTracking) {
+        org.apache.fory.Fory fory = org.apache.fory.Fory.builder().withLanguage(org.apache.fory.config.Language.JAVA)
+                .requireClassRegistration(false).withRefTracking(refTracking).build();
+        ForyBridge bridge = ForyBridge.of(fory);
+        double[] big = new double[100_000];
+        big[7] = 7;
+        int[] small = {1, 2, 3};
+        byte[] message = bridge.serialize(new ArrayList<>(List.of(big, small, big, small)));
+        assertEquals(1, java.nio.ByteBuffer.wrap(message, 2, 4).getInt(), "out-of-band buffers in the message");
+        List<?> back = (List<?>) bridge.deserialize(message);
+        assertSame(back.get(0), back.get(2));
+        assertSame(back.get(1), back.get(3));
+        assertEquals(7.0, ((double[]) back.get(0))[7]);
+        assertEquals(3, ((int[]) back.get(3))[2]);
+        Leaks.assertNoRegionsLeft(10);
+    }
+
+    /**
      * A receiver cannot forget Grove's serializers behind a bridge: {@code ForyBridge.of} registers them
      * (and registering again, by hand, is harmless), so a view inside a bridged graph arrives as a view.
      */
