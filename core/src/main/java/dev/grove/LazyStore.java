@@ -68,7 +68,8 @@ public final class LazyStore implements AutoCloseable {
 
     private final Path dir;
     private final RegionStore store;
-    private final LockFile writerLock;
+    /** Opened by the first write or clean-up only: a reader never touches it. */
+    private LockFile writerLock;
     private boolean writing;
     private long version;
     /** The current version's index, a region of its own: object name to entry text; null for version 0. */
@@ -84,7 +85,6 @@ public final class LazyStore implements AutoCloseable {
     private LazyStore(Path dir) {
         this.dir = dir;
         this.store = RegionStore.builder(dir).retained(true).open();
-        this.writerLock = LockFile.open(dir.resolve(WRITER_LOCK));
         loadCurrent();
         if (Files.exists(dir.resolve(COMMITTING))) {
             cleanUpIfNoWriter(); // a commit was interrupted: what it left goes now
@@ -376,7 +376,16 @@ public final class LazyStore implements AutoCloseable {
         }
         tidy();
         switchTo(0, null);
-        writerLock.close();
+        if (writerLock != null) {
+            writerLock.close();
+        }
+    }
+
+    private LockFile writerLock() {
+        if (writerLock == null) {
+            writerLock = LockFile.open(dir.resolve(WRITER_LOCK));
+        }
+        return writerLock;
     }
 
     // ---------------------------------------------------------------- internals
@@ -387,7 +396,7 @@ public final class LazyStore implements AutoCloseable {
         }
         long wait = Long.getLong("grove.lazy.writerWaitMillis", WRITER_WAIT_MILLIS);
         long deadline = System.currentTimeMillis() + wait;
-        while (!writerLock.tryLock(true)) {
+        while (!writerLock().tryLock(true)) {
             if (System.currentTimeMillis() > deadline) {
                 throw new StoreException("another process is writing this store: store=" + dir + " waited="
                         + wait + "ms (one writer at a time; readers are never blocked)");
@@ -480,7 +489,7 @@ public final class LazyStore implements AutoCloseable {
     }
 
     private void cleanUpIfNoWriter() {
-        if (writerLock.tryLock(true)) {
+        if (writerLock().tryLock(true)) {
             try {
                 if (cleanUp()) {
                     Files.deleteIfExists(dir.resolve(COMMITTING));

@@ -84,7 +84,7 @@ public final class SharedMap<V> extends AbstractMap<String, V> implements Shared
         h.check();
         try {
             if (!indexChecked) {
-                node.checkMapIndex(keys);
+                node.checkMapIndexOnce(keys, h.region().id());
                 indexChecked = true;
             }
             long slots = node.mapSlots();

@@ -20,10 +20,15 @@ public final class LockFile implements AutoCloseable {
     /** Opens {@code path}, creating it (0600) if absent. */
     public static LockFile open(Path path) {
         try {
+            // Lock files outlive their users, so opening is the common case: one system call, not two.
             try {
-                return new LockFile(RegionFile.create(path));
-            } catch (FileAlreadyExistsException e) {
                 return new LockFile(RegionFile.open(path));
+            } catch (java.nio.file.NoSuchFileException absent) {
+                try {
+                    return new LockFile(RegionFile.create(path));
+                } catch (FileAlreadyExistsException raced) {
+                    return new LockFile(RegionFile.open(path));
+                }
             }
         } catch (IOException e) {
             throw new StoreException("cannot open lock file: path=" + path + " error=" + e, e);

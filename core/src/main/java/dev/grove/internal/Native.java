@@ -290,23 +290,6 @@ final class Native {
     }
 
     /**
-     * Maps {@code [0, size)} of the file open as {@code fd} shared and read-only, through the JDK's own
-     * {@code FileChannel.map} on a second description of the same file ({@code /proc/self/fd}): no downcall
-     * to link. Closing that description drops nothing, as Grove's locks are open file description locks
-     * held by {@code fd}'s. The mapping is undone when {@code arena} closes.
-     *
-     * @return the mapping, or null where {@code /proc} is not mounted
-     */
-    static MemorySegment mapReadOnly(int fd, long size, Arena arena) throws java.io.IOException {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(selfFd(fd),
-                java.nio.file.StandardOpenOption.READ)) {
-            return ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size, arena);
-        } catch (java.nio.file.NoSuchFileException noProc) {
-            return null;
-        }
-    }
-
-    /**
      * Maps {@code [0, size)} of the file, shared; the mapping is undone when {@code arena} closes. A mapping
      * without write access is returned read-only, so no code path can fault on a write.
      *

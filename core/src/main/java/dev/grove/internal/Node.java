@@ -355,6 +355,27 @@ public final class Node {
         return Wtf8.decode(seg, stringStart(i), len, (aux & AUX_WTF8) != 0, elementPath);
     }
 
+    /** Maps whose index passed {@link #checkMapIndex} in this process: (region id, map payload offset). */
+    private static final java.util.Set<java.util.List<Long>> CHECKED_MAPS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * {@link #checkMapIndex}, once per map of a region in this process. A sealed region's bytes never change
+     * and a reused file gets a new id, so the answer holds for every later mapping of the same region: a
+     * store that maps the same index on every open (the lazy store) checks its thousands of keys once, not
+     * on each open.
+     */
+    public void checkMapIndexOnce(Node keys, long regionId) {
+        java.util.List<Long> key = java.util.List.of(regionId, payload());
+        if (CHECKED_MAPS.contains(key)) {
+            return;
+        }
+        checkMapIndex(keys);
+        if (CHECKED_MAPS.size() >= 4096) {
+            CHECKED_MAPS.clear(); // a bound, not a cache policy: the check is only repeated
+        }
+        CHECKED_MAPS.add(key);
+    }
+
     /**
      * Checks a map's hash index against its keys, in one pass over the slots: every entry in exactly one
      * slot, each reached by probing from its key's home slot without meeting an empty slot, and no key

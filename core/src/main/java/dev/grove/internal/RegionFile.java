@@ -141,12 +141,6 @@ final class RegionFile implements AutoCloseable {
 
     /** Maps {@code [0, size)} shared, writable or read-only; unmapped when {@code arena} closes. */
     MemorySegment map(long size, boolean writable, Arena arena) throws IOException {
-        if (!writable) {
-            MemorySegment seg = Native.mapReadOnly(fd, size, arena);
-            if (seg != null) {
-                return seg;
-            }
-        }
         int[] errno = new int[1];
         MemorySegment seg = Native.map(fd, size, writable, arena, errno);
         if (seg == null) {
