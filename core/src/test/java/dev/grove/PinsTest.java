@@ -40,13 +40,16 @@ class PinsTest {
         }
         Pin pin = STORE.pin(ref, null);
         Path file = STORE.file(ref.path());
-        Thread.sleep((Long.getLong("grove.lease.seconds", 30) + 1) * 1000);
-        STORE.sweep();
-        assertTrue(Files.exists(file), "a pinned region outlives the sender's view and the lease");
-        try (SharedDoubleArray back = Grove.map(ref, SharedDoubleArray.class)) {
-            assertEquals(3.0, back.getDouble(2));
+        try {
+            Thread.sleep((Long.getLong("grove.lease.seconds", 30) + 1) * 1000);
+            STORE.sweep();
+            assertTrue(Files.exists(file), "a pinned region outlives the sender's view and the lease");
+            try (SharedDoubleArray back = Grove.map(ref, SharedDoubleArray.class)) {
+                assertEquals(3.0, back.getDouble(2));
+            }
+        } finally {
+            assertTrue(pin.unpin()); // also when an assertion above failed: a pin left behind outlives the suite
         }
-        assertTrue(pin.unpin());
         assertFalse(Files.exists(file), "unpinned and unheld, the region is deleted at once");
         SharedRef forged = SharedRef.fromWire(ref.path(), ref.wireId() + 1);
         assertThrows(GroveException.class, () -> STORE.pin(forged, null));

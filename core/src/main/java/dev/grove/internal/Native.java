@@ -251,7 +251,7 @@ final class Native {
     /**
      * The file behind {@code fd}. Read by the JDK through {@code /proc/self/fd} (the kernel's link to the
      * open file itself, deleted or not), which needs no downcall: a fresh JVM's first map links four libc
-     * functions instead of five. {@code statx} where {@code /proc} is not mounted.
+     * functions instead of five. {@code statx} where {@code /proc} cannot be read.
      *
      * @throws IllegalStateException only if the native call itself fails
      */
@@ -261,8 +261,8 @@ final class Native {
                     "unix:uid,mode,ino,size,lastModifiedTime");
             return new Stat((Integer) a.get("uid"), (Integer) a.get("mode"), (Long) a.get("ino"), (Long) a.get("size"),
                     ((java.nio.file.attribute.FileTime) a.get("lastModifiedTime")).toMillis());
-        } catch (java.nio.file.NoSuchFileException | UnsupportedOperationException noProc) {
-            return statx(fd);
+        } catch (java.io.IOException | UnsupportedOperationException noProc) {
+            return statx(fd); // no /proc, or a policy that hides it: ask the kernel about the descriptor itself
         }
     }
 

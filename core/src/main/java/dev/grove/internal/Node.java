@@ -362,7 +362,8 @@ public final class Node {
      * {@link #checkMapIndex}, once per map of a region in this process. A sealed region's bytes never change
      * and a reused file gets a new id, so the answer holds for every later mapping of the same region: a
      * store that maps the same index on every open (the lazy store) checks its thousands of keys once, not
-     * on each open.
+     * on each open. What this trusts: that nothing rewrites a sealed region file in place under the same
+     * id (only its owner could, and {@code verify} still reads every byte against the checksum).
      */
     public void checkMapIndexOnce(Node keys, long regionId) {
         java.util.List<Long> key = java.util.List.of(regionId, payload());

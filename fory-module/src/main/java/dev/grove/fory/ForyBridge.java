@@ -5,6 +5,8 @@ import dev.grove.Grove;
 import dev.grove.SharedByteArray;
 import dev.grove.SharedRef;
 import org.apache.fory.BaseFory;
+import org.apache.fory.Fory;
+import org.apache.fory.ThreadSafeFory;
 import org.apache.fory.memory.MemoryBuffer;
 import org.apache.fory.serializer.BufferObject;
 
@@ -59,7 +61,7 @@ public final class ForyBridge {
      * other read keeps the budget): call it before {@code fory} is first used.
      */
     public static ForyBridge of(BaseFory fory) {
-        GroveSerializers.register(fory);
+        GroveSerializers.registerIfAbsent(fory);
         SharedArrayReads.register(fory);
         return new ForyBridge(fory, DEFAULT_THRESHOLD);
     }
@@ -77,17 +79,33 @@ public final class ForyBridge {
         return threshold;
     }
 
+    /**
+     * Runs {@code body} on this thread's Fory (the one given, or the one a {@code ThreadSafeFory} lends this
+     * thread) as a bridge message: that Fory's array serializers number the arrays they meet.
+     */
+    private <R> R inMessage(java.util.function.Function<Fory, R> body) {
+        java.util.function.Function<Fory, R> asMessage = f -> ScopedValue
+                .where(SharedArrayReads.MESSAGE, new SharedArrayReads.Message(f.getTypeResolver()))
+                .call(() -> body.apply(f));
+        if (fory instanceof Fory f) {
+            return asMessage.apply(f);
+        }
+        if (fory instanceof ThreadSafeFory t) {
+            return t.execute(asMessage);
+        }
+        throw new IllegalArgumentException("unknown kind of Fory: class=" + fory.getClass().getName());
+    }
+
     /** Serializes {@code value}, moving its large arrays into shared memory. */
     public byte[] serialize(Object value) {
         List<BufferObject> outOfBand = new ArrayList<>();
-        byte[] payload = ScopedValue.where(SharedArrayReads.WRITING, new java.util.IdentityHashMap<>()).call(
-                () -> fory.serialize(value, buffer -> {
-                    if (buffer.totalBytes() >= threshold) {
-                        outOfBand.add(buffer);
-                        return false;
-                    }
-                    return true;
-                }));
+        byte[] payload = inMessage(f -> f.serialize(value, buffer -> {
+            if (buffer.totalBytes() >= threshold) {
+                outOfBand.add(buffer);
+                return false;
+            }
+            return true;
+        }));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(payload.length + 64);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(MAGIC);
@@ -149,8 +167,7 @@ public final class ForyBridge {
             }
             if (count == 0) {
                 MemoryBuffer message = MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining());
-                return ScopedValue.where(SharedArrayReads.READING, new ArrayList<>())
-                        .call(() -> fory.deserialize(message, List.of()));
+                return inMessage(f -> f.deserialize(message, List.of()));
             }
             return deserializeShared(bytes, in, count);
         } catch (StreamCorruptedException | java.nio.BufferUnderflowException e) {
@@ -169,17 +186,21 @@ public final class ForyBridge {
         try (SharedByteArray shared = GroveSerializers.mapAs(ref, SharedByteArray.class)) {
             MemorySegment seg = shared.segment();
             List<MemoryBuffer> buffers = new ArrayList<>(count);
+            long end = 0;
             for (int i = 0; i < count; i++) {
                 long offset = in.getLong();
                 int length = in.getInt();
-                if (offset < 0 || length < 0 || offset > seg.byteSize() - length) {
-                    throw new StreamCorruptedException("out-of-band buffer outside its region: path=" + path
+                // In order and apart, as the writer lays them out: the arrays read can then never add up to
+                // more than the region holds (repeated or overlapping buffers would multiply it).
+                if (offset < end || length < 0 || offset > seg.byteSize() - length) {
+                    throw new StreamCorruptedException("out-of-band buffer outside its region or out of order: path=" + path
                             + " offset=" + offset + " length=" + length + " size=" + seg.byteSize());
                 }
                 buffers.add(MemoryBuffer.fromByteBuffer(seg.asSlice(offset, length).asByteBuffer()));
+                end = offset + length;
             }
             MemoryBuffer message = MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining());
-            return ScopedValue.where(SharedArrayReads.READING, new ArrayList<>()).call(() -> fory.deserialize(message, buffers));
+            return inMessage(f -> f.deserialize(message, buffers));
         }
     }
 }

@@ -119,7 +119,7 @@ public final class GroveSerializers {
      */
     public static void register(BaseFory fory, int firstId) {
         synchronized (REGISTERED) {
-            Integer before = REGISTERED.putIfAbsent(fory, firstId);
+            Integer before = REGISTERED.get(fory);
             if (before != null) {
                 if (before != firstId) {
                     throw new IllegalArgumentException("Grove's Fory serializers are already registered on this Fory "
@@ -127,7 +127,21 @@ public final class GroveSerializers {
                 }
                 return;
             }
+            registerAll(fory, firstId);
+            REGISTERED.put(fory, firstId); // only once every registration went through
         }
+    }
+
+    /** Registers Grove with the default ids unless it is registered on {@code fory} already, from any first id. */
+    static void registerIfAbsent(BaseFory fory) {
+        synchronized (REGISTERED) {
+            if (!REGISTERED.containsKey(fory)) {
+                register(fory, DEFAULT_FIRST_ID);
+            }
+        }
+    }
+
+    private static void registerAll(BaseFory fory, int firstId) {
         for (Class<?> c : VIEW_CLASSES) {
             fory.register(c, typeId(c, firstId));
             fory.registerSerializer(c, resolver -> serializerFor(resolver, c));

@@ -29,10 +29,25 @@ import java.util.function.Function;
  * included; writing is always Fory's own.
  */
 final class SharedArrayReads<T> extends Serializer<T> {
-    /** Bound while {@link ForyBridge} writes a message: the arrays written so far, numbered from 0. */
-    static final ScopedValue<java.util.IdentityHashMap<Object, Integer>> WRITING = ScopedValue.newInstance();
-    /** Bound while {@link ForyBridge} reads a message: the arrays read so far, in order. */
-    static final ScopedValue<java.util.List<Object>> READING = ScopedValue.newInstance();
+    /**
+     * One bridge message being written or read by the Fory whose type resolver is {@code resolver}: only
+     * that Fory's serializers take part (another Fory called from inside, by a user's serializer say, keeps
+     * its own format), with the arrays written so far (numbered from 0) or read so far (in order).
+     */
+    static final class Message {
+        private final TypeResolver resolver;
+        private final java.util.IdentityHashMap<Object, Integer> written = new java.util.IdentityHashMap<>();
+        private final java.util.List<Object> read = new java.util.ArrayList<>();
+
+        Message(TypeResolver resolver) {
+            this.resolver = resolver;
+        }
+    }
+
+    /** Bound while {@link ForyBridge} writes or reads a message. */
+    static final ScopedValue<Message> MESSAGE = ScopedValue.newInstance();
+    /** The Fory instances these serializers are registered on (identity: Fory does not override equals). */
+    private static final java.util.Map<BaseFory, Boolean> REGISTERED = new java.util.WeakHashMap<>();
 
     private interface Fill<T> {
         void from(MemoryBuffer buffer, T array, int bytes);
@@ -45,15 +60,26 @@ final class SharedArrayReads<T> extends Serializer<T> {
 
     private SharedArrayReads(TypeResolver resolver, Class<T> type, Serializer<T> builtIn, int elementBytes,
                              java.util.function.IntFunction<T> make, Fill<T> fill) {
-        super(resolver.getConfig(), type, false, true);
+        // The built-in's own flags: whether Fory writes a reference flag before an array, and whether a copy
+        // may share it, must not change because these serializers stand in.
+        super(resolver.getConfig(), type, builtIn.needToWriteRef(), builtIn.isImmutable());
         this.builtIn = builtIn;
         this.elementBytes = elementBytes;
         this.make = make;
         this.fill = fill;
     }
 
-    /** Registers the eight primitive array serializers on {@code fory}. */
+    /** Registers the eight primitive array serializers on {@code fory}, once (later calls do nothing). */
     static void register(BaseFory fory) {
+        synchronized (REGISTERED) {
+            if (!REGISTERED.containsKey(fory)) {
+                registerAll(fory);
+                REGISTERED.put(fory, true);
+            }
+        }
+    }
+
+    private static void registerAll(BaseFory fory) {
         add(fory, boolean[].class, PrimitiveArraySerializers.BooleanArraySerializer::new, 1, boolean[]::new,
                 MemoryBuffer::readBooleanArrayBytes);
         add(fory, byte[].class, PrimitiveArraySerializers.ByteArraySerializer::new, 1, byte[]::new,
@@ -82,10 +108,20 @@ final class SharedArrayReads<T> extends Serializer<T> {
         }
     }
 
+    /** The bridge message {@code resolver}'s Fory is writing or reading on this thread, or null. */
+    private static Message messageOf(TypeResolver resolver) {
+        if (!MESSAGE.isBound()) {
+            return null;
+        }
+        Message m = MESSAGE.get();
+        return m.resolver == resolver ? m : null;
+    }
+
     @Override
     public void write(WriteContext ctx, T value) {
-        if (WRITING.isBound()) {
-            java.util.IdentityHashMap<Object, Integer> written = WRITING.get();
+        Message m = messageOf(ctx.getTypeResolver());
+        if (m != null) {
+            java.util.IdentityHashMap<Object, Integer> written = m.written;
             Integer earlier = written.get(value);
             if (earlier != null) {
                 ctx.getBuffer().writeVarUInt32(earlier + 1);
@@ -104,10 +140,11 @@ final class SharedArrayReads<T> extends Serializer<T> {
 
     @Override
     public T read(ReadContext ctx) {
-        if (!READING.isBound()) {
+        Message m = messageOf(ctx.getTypeResolver());
+        if (m == null) {
             return builtIn.read(ctx);
         }
-        java.util.List<Object> read = READING.get();
+        java.util.List<Object> read = m.read;
         int earlier = ctx.getBuffer().readVarUInt32();
         if (earlier > 0) {
             if (earlier > read.size() || !type.isInstance(read.get(earlier - 1))) {
@@ -122,7 +159,8 @@ final class SharedArrayReads<T> extends Serializer<T> {
     }
 
     private T readArray(ReadContext ctx) {
-        if (!ctx.isPeerOutOfBandEnabled()) {
+        // The copy below is in the machine's byte order; Fory's own serializer swaps where that is not little-endian.
+        if (!ctx.isPeerOutOfBandEnabled() || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
             return builtIn.read(ctx);
         }
         MemoryBuffer message = ctx.getBuffer();

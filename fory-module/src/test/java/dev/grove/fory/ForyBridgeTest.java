@@ -98,6 +98,54 @@ class ForyBridgeTest {
         }
         assertThrows(IllegalArgumentException.class, () -> GroveSerializers.register(bare, 5_000),
                 "Grove registered from another first id must be refused, not half-registered");
+        // A bridge made again over a Fory in use (a bridge per message) registers nothing twice.
+        ForyBridge again = ForyBridge.of(bare);
+        assertArrayEquals(new double[] {1, 2}, (double[]) again.deserialize(again.serialize(new double[] {1, 2})));
+
+        org.apache.fory.Fory custom = org.apache.fory.Fory.builder().withLanguage(org.apache.fory.config.Language.JAVA)
+                .requireClassRegistration(false).build();
+        GroveSerializers.register(custom, 3_000);
+        ForyBridge onCustom = ForyBridge.of(custom); // keeps the user's ids
+        try (SharedDoubleArray v = Grove.share(new double[] {7})) {
+            SharedDoubleArray w = (SharedDoubleArray) onCustom.deserialize(onCustom.serialize(v));
+            assertEquals(7.0, w.getDouble(0));
+            w.close();
+        }
+    }
+
+    /**
+     * The bridge's array serializers change nothing outside bridge messages: Fory's copy still copies arrays
+     * (they are mutable), and with reference tracking a plain round trip keeps one array held twice as one.
+     */
+    @Test
+    void outsideBridgeMessagesArraysBehaveAsForysOwn() {
+        org.apache.fory.Fory fory = org.apache.fory.Fory.builder().withLanguage(org.apache.fory.config.Language.JAVA)
+                .requireClassRegistration(false).withRefTracking(true).build();
+        ForyBridge.of(fory);
+        double[] a = {1, 2, 3};
+        List<double[]> copied = fory.copy(new ArrayList<>(List.of(a)));
+        assertNotSame(a, copied.get(0), "a copy of a mutable array");
+        assertArrayEquals(a, copied.get(0));
+        List<?> back = (List<?>) fory.deserialize(fory.serialize(new ArrayList<>(List.of(a, a))));
+        assertSame(back.get(0), back.get(1));
+    }
+
+    /**
+     * A forged message that names the same shared bytes twice (or out of order) is refused: otherwise a small
+     * message could make the reader allocate the region's size once per descriptor, outside any budget.
+     */
+    @Test
+    void repeatedOutOfBandBuffersAreRefused() {
+        ForyBridge bridge = ForyBridge.of(fory());
+        byte[] message = bridge.serialize(new ArrayList<>(List.of(new double[10_000], new double[10_000])));
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(message);
+        assertEquals(2, b.getInt(2));
+        int pathLength = Short.toUnsignedInt(b.getShort(6));
+        int first = 8 + pathLength + 8; // after the path and the region id
+        b.putLong(first + 12, b.getLong(first)); // the second buffer now starts where the first does
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bridge.deserialize(message));
+        assertTrue(e.getMessage().contains("out of order"), e.getMessage());
+        Leaks.assertNoRegionsLeft(10);
     }
 
     /**

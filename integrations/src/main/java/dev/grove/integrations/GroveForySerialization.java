@@ -13,7 +13,6 @@ import org.apache.fory.config.Language;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -178,11 +177,10 @@ public final class GroveForySerialization implements Serialization {
             if (n < 0 || n > MAX_FRAME) {
                 throw new StreamCorruptedException("grove-fory frame of impossible length: length=" + n);
             }
-            byte[] b = new byte[n];
-            try {
-                in.readFully(b);
-            } catch (EOFException e) {
-                throw new StreamCorruptedException("grove-fory frame cut short: length=" + n);
+            // Grows with the bytes that actually arrive: a forged length alone allocates nothing.
+            byte[] b = in.readNBytes(n);
+            if (b.length != n) {
+                throw new StreamCorruptedException("grove-fory frame cut short: length=" + n + " read=" + b.length);
             }
             return b;
         }

@@ -2,6 +2,7 @@ package dev.grove.integrations;
 
 import dev.grove.test.ChildJvm;
 import dev.grove.test.Leaks;
+import example.app.Unlisted;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -69,7 +70,8 @@ class DubboTest {
                 // The control: the allow list is enforced, and refuses a class it does not name.
                 consumer.send("unlisted");
                 String refused = consumer.expect("unlisted ", 60);
-                assertTrue(refused.startsWith("error"), "a class off the allow list must be refused: " + refused);
+                assertTrue(refused.startsWith("error") && refused.contains(Unlisted.class.getName()),
+                        "a class off the allow list must be refused, by name: " + refused);
                 consumer.send("exit");
                 consumer.waitFor(60);
             }

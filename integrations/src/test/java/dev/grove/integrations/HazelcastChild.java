@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * SIZE} (PORTS: every member's port, comma-separated; answers {@code ready} once the cluster has SIZE
  * members) or {@code client CLUSTER PORT}. Commands on stdin, one answer line each:
  * {@code put-view|put-plain|put-pinned KEY N SEED}, {@code put-unlisted KEY}, {@code get KEY N SEED}, {@code exec-view|exec-plain N
- * SEED} (runs a {@link SumTask} on another member), {@code remove KEY}, {@code unpin NAME},
+ * SEED} (runs a {@link SumTask} on another member), {@code allocated} (heap allocated by all threads so far), {@code remove KEY}, {@code unpin NAME},
  * {@code close-all}, {@code exit}.
  */
 public final class HazelcastChild {
@@ -128,6 +128,10 @@ public final class HazelcastChild {
             case "put-unlisted" -> {
                 map.set(a[1], new Unlisted());
                 return "ok";
+            }
+            case "allocated" -> {
+                return "bytes=" + ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                        .getThreadMXBean()).getTotalThreadAllocatedBytes();
             }
             case "remove" -> {
                 map.delete(a[1]);
