@@ -85,17 +85,20 @@ public final class FanOut {
             for (int i = 0; i < workers; i++) {
                 ws.add(new Worker());
             }
-            for (int round = 0; round < 3; round++) {
-                for (int load = 0; load < WORKLOADS.length; load++) {
-                    run(ws, fory, small, way, load);
+            try {
+                for (int round = 0; round < 3; round++) {
+                    for (int load = 0; load < WORKLOADS.length; load++) {
+                        run(ws, fory, small, way, load);
+                    }
                 }
-            }
-            baselines[way] = totalPss(ws);
-            for (int load = 0; load < WORKLOADS.length; load++) {
-                results[load][way] = run(ws, fory, data, way, load);
-            }
-            for (Worker w : ws) {
-                w.close();
+                baselines[way] = totalPss(ws);
+                for (int load = 0; load < WORKLOADS.length; load++) {
+                    results[load][way] = run(ws, fory, data, way, load);
+                }
+            } finally {
+                for (Worker w : ws) {
+                    w.close(); // also after a failure: no worker outlives the run
+                }
             }
         }
         System.out.printf(Locale.ROOT, "workers' Pss when warm and holding nothing: %s MB in all (%d MB each)%n",
@@ -121,7 +124,8 @@ public final class FanOut {
     }
 
     /** Encodes and sends the messages: the same warm threads (and so the same Fory instances) every run. */
-    private static final java.util.concurrent.ExecutorService SENDERS = java.util.concurrent.Executors.newFixedThreadPool(16);
+    private static final java.util.concurrent.ExecutorService SENDERS = java.util.concurrent.Executors.newFixedThreadPool(16,
+            r -> Thread.ofPlatform().daemon().name("sender").unstarted(r)); // a failed run must still end
 
     /**
      * Bytes on the wire per worker, elapsed seconds, and the workers' total Pss while all hold the data (the
@@ -144,6 +148,7 @@ public final class FanOut {
         ThreadSafeFory f = Fory.builder().withLanguage(Language.JAVA).requireClassRegistration(true)
                 .withRefTracking(false).withMaxGraphMemoryBytes(1L << 31).buildThreadSafeFory();
         GroveSerializers.register(f);
+        ForyBridge.of(f); // before the Fory's first use, which freezes its registrations
         return f;
     }
 

@@ -61,8 +61,14 @@ public final class ForyBridge {
      * other read keeps the budget): call it before {@code fory} is first used.
      */
     public static ForyBridge of(BaseFory fory) {
-        GroveSerializers.registerIfAbsent(fory);
-        SharedArrayReads.register(fory);
+        try {
+            GroveSerializers.registerIfAbsent(fory);
+            SharedArrayReads.register(fory);
+        } catch (org.apache.fory.exception.ForyException e) {
+            throw new IllegalStateException("ForyBridge.of needs a Fory not yet used: Fory takes no registration "
+                    + "after its first serialize or deserialize; make the bridge when building the Fory (" + e.getMessage()
+                    + ")", e);
+        }
         return new ForyBridge(fory, DEFAULT_THRESHOLD);
     }
 

@@ -102,6 +102,13 @@ class ForyBridgeTest {
         ForyBridge again = ForyBridge.of(bare);
         assertArrayEquals(new double[] {1, 2}, (double[]) again.deserialize(again.serialize(new double[] {1, 2})));
 
+        // A Fory already used takes no registration: the bridge says so, naming the fix.
+        org.apache.fory.Fory used = org.apache.fory.Fory.builder().withLanguage(org.apache.fory.config.Language.JAVA)
+                .requireClassRegistration(false).build();
+        used.deserialize(used.serialize("x"));
+        IllegalStateException late = assertThrows(IllegalStateException.class, () -> ForyBridge.of(used));
+        assertTrue(late.getMessage().contains("not yet used"), late.getMessage());
+
         org.apache.fory.Fory custom = org.apache.fory.Fory.builder().withLanguage(org.apache.fory.config.Language.JAVA)
                 .requireClassRegistration(false).build();
         GroveSerializers.register(custom, 3_000);

@@ -59,13 +59,7 @@ final class Children {
 
     /** The number after {@code key=} in an answer line. */
     static long number(String line, String key) {
-        int i = line.indexOf(key + "=");
-        if (i < 0) {
-            throw new AssertionError("no " + key + " in: " + line);
-        }
-        String rest = line.substring(i + key.length() + 1);
-        int end = rest.indexOf(' ');
-        return Long.parseLong(end < 0 ? rest : rest.substring(0, end));
+        return Long.parseLong(word(line, key));
     }
 
     /** The word after {@code key=} in an answer line. */
