@@ -62,7 +62,8 @@ final class RegionFile implements AutoCloseable {
         }
         RegionFile f = new RegionFile(file, fd);
         try {
-            if (!f.stat().isRegularFile()) {
+            f.opened = f.stat();
+            if (!f.opened.isRegularFile()) {
                 throw new NotRegularFileException(file, "not a regular file");
             }
             return f;
@@ -90,6 +91,14 @@ final class RegionFile implements AutoCloseable {
     Native.Stat stat() throws IOException {
         return Native.stat(fd);
     }
+
+    /** What {@link #stat()} said when {@link #open} opened the file (a created file: asked now). */
+    Native.Stat openedStat() throws IOException {
+        return opened != null ? opened : stat();
+    }
+
+    /** Set by {@link #open}: the file's type, owner and mode, checked once per open. */
+    private Native.Stat opened;
 
     /**
      * Takes (or converts this descriptor's lock to) a shared or exclusive lock on the whole file, if no other

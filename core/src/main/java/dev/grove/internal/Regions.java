@@ -482,6 +482,12 @@ public final class Regions {
      */
     private static boolean deleteIfUnused(RegionFile f, Path file, long graceMillis, boolean checkSealed)
             throws IOException {
+        // The usual case, a reference's lease still running (its end is the file's mtime), keeps the file
+        // without taking and dropping the exclusive lock. Leases only ever grow, so even the time seen when
+        // the file was opened cannot make this wrong, only late (a later release or sweep deletes the file).
+        if (System.currentTimeMillis() < f.openedStat().mtimeMillis()) {
+            return false;
+        }
         if (!f.tryLock(true)) {
             return false;
         }

@@ -214,7 +214,7 @@ public final class Store {
      */
     static void checkOwnedAndPrivate(RegionFile f, String kind) {
         try {
-            Native.Stat st = f.stat();
+            Native.Stat st = f.openedStat();
             checkOwnerAndMode(kind, f.path(), st.uid(), st.permissions(), "rw-------", "600");
         } catch (IOException e) {
             throw new StoreException("cannot check " + kind + ": path=" + f.path() + " error=" + e, e);
