@@ -63,7 +63,7 @@ public final class ForyBridge {
     public static ForyBridge of(BaseFory fory) {
         try {
             GroveSerializers.registerIfAbsent(fory);
-            SharedArrayReads.register(fory);
+            BridgeArraySerializer.register(fory);
         } catch (org.apache.fory.exception.ForyException e) {
             throw new IllegalStateException("ForyBridge.of needs a Fory not yet used: Fory takes no registration "
                     + "after its first serialize or deserialize; make the bridge when building the Fory (" + e.getMessage()
@@ -91,7 +91,7 @@ public final class ForyBridge {
      */
     private <R> R inMessage(java.util.function.Function<Fory, R> body) {
         java.util.function.Function<Fory, R> asMessage = f -> ScopedValue
-                .where(SharedArrayReads.MESSAGE, new SharedArrayReads.Message(f.getTypeResolver()))
+                .where(BridgeArraySerializer.MESSAGE, new BridgeArraySerializer.Message(f.getTypeResolver()))
                 .call(() -> body.apply(f));
         if (fory instanceof Fory f) {
             return asMessage.apply(f);

@@ -21,14 +21,14 @@ import java.util.function.Function;
  * format, {@code k > 0} for the same array as the message's {@code k}-th. Outside bridge messages these
  * serializers are Fory's own, byte for byte.
  *
- * <p>Why: the budget stops a small hostile message from making the reader allocate without bound. A
- * bridge message's out-of-band arrays are not in the message: each is backed byte for byte by a region of
- * the reader's own store (the same user), checked against the region's bounds before Fory sees it, so the
- * budget would only refuse large arrays that are already in this machine's memory. Everything else (arrays
- * inside the message, any read outside a bridge message) goes to Fory's own serializer unchanged, budget
- * included; writing is always Fory's own.
+ * <p>Why the budget can be left out there: it stops a small hostile message from making the reader
+ * allocate without bound. A bridge message's out-of-band arrays are not in the message: each is backed byte
+ * for byte by a region of the reader's own store (the same user), and the bridge accepts their places only
+ * in order and apart, inside the region, before Fory sees them; so they add up to at most the region, which
+ * is already in this machine's memory. Everything else (arrays inside the message, any read or write
+ * outside a bridge message) goes to Fory's own serializer unchanged, budget included.
  */
-final class SharedArrayReads<T> extends Serializer<T> {
+final class BridgeArraySerializer<T> extends Serializer<T> {
     /**
      * One bridge message being written or read by the Fory whose type resolver is {@code resolver}: only
      * that Fory's serializers take part (another Fory called from inside, by a user's serializer say, keeps
@@ -58,7 +58,7 @@ final class SharedArrayReads<T> extends Serializer<T> {
     private final java.util.function.IntFunction<T> make;
     private final Fill<T> fill;
 
-    private SharedArrayReads(TypeResolver resolver, Class<T> type, Serializer<T> builtIn, int elementBytes,
+    private BridgeArraySerializer(TypeResolver resolver, Class<T> type, Serializer<T> builtIn, int elementBytes,
                              java.util.function.IntFunction<T> make, Fill<T> fill) {
         // The built-in's own flags: whether Fory writes a reference flag before an array, and whether a copy
         // may share it, must not change because these serializers stand in.
@@ -101,7 +101,7 @@ final class SharedArrayReads<T> extends Serializer<T> {
     private static <T> void add(BaseFory fory, Class<T> type, Function<TypeResolver, ? extends Serializer<T>> builtIn,
                                 int elementBytes, java.util.function.IntFunction<T> make, Fill<T> fill) {
         try {
-            fory.registerSerializer(type, resolver -> new SharedArrayReads<>(resolver, type, builtIn.apply(resolver),
+            fory.registerSerializer(type, resolver -> new BridgeArraySerializer<>(resolver, type, builtIn.apply(resolver),
                     elementBytes, make, fill));
         } catch (IllegalArgumentException notAnXlangType) {
             // Cross-language Fory has no char[] type to override; such arrays keep Fory's own reading.
