@@ -82,10 +82,7 @@ public final class ColdStart {
         long t1 = System.nanoTime();
         SharedDoubleArray w = Grove.map(SharedRef.parse(smallRef), SharedDoubleArray.class);
         long t2 = System.nanoTime();
-        double sum = 0;
-        for (long i = 0, n = v.length(); i < n; i++) {
-            sum += v.getDouble(i);
-        }
+        double sum = Sums.sum(v);
         long t3 = System.nanoTime();
         if (sum != v.length() * 0.5 || w.length() != 16) {
             throw new IllegalStateException("wrong contents: sum=" + sum);

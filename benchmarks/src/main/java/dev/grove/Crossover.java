@@ -189,7 +189,7 @@ public final class Crossover {
         for (int w; (w = in.readByte()) >= 0; ) {
             byte[] msg = new byte[in.readInt()];
             in.readFully(msg);
-            double sum = 0;
+            double sum;
             Object value = switch (w) {
                 case 0, 4, 5 -> fory.deserialize(msg);
                 case 2 -> bridge.deserialize(msg);
@@ -200,14 +200,10 @@ public final class Crossover {
                 }
             };
             if (value instanceof double[] a) {
-                for (double v : a) {
-                    sum += v;
-                }
+                sum = Sums.sum(a);
             } else {
                 try (SharedDoubleArray v = (SharedDoubleArray) value) {
-                    for (long i = 0, n = v.length(); i < n; i++) {
-                        sum += v.getDouble(i);
-                    }
+                    sum = Sums.sum(v);
                 }
             }
             out.writeDouble(sum);

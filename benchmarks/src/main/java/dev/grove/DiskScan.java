@@ -54,9 +54,9 @@ public final class DiskScan {
         Path file = disk.file(view.path());
         long header = 80; // a root array's elements follow the 64-byte region header and its 16-byte node header
         try (view) {
-            double mapped = scan(() -> sumMapped(view), gib, "mapped view, no hint");
+            double mapped = scan(() -> Sums.sum(view), gib, "mapped view, no hint");
             Grove.advise(view, Advice.SEQUENTIAL);
-            double hinted = scan(() -> sumMapped(view), gib, "mapped view, SEQUENTIAL");
+            double hinted = scan(() -> Sums.sum(view), gib, "mapped view, SEQUENTIAL");
             Grove.advise(view, Advice.NORMAL);
             double windows = scan(() -> sumPopulated(view), gib, "mapped view, POPULATE_READ per 64 MiB");
             double channel = scan(() -> sumChannel(file, header, n), gib, "FileChannel.read, 1 MiB direct buffer");
@@ -96,14 +96,6 @@ public final class DiskScan {
         double s = (System.nanoTime() - t) / 1e9;
         System.out.printf(Locale.ROOT, "  random %-33s %6.2f s  %6.1f us per 16 KiB read  (sum %.0f)%n", label, s,
                 s * 1e6 / RANDOM_READS, sum);
-        return s;
-    }
-
-    private static double sumMapped(SharedDoubleArray v) {
-        double s = 0;
-        for (long i = 0, n = v.length(); i < n; i++) {
-            s += v.getDouble(i);
-        }
         return s;
     }
 

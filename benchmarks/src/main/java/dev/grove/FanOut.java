@@ -69,7 +69,7 @@ public final class FanOut {
             memshareExample(workers); // only memshare's example, without the fan-out
             return;
         }
-        ThreadSafeFory fory = fory();
+        ThreadSafeFory fory = FORY;
         double[][] small = dataset(200_000);
         Result[][] results = new Result[WORKLOADS.length][WAYS.length];
         long[] baselines = new long[WAYS.length];
@@ -148,9 +148,12 @@ public final class FanOut {
         ThreadSafeFory f = Fory.builder().withLanguage(Language.JAVA).requireClassRegistration(true)
                 .withRefTracking(false).withMaxGraphMemoryBytes(1L << 31).buildThreadSafeFory();
         GroveSerializers.register(f);
-        ForyBridge.of(f); // before the Fory's first use, which freezes its registrations
         return f;
     }
+
+    /** One Fory per process, parent or worker, with its bridge made before the Fory's first use. */
+    private static final ThreadSafeFory FORY = fory();
+    private static final ForyBridge BRIDGE = ForyBridge.of(FORY);
 
     /** One way and one workload: every worker gets its message (encoded per message, as RPC does), computes, holds. */
     private static Result run(List<Worker> ws, ThreadSafeFory fory, double[][] data, int way, int load)
@@ -164,7 +167,7 @@ public final class FanOut {
                 byte[] msg = switch (way) {
                     case 0 -> fory.serialize(data);
                     case 1 -> javaIo(data);
-                    case 2 -> ForyBridge.of(fory).serialize(data);
+                    case 2 -> BRIDGE.serialize(data);
                     default -> fory.serialize(view);
                 };
                 synchronized (wire) {
@@ -255,7 +258,7 @@ public final class FanOut {
     }
 
     private static void worker() throws Exception {
-        ThreadSafeFory fory = fory();
+        ThreadSafeFory fory = FORY;
         DataInputStream in = new DataInputStream(System.in);
         Object held = null;
         for (;;) {
@@ -280,7 +283,7 @@ public final class FanOut {
             held = switch (way) {
                 case 0 -> fory.deserialize(msg);
                 case 1 -> new ObjectInputStream(new ByteArrayInputStream(msg)).readObject();
-                case 2 -> ForyBridge.of(fory).deserialize(msg);
+                case 2 -> BRIDGE.deserialize(msg);
                 default -> fory.deserialize(msg);
             };
             Column[] cols = columns(held);

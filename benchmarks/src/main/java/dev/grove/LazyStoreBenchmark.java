@@ -151,10 +151,10 @@ public final class LazyStoreBenchmark {
             double[] tv = new double[5];
             for (int r = 0; r < 5; r++) {
                 long t0 = System.nanoTime();
-                a += sum(heap);
+                a += Sums.sum(heap);
                 th[r] = (System.nanoTime() - t0) / 1e6;
                 t0 = System.nanoTime();
-                b += sum(v);
+                b += Sums.sum(v);
                 tv[r] = (System.nanoTime() - t0) / 1e6;
             }
             java.util.Arrays.sort(th);
@@ -162,24 +162,6 @@ public final class LazyStoreBenchmark {
             System.out.printf(Locale.ROOT, "scan of a 1 GiB double[], pages cached: heap %.0f ms, LazyStore view %.0f ms"
                     + " (%.2fx the heap's speed; sums %s)%n", th[2], tv[2], th[2] / tv[2], a == b ? "equal" : "DIFFER");
         }
-    }
-
-    // Each loop in a method of its own, as a program would have it: one method holding both loops is
-    // compiled on stack replacement, and there the view's loop ran at half the speed it has here.
-    private static double sum(double[] a) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i];
-        }
-        return s;
-    }
-
-    private static double sum(SharedDoubleArray v) {
-        double s = 0;
-        for (long i = 0, n = v.length(); i < n; i++) {
-            s += v.getDouble(i);
-        }
-        return s;
     }
 
     private static void deleteTree(Path p) throws Exception {
