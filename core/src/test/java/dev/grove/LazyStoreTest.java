@@ -4,6 +4,7 @@ import dev.grove.test.ChildJvm;
 import dev.grove.test.KernelLocks;
 import dev.grove.test.LazyChild;
 import dev.grove.test.Leaks;
+import dev.grove.test.ProcIo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -116,10 +117,10 @@ class LazyStoreTest {
             s.commit();
             Map<String, long[]> before = filesOf(s);
             Thread.sleep(20); // a rewrite would move the mtime
-            long written = writeBytes();
+            long written = ProcIo.counter("write_bytes");
             s.put("o42", values(1 << 15, -1));
             s.commit();
-            long delta = writeBytes() - written;
+            long delta = ProcIo.counter("write_bytes") - written;
             long objectBytes = s.sizeOf("o42");
             assertTrue(delta <= objectBytes + 64 * 1024, "wrote " + delta + " bytes for an object of " + objectBytes);
             Map<String, long[]> after = filesOf(s);
@@ -145,14 +146,6 @@ class LazyStoreTest {
         return out;
     }
 
-    private static long writeBytes() throws IOException {
-        for (String l : Files.readAllLines(Path.of("/proc/self/io"))) {
-            if (l.startsWith("write_bytes:")) {
-                return Long.parseLong(l.substring(12).trim());
-            }
-        }
-        throw new AssertionError("no write_bytes in /proc/self/io");
-    }
 
     /**
      * A child committing version after version, killed by pid at a random moment, 50 times: each time the store

@@ -7,7 +7,6 @@ import dev.grove.internal.Regions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -45,15 +44,6 @@ public final class LazyChild {
         }
     }
 
-    static long rchar() throws Exception {
-        for (String l : Files.readAllLines(Path.of("/proc/self/io"))) {
-            if (l.startsWith("rchar:")) {
-                return Long.parseLong(l.substring(6).trim());
-            }
-        }
-        return -1;
-    }
-
     public static void main(String[] args) throws Exception {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("ready " + ProcessHandle.current().pid());
@@ -66,11 +56,11 @@ public final class LazyChild {
                         SharedDoubleArray a = warm.get(w[3]);
                         a.getDouble(0);
                     }
-                    long before = rchar();
+                    long before = ProcIo.counter("rchar");
                     try (LazyStore s = LazyStore.open(Path.of(w[1]))) {
                         SharedDoubleArray a = s.get(w[3]);
                         double v = a.getDouble(Long.parseLong(w[4]));
-                        long read = rchar() - before;
+                        long read = ProcIo.counter("rchar") - before;
                         System.out.println("probe " + v + " " + read + " " + Regions.mappedHere().size());
                     }
                 }

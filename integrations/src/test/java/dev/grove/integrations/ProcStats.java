@@ -1,13 +1,10 @@
 package dev.grove.integrations;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.grove.test.ProcIo;
 
 /**
  * What the kernel says of this process: bytes it passed to {@code write}-family calls (sockets included;
- * {@code wchar} in {@code /proc/self/io}) and the heap it allocates. Bytes carried
+ * {@code wchar} in {@code /proc/self/io}, through {@link ProcIo}) and the heap it allocates. Bytes carried
  * and memory used are measured here, not taken from the frameworks' own accounts.
  */
 final class ProcStats {
@@ -16,12 +13,12 @@ final class ProcStats {
 
     /** {@code wchar}: every byte this process has written with write(2), writev(2) and the like. */
     static long writtenBytes() {
-        return field(Path.of("/proc/self/io"), "wchar:");
+        return ProcIo.counter("wchar");
     }
 
     /** {@code rchar}: every byte this process has read with read(2), readv(2) and the like. */
     static long readBytes() {
-        return field(Path.of("/proc/self/io"), "rchar:");
+        return ProcIo.counter("rchar");
     }
 
     /** Heap bytes the calling thread has allocated so far (the JVM's exact count, garbage included). */
@@ -30,19 +27,6 @@ final class ProcStats {
                 .getCurrentThreadAllocatedBytes();
     }
 
-
-    private static long field(Path file, String name) {
-        try {
-            for (String line : Files.readAllLines(file)) {
-                if (line.startsWith(name)) {
-                    return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]);
-                }
-            }
-            throw new IllegalStateException("no field " + name + " in " + file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** The array every test moves: element {@code i} is {@code seed + sqrt(i + 2)}. */
     static double[] data(int n, int seed) {
