@@ -57,6 +57,24 @@ final class Children {
         }
     }
 
+    /**
+     * Sends {@code command} to {@code child} and returns its answer (the line after the command's first
+     * word); an answer that starts with {@code error} fails the test, with the stderr of the child and of
+     * the {@code peers} it talks to.
+     */
+    static String ask(ChildJvm child, String command, ChildJvm... peers) {
+        child.send(command);
+        String answer = child.expect(command.split(" ")[0] + " ", 120);
+        if (answer.startsWith("error")) {
+            StringBuilder logs = new StringBuilder("\nchild " + child.pid() + ":\n" + child.stderr());
+            for (ChildJvm peer : peers) {
+                logs.append("\npeer ").append(peer.pid()).append(":\n").append(peer.stderr());
+            }
+            throw new AssertionError(command + " failed: " + answer + logs);
+        }
+        return answer;
+    }
+
     /** The number after {@code key=} in an answer line. */
     static long number(String line, String key) {
         return Long.parseLong(word(line, key));

@@ -29,16 +29,6 @@ class DubboTest {
         Leaks.assertNoRegionsLeft(30);
     }
 
-    private static String ask(ChildJvm consumer, ChildJvm provider, String command) {
-        consumer.send(command);
-        String answer = consumer.expect(command.split(" ")[0] + " ", 120);
-        if (answer.startsWith("error")) {
-            throw new AssertionError(command + " failed: " + answer + "\nconsumer:\n" + consumer.stderr()
-                    + "\nprovider:\n" + provider.stderr());
-        }
-        return answer;
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"hessian2", "grove-fory"})
     void aCallCarriesAViewUnderAStrictAllowList(String serialization) {
@@ -47,9 +37,9 @@ class DubboTest {
             provider.expect("ready", 120);
             try (ChildJvm consumer = Children.start(ALLOW, DubboChild.class, "consumer", Integer.toString(port), serialization)) {
                 consumer.expect("ready", 120);
-                String view = ask(consumer, provider, "check-view " + N + " 1");
-                String plain = ask(consumer, provider, "check-plain " + N + " 2");
-                String fetched = ask(consumer, provider, "fetch " + N + " 3");
+                String view = Children.ask(consumer, "check-view " + N + " 1", provider);
+                String plain = Children.ask(consumer, "check-plain " + N + " 2", provider);
+                String fetched = Children.ask(consumer, "fetch " + N + " 3", provider);
                 assertTrue(view.startsWith("ok"), view);
                 assertTrue(plain.startsWith("ok"), plain);
                 assertTrue(fetched.startsWith("ok"), fetched);

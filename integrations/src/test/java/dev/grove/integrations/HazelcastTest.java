@@ -51,21 +51,12 @@ class HazelcastTest {
         Leaks.assertNoRegionsLeft(30);
     }
 
-    private static String ask(ChildJvm c, String command) {
-        c.send(command);
-        String answer = c.expect(command.split(" ")[0] + " ", 120);
-        if (answer.startsWith("error")) {
-            throw new AssertionError(command + " failed: " + answer + "\n" + c.stderr());
-        }
-        return answer;
-    }
-
     @Test
     void anIMapEntryCarriesAViewUnderAStrictWhitelist() {
-        long viewBytes = Children.number(ask(a, "put-view data " + N + " 1"), "wchar");
-        long plainBytes = Children.number(ask(a, "put-plain plain " + N + " 2"), "wchar");
-        String gotView = ask(b, "get data " + N + " 1");
-        String gotPlain = ask(b, "get plain " + N + " 2");
+        long viewBytes = Children.number(Children.ask(a, "put-view data " + N + " 1"), "wchar");
+        long plainBytes = Children.number(Children.ask(a, "put-plain plain " + N + " 2"), "wchar");
+        String gotView = Children.ask(b, "get data " + N + " 1");
+        String gotPlain = Children.ask(b, "get plain " + N + " 2");
         assertTrue(gotView.startsWith("ok") && gotView.contains("type=SharedDoubleArray"), gotView);
         assertTrue(gotPlain.startsWith("ok") && gotPlain.contains("type=double[]"), gotPlain);
         System.out.printf("Hazelcast IMap, %s array: carried %d bytes as a view, %d as an array; stored entry %d vs %d bytes; "
@@ -76,23 +67,23 @@ class HazelcastTest {
         assertTrue(viewBytes < 64 * 1024, "a view must travel as a reference: wchar=" + viewBytes);
         assertTrue(Children.number(gotView, "cost") < 4096, gotView);
         // The control: the whitelist is on, and refuses a class it does not name.
-        ask(a, "put-unlisted unlisted");
+        Children.ask(a, "put-unlisted unlisted");
         b.send("get unlisted 0 0");
         String refused = b.expect("get ", 60);
         assertTrue(refused.startsWith("error") && refused.contains(Unlisted.class.getName()), refused);
-        ask(a, "remove unlisted");
-        ask(a, "remove data");
-        ask(a, "remove plain");
-        ask(a, "close-all");
+        Children.ask(a, "remove unlisted");
+        Children.ask(a, "remove data");
+        Children.ask(a, "remove plain");
+        Children.ask(a, "close-all");
     }
 
     @Test
     void anExecutorTaskCarriesAView() {
-        long b0 = Children.number(ask(b, "allocated"), "bytes");
-        String view = ask(a, "exec-view " + N + " 4");
-        long b1 = Children.number(ask(b, "allocated"), "bytes");
-        String plain = ask(a, "exec-plain " + N + " 5");
-        long b2 = Children.number(ask(b, "allocated"), "bytes");
+        long b0 = Children.number(Children.ask(b, "allocated"), "bytes");
+        String view = Children.ask(a, "exec-view " + N + " 4");
+        long b1 = Children.number(Children.ask(b, "allocated"), "bytes");
+        String plain = Children.ask(a, "exec-plain " + N + " 5");
+        long b2 = Children.number(Children.ask(b, "allocated"), "bytes");
         assertTrue(view.startsWith("ok"), view);
         assertTrue(plain.startsWith("ok"), plain);
         long viewBytes = Children.number(view, "wchar");
@@ -114,10 +105,10 @@ class HazelcastTest {
         String pin;
         try (ChildJvm creator = Children.start(HazelcastChild.class, "client", cluster, Integer.toString(ports[0]))) {
             creator.expect("ready", 120);
-            String put = ask(creator, "put-pinned pinned " + N + " 6");
+            String put = Children.ask(creator, "put-pinned pinned " + N + " 6");
             path = Children.word(put, "path");
             pin = Children.word(put, "pin");
-            ask(creator, "exit");
+            Children.ask(creator, "exit");
             assertEquals(0, creator.waitFor(60));
         }
         RegionStore store = RegionStore.defaultStore();
@@ -129,11 +120,11 @@ class HazelcastTest {
             assertTrue(Files.exists(file), "a pinned region must survive its creator, its lease and a sweep: " + file);
             try (ChildJvm reader = Children.start(HazelcastChild.class, "client", cluster, Integer.toString(ports[0]))) {
                 reader.expect("ready", 120);
-                String got = ask(reader, "get pinned " + N + " 6");
+                String got = Children.ask(reader, "get pinned " + N + " 6");
                 assertTrue(got.startsWith("ok") && got.contains("type=SharedDoubleArray"), got);
-                assertEquals("ok", ask(reader, "unpin " + pin));
-                ask(reader, "remove pinned");
-                ask(reader, "exit");
+                assertEquals("ok", Children.ask(reader, "unpin " + pin));
+                Children.ask(reader, "remove pinned");
+                Children.ask(reader, "exit");
                 assertEquals(0, reader.waitFor(60));
             }
         } finally {
