@@ -15,9 +15,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What mapping a reference costs: a region this process already maps (a table lookup and a new view)
- * against a region it does not (open, lock, mmap, header check, and on close unmap and unlock); and what
- * taking a reference costs (the lease: the store's lease lock, the time read and set on the held descriptor).
+ * What mapping a reference costs: a region this process already maps (a table lookup and a new view);
+ * a region it mapped before and let go of (its kept mapping locked and checked again, and on close unlocked);
+ * a region it never mapped (open, lock, mmap, header check, and on close unmap and unlock: measured with
+ * kept mappings off); what taking a reference costs (a fan-out one: the lease, already recorded far enough
+ * ahead; a consumed-once one, issued, mapped and released).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,9 +63,28 @@ public class MapBenchmark {
         return held.ref();
     }
 
+    /** Mapped before, let go of: the kept mapping serves again. */
     @Benchmark
-    public long mapNewMapping() {
+    public long mapAgain() {
         try (SharedDoubleArray v = Grove.map(unmappedRef)) {
+            return v.length();
+        }
+    }
+
+    /** Never mapped here, as far as this process knows: kept mappings are off in this fork. */
+    @Benchmark
+    @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dgrove.lease.seconds=3600",
+            "-Dgrove.warm.seconds=0"})
+    public long mapCold() {
+        try (SharedDoubleArray v = Grove.map(unmappedRef)) {
+            return v.length();
+        }
+    }
+
+    /** A consumed-once reference: issued, mapped by its receiver (here) and released when that view closes. */
+    @Benchmark
+    public long refOnceMappedAndReleased() {
+        try (SharedDoubleArray v = Grove.map(held.ref(Delivery.ONCE))) {
             return v.length();
         }
     }

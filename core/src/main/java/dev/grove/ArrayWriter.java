@@ -225,7 +225,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
             Regions.shareForWriting(new Regions.Writable(hold, node, elements));
             shared = true;
         }
-        return RegionStore.refTo(r, "/" + r.name());
+        return RegionStore.refTo(r, "/" + r.name(), 0);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.grove;
 
 import dev.grove.internal.Hold;
 import dev.grove.internal.Leases;
+import dev.grove.internal.Regions;
 import dev.grove.internal.Region;
 
 import java.lang.ref.Cleaner;
@@ -75,10 +76,18 @@ final class Handle {
         return hold.region().acquire();
     }
 
-    SharedRef ref() {
+    SharedRef ref(Delivery delivery) {
         check();
-        Leases.extend(region(), region().store().leaseMillis());
-        return RegionStore.refTo(region(), path);
+        Region r = region();
+        long lease = r.store().leaseMillis();
+        if (delivery == Delivery.ONCE) {
+            long ticket = Regions.claimOnce(r, lease);
+            if (ticket != 0) {
+                return RegionStore.refTo(r, path, ticket);
+            }
+        }
+        Leases.extend(r, lease);
+        return RegionStore.refTo(r, path, 0);
     }
 
     void close() {

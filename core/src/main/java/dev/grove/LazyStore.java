@@ -154,7 +154,7 @@ public final class LazyStore implements AutoCloseable {
         }
         // With the store named: the reference then maps from this directory, id checked.
         SharedObject stale = v;
-        v = store.map(new SharedRef("/" + e.region(), e.regionId(), 0, dir.toString()));
+        v = store.map(new SharedRef("/" + e.region(), e.regionId(), 0, dir.toString(), 0));
         mapped.put(name, v);
         if (stale != null && stale.isOpen()) {
             superseded.add(stale);
@@ -457,7 +457,7 @@ public final class LazyStore implements AutoCloseable {
             try {
                 // Locked: a cleaner can no longer delete this version. Still there? (It may have gone between.)
                 SharedMap<?> view = p.index() == null ? null
-                        : store.map(new SharedRef("/" + p.index(), p.indexId(), 0, dir.toString()));
+                        : store.map(new SharedRef("/" + p.index(), p.indexId(), 0, dir.toString(), 0));
                 adopt(p.version(), view, lock);
                 return;
             } catch (RegionNotFoundException gone) {
@@ -540,7 +540,7 @@ public final class LazyStore implements AutoCloseable {
                     Pointer held = parsePointer(Files.readString(p));
                     if (held != null && held.index() != null) {
                         try (SharedMap<?> view = store.map(new SharedRef("/" + held.index(), held.indexId(), 0,
-                                dir.toString()))) {
+                                dir.toString(), 0))) {
                             keepVersion(view, keep);
                         } catch (RegionNotFoundException gone) {
                             // nothing of it left to keep

@@ -163,7 +163,7 @@ public final class Namespace {
         Handle h = Views.handle(view);
         h.check();
         Region r = h.region();
-        SharedRef ref = RegionStore.refTo(r, view.path()); // no lease: the pin keeps the region
+        SharedRef ref = RegionStore.refTo(r, view.path(), 0); // no lease: the pin keeps the region
         String key = Names.key(name, variable);
         CharSequence old = a.map().get(key);
         Registration[] reg = new Registration[1];

@@ -222,7 +222,7 @@ public final class RegionStore {
         }
         Store home = ref.store().map(Store::openExisting).orElseGet(Store::defaultStore);
         PathSyntax.Parsed p = PathSyntax.parse(ref.path());
-        return (T) Views.resolve(Regions.open(home, p.name(), ref.regionId()), p);
+        return (T) Views.resolve(Regions.open(home, p.name(), ref.regionId(), ref.ticket()), p);
     }
 
     /**
@@ -372,9 +372,9 @@ public final class RegionStore {
     }
 
     /** The reference a view of region {@code r} hands out, with this boot's mark and, off the default store, the directory. */
-    static SharedRef refTo(Region r, String path) {
+    static SharedRef refTo(Region r, String path, long ticket) {
         Store s = r.store();
-        return new SharedRef(path, r.id(), BootMark.here(), s.isDefault() ? null : s.directory().toString());
+        return new SharedRef(path, r.id(), BootMark.here(), s.isDefault() ? null : s.directory().toString(), ticket);
     }
 
     // ---------------------------------------------------------------- namespaces

@@ -77,7 +77,12 @@ public abstract sealed class SharedList<E> extends AbstractList<E> implements Sh
 
     @Override
     public final SharedRef ref() {
-        return h.ref();
+        return h.ref(Delivery.FAN_OUT);
+    }
+
+    @Override
+    public final SharedRef ref(Delivery delivery) {
+        return h.ref(delivery);
     }
 
     @Override

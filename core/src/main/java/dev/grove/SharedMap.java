@@ -178,7 +178,12 @@ public final class SharedMap<V> extends AbstractMap<String, V> implements Shared
 
     @Override
     public SharedRef ref() {
-        return h.ref();
+        return h.ref(Delivery.FAN_OUT);
+    }
+
+    @Override
+    public SharedRef ref(Delivery delivery) {
+        return h.ref(delivery);
     }
 
     @Override

@@ -27,6 +27,13 @@ public sealed interface SharedObject extends AutoCloseable, java.io.Serializable
     SharedRef ref();
 
     /**
+     * A reference for {@code delivery}: {@link Delivery#FAN_OUT} is {@link #ref()}; {@link Delivery#ONCE}
+     * is for one receiver, whose closing of the view it maps releases the region to its creator at once, so
+     * that a stream of messages reuses one region instead of making one per message.
+     */
+    SharedRef ref(Delivery delivery);
+
+    /**
      * The bytes behind this view, read-only, in the layout {@code docs/FORMAT.md} describes. The segment
      * stays valid while the view is open; after release, access throws {@link IllegalStateException}.
      */

@@ -13,10 +13,10 @@ import java.util.Objects;
  * another machine or before a reboot, so a stale or reused name is never mapped silently. Obtain one from
  * {@link SharedObject#ref()}, which also starts the reference's lease.
  *
- * <p>Text form ({@link #toString()}, {@link #parse}): {@code path#id}, then {@code @boot} (8 hex digits)
- * when the boot is known, then {@code @directory} for a store other than the default one. References
- * written before boots and stores were carried ({@code path#id}) are still read, and are not checked
- * against the boot.
+ * <p>Text form ({@link #toString()}, {@link #parse}): {@code path#id}, then {@code ~ticket} (16 hex digits)
+ * for a consumed-once reference ({@link Delivery#ONCE}), then {@code @boot} (8 hex digits) when the boot is
+ * known, then {@code @directory} for a store other than the default one. References written before boots
+ * and stores were carried ({@code path#id}) are still read, and are not checked against the boot.
  */
 public final class SharedRef implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -29,12 +29,15 @@ public final class SharedRef implements java.io.Serializable {
     private final int boot;
     /** The absolute directory of the store holding the region, or null for the default store. */
     private final String store;
+    /** For a consumed-once reference, the ticket its receiver's release must name; 0 for a fan-out one. */
+    private final long ticket;
 
-    SharedRef(String path, long regionId, int boot, String store) {
+    SharedRef(String path, long regionId, int boot, String store, long ticket) {
         this.path = path;
         this.regionId = regionId;
         this.boot = boot;
         this.store = store;
+        this.ticket = ticket;
     }
 
     /**
@@ -44,12 +47,12 @@ public final class SharedRef implements java.io.Serializable {
      */
     public static SharedRef of(String path, long regionId) {
         PathSyntax.parse(path);
-        return new SharedRef(path, regionId, 0, null);
+        return new SharedRef(path, regionId, 0, null, 0);
     }
 
     /**
      * Parses the form {@link #toString()} produces: {@code path#id} with the id in 16 hex digits, optionally
-     * followed by {@code @boot} and {@code @directory}.
+     * followed by {@code ~ticket}, {@code @boot} and {@code @directory}.
      *
      * @throws InvalidPathException if {@code text} is not in that form
      */
@@ -65,10 +68,28 @@ public final class SharedRef implements java.io.Serializable {
             throw new InvalidPathException("malformed reference id: ref=" + text, e);
         }
         String rest = text.substring(hash + 17);
-        if (!rest.isEmpty() && rest.charAt(0) != '@') {
-            throw new InvalidPathException("malformed reference (expected @ after the id): ref=" + text);
+        long ticket = 0;
+        if (rest.startsWith("~")) {
+            ticket = ticket(rest, text);
+            rest = rest.substring(17);
         }
-        return withSuffix(text.substring(0, hash), id, rest, text);
+        if (!rest.isEmpty() && rest.charAt(0) != '@') {
+            throw new InvalidPathException("malformed reference (expected ~ or @ after the id): ref=" + text);
+        }
+        return withSuffix(text.substring(0, hash), id, ticket, rest, text);
+    }
+
+    /** The ticket in {@code ~} and 16 hex digits at the start of {@code part}, never 0. */
+    private static long ticket(String part, String whole) {
+        try {
+            long t = part.length() >= 17 ? HexFormat.fromHexDigitsToLong(part, 1, 17) : 0;
+            if (t != 0) {
+                return t;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPathException("malformed reference ticket: ref=" + whole, e);
+        }
+        throw new InvalidPathException("malformed reference ticket (expected ~ and 16 hex digits, not all 0): ref=" + whole);
     }
 
     /**
@@ -80,15 +101,24 @@ public final class SharedRef implements java.io.Serializable {
      */
     public static SharedRef fromWire(String wireText, long wireId) {
         int at = wireText.indexOf('@');
-        String path = at < 0 ? wireText : wireText.substring(0, at);
-        return withSuffix(path, wireId ^ pathHash(path), at < 0 ? "" : wireText.substring(at), wireText);
+        String head = at < 0 ? wireText : wireText.substring(0, at);
+        int tilde = head.indexOf('~');
+        String path = tilde < 0 ? head : head.substring(0, tilde);
+        long ticket = 0;
+        if (tilde >= 0) {
+            if (head.length() - tilde != 17) {
+                throw new InvalidPathException("malformed reference ticket (expected ~ and 16 hex digits): ref=" + wireText);
+            }
+            ticket = ticket(head.substring(tilde), wireText);
+        }
+        return withSuffix(path, wireId ^ pathHash(path), ticket, at < 0 ? "" : wireText.substring(at), wireText);
     }
 
     /** {@code suffix} is empty, {@code @boot} or {@code @boot@directory}. */
-    private static SharedRef withSuffix(String path, long id, String suffix, String whole) {
+    private static SharedRef withSuffix(String path, long id, long ticket, String suffix, String whole) {
         PathSyntax.parse(path);
         if (suffix.isEmpty()) {
-            return new SharedRef(path, id, 0, null);
+            return new SharedRef(path, id, 0, null, ticket);
         }
         if (suffix.length() < 9 || (suffix.length() > 9 && suffix.charAt(9) != '@')) {
             throw new InvalidPathException("malformed reference boot mark (expected @ and 8 hex digits): ref=" + whole);
@@ -103,18 +133,20 @@ public final class SharedRef implements java.io.Serializable {
         if (store != null && !store.startsWith("/")) {
             throw new InvalidPathException("reference store is not an absolute directory: ref=" + whole + " store=" + store);
         }
-        return new SharedRef(path, id, boot, store);
+        return new SharedRef(path, id, boot, store, ticket);
     }
 
     /**
-     * The reference as serializers write it beside {@link #wireId()}: the path, then {@code @boot} and, for
-     * a store other than the default one, {@code @directory}.
+     * The reference as serializers write it beside {@link #wireId()}: the path, then {@code ~ticket} for a
+     * consumed-once reference, then {@code @boot} and, for a store other than the default one,
+     * {@code @directory}.
      */
     public String wireText() {
+        String head = ticket == 0 ? path : path + "~" + HexFormat.of().toHexDigits(ticket);
         if (boot == 0 && store == null) {
-            return path;
+            return head;
         }
-        return path + "@" + HexFormat.of().toHexDigits(boot) + (store == null ? "" : "@" + store);
+        return head + "@" + HexFormat.of().toHexDigits(boot) + (store == null ? "" : "@" + store);
     }
 
     /**
@@ -136,6 +168,16 @@ public final class SharedRef implements java.io.Serializable {
      */
     public int bootMark() {
         return boot;
+    }
+
+    /** {@link Delivery#ONCE} for a consumed-once reference, else {@link Delivery#FAN_OUT}. */
+    public Delivery delivery() {
+        return ticket == 0 ? Delivery.FAN_OUT : Delivery.ONCE;
+    }
+
+    /** The consumed-once ticket, or 0. */
+    long ticket() {
+        return ticket;
     }
 
     /** The directory of the store holding the region, or empty for the default store. */
@@ -161,18 +203,17 @@ public final class SharedRef implements java.io.Serializable {
     @Override
     public boolean equals(Object o) {
         return o instanceof SharedRef r && r.regionId == regionId && r.path.equals(path) && r.boot == boot
-                && Objects.equals(r.store, store);
+                && Objects.equals(r.store, store) && r.ticket == ticket;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(path, regionId, boot, store);
+        return Objects.hash(path, regionId, boot, store, ticket);
     }
 
     @Override
     public String toString() {
-        String text = path + "#" + HexFormat.of().toHexDigits(regionId);
-        return boot == 0 && store == null ? text : text + wireText().substring(path.length());
+        return path + "#" + HexFormat.of().toHexDigits(regionId) + wireText().substring(path.length());
     }
 
     /**

@@ -21,7 +21,12 @@ abstract sealed class SingleView implements SharedObject permits SharedTable, Sh
 
     @Override
     public final SharedRef ref() {
-        return h.ref();
+        return h.ref(Delivery.FAN_OUT);
+    }
+
+    @Override
+    public final SharedRef ref(Delivery delivery) {
+        return h.ref(delivery);
     }
 
     @Override

@@ -8,9 +8,11 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * The region file format, version 1 (specified in {@code docs/FORMAT.md}): the only place that knows
- * byte offsets. A region is a 64-byte header followed by 8-byte aligned nodes written children first, so
- * every child offset is smaller than its parent's and a corrupt file cannot form a cycle.
+ * The region file format, version 2 (specified in {@code docs/FORMAT.md}): the only place that knows
+ * byte offsets. A region is a 64-byte header, a 64-byte lifetime block that processes holding the region
+ * change in place (outside every checksum), then 8-byte aligned nodes written children first, so every
+ * child offset is smaller than its parent's and a corrupt file cannot form a cycle. Version 1 files (the
+ * header alone, nodes from offset 64) are still read.
  */
 public final class Format {
     private Format() {
@@ -18,9 +20,14 @@ public final class Format {
 
     /** "GROVE", NUL, CR, LF: the NUL and line ending catch text-mode mangling. */
     public static final long MAGIC = 0x0A0D_0045_564F_5247L;
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The first version: no lifetime block, nodes from offset 64. Read, never written. */
+    public static final int VERSION_1 = 1;
     public static final int LITTLE_ENDIAN = 1;
-    public static final int HEADER_SIZE = 64;
+    /** Where the body starts in what Grove writes: the header and the lifetime block. */
+    public static final int HEADER_SIZE = 128;
+    /** The checksummed header alone (all of a version 1 header). */
+    public static final int FIXED_HEADER = 64;
     public static final int NODE_HEADER = 16;
 
     public static final int FLAG_SEALED = 1;
@@ -32,6 +39,10 @@ public final class Format {
     static final long H_MAGIC = 0, H_VERSION = 8, H_ORDER = 10, H_FLAGS = 11, H_HEADER_SIZE = 12,
             H_SIZE = 16, H_ID = 24, H_ROOT = 32, H_CREATED = 40, H_PID = 48, H_BODY_CRC = 52,
             H_RESERVED = 56, H_CRC = 60;
+    // Lifetime block offsets (version 2): changed in place by holders, atomically, never checksummed.
+    static final long L_ONCE_TICKET = 64, L_ONCE_DEADLINE = 72;
+    private static final java.lang.invoke.VarHandle WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN)
+            .varHandle();
 
 
     // Node tags. Array tag = scalar tag + 16.
@@ -99,7 +110,8 @@ public final class Format {
     }
 
     /** What a region's header says, checked. */
-    public record Header(int flags, long size, long id, long root, long createdMillis, int creatorPid, int bodyCrc) {
+    public record Header(int flags, long size, long id, long root, long createdMillis, int creatorPid, int bodyCrc,
+                         int headerSize, long onceTicket, long onceDeadline) {
         public boolean sealed() {
             return (flags & FLAG_SEALED) != 0;
         }
@@ -107,6 +119,14 @@ public final class Format {
         /** Unsealed and shared for writing by its creator: writers may map it, readers may not. */
         public boolean writable() {
             return (flags & FLAG_WRITABLE) != 0;
+        }
+
+        /**
+         * Until when the region must be kept for a consumed-once reference that has not been released
+         * ({@link #onceTicket} set), or 0.
+         */
+        public long onceKeepsUntil() {
+            return onceTicket != 0 ? onceDeadline : 0;
         }
     }
 
@@ -133,9 +153,66 @@ public final class Format {
         return (int) crc.getValue();
     }
 
-    /** CRC32C of everything after the header. */
+    /** CRC32C of the body: everything after the header (and the lifetime block, in version 2). */
     public static int bodyCrc(MemorySegment seg) {
-        return Checksums.crc32c(seg.asSlice(HEADER_SIZE));
+        return Checksums.crc32c(seg.asSlice(bodyStart(seg)));
+    }
+
+    /** Where nodes may start in a region whose header has been checked: its header size. */
+    public static long bodyStart(MemorySegment seg) {
+        return seg.get(U32, H_HEADER_SIZE);
+    }
+
+    // ---------------------------------------------------------------- lifetime block
+
+    /** Clears the lifetime block of a region being (re)made: no consumed-once reference outstanding. */
+    static void clearLifetime(MemorySegment seg) {
+        seg.asSlice(FIXED_HEADER, HEADER_SIZE - FIXED_HEADER).fill((byte) 0);
+    }
+
+    /** Whether a mapped region has a lifetime block (version 2). */
+    public static boolean hasLifetime(MemorySegment seg) {
+        return seg.get(U32, H_HEADER_SIZE) == HEADER_SIZE;
+    }
+
+    /**
+     * Marks a consumed-once reference outstanding: {@code ticket} (non-zero), kept until {@code deadline}.
+     * The mapping must be writable; the caller holds the region.
+     *
+     * @return false if another consumed-once reference is outstanding (the slot is taken)
+     */
+    static boolean claimOnce(MemorySegment seg, long ticket, long deadline) {
+        // The deadline first: nobody may delete or reuse the region while the caller holds it, so an old
+        // deadline beside the new ticket is never seen by anyone who acts on it.
+        if (!hasLifetime(seg) || (long) WORD.getVolatile(seg, L_ONCE_TICKET) != 0) {
+            return false;
+        }
+        WORD.setVolatile(seg, L_ONCE_DEADLINE, deadline);
+        return WORD.compareAndSet(seg, L_ONCE_TICKET, 0L, ticket);
+    }
+
+    /** The outstanding consumed-once ticket, or 0. */
+    static long onceTicket(MemorySegment seg) {
+        return hasLifetime(seg) ? (long) WORD.getVolatile(seg, L_ONCE_TICKET) : 0;
+    }
+
+    /** Whether a consumed-once reference was ever issued on the region since it was made (released or not). */
+    static boolean carriedOnce(MemorySegment seg) {
+        return hasLifetime(seg) && (long) WORD.getVolatile(seg, L_ONCE_DEADLINE) != 0;
+    }
+
+    /** Until when an outstanding consumed-once reference keeps the region, or 0 if none is outstanding. */
+    static long onceKeepsUntil(MemorySegment seg) {
+        return onceTicket(seg) != 0 ? (long) WORD.getVolatile(seg, L_ONCE_DEADLINE) : 0;
+    }
+
+    /**
+     * Releases the consumed-once reference {@code ticket}: clears the slot if it still holds that ticket.
+     *
+     * @return false if it does not (released already, never issued, or another reference's ticket)
+     */
+    static boolean releaseOnce(MemorySegment seg, long ticket) {
+        return ticket != 0 && hasLifetime(seg) && WORD.compareAndSet(seg, L_ONCE_TICKET, ticket, 0L);
     }
 
     /**
@@ -168,15 +245,15 @@ public final class Format {
 
     /** Refuses a region file too small to hold a header (before anything maps or reads it). */
     public static void checkHoldsHeader(long fileSize, String name) {
-        if (fileSize < HEADER_SIZE) {
+        if (fileSize < FIXED_HEADER) {
             throw new RegionCorruptException("region too small to hold a header: region=/" + name + " size=" + fileSize
-                    + " header.size=" + HEADER_SIZE);
+                    + " header.size=" + FIXED_HEADER);
         }
     }
 
     /**
-     * Reads and checks the header at the start of {@code seg} (the mapped region, or just its first 64
-     * bytes) of a region file of {@code fileSize} bytes: magic, version, byte order, checksum, the size
+     * Reads and checks the header at the start of {@code seg} (the mapped region, or just its first
+     * {@link #HEADER_SIZE} bytes) of a region file of {@code fileSize} bytes: magic, version, byte order, checksum, the size
      * against the file's size, and the root offset against the size.
      */
     public static Header readHeader(MemorySegment seg, long fileSize, String name) {
@@ -188,9 +265,9 @@ public final class Format {
                     + Long.toHexString(magic) + " expected=0x" + Long.toHexString(MAGIC));
         }
         int version = Short.toUnsignedInt(seg.get(U16, H_VERSION));
-        if (version != VERSION) {
+        if (version != VERSION && version != VERSION_1) {
             throw new RegionCorruptException("unsupported format version: " + where + " version=" + version
-                    + " supported=" + VERSION);
+                    + " supported=" + VERSION_1 + "," + VERSION);
         }
         int stored = seg.get(U32, H_CRC);
         int actual = headerCrc(seg);
@@ -200,12 +277,12 @@ public final class Format {
         }
         int order = seg.get(ValueLayout.JAVA_BYTE, H_ORDER);
         int headerSize = seg.get(U32, H_HEADER_SIZE);
-        if (order != LITTLE_ENDIAN || headerSize != HEADER_SIZE) {
+        if (order != LITTLE_ENDIAN || headerSize != (version == VERSION ? HEADER_SIZE : FIXED_HEADER)) {
             throw new RegionCorruptException("unsupported header: " + where + " byteOrder=" + order
                     + " headerSize=" + headerSize);
         }
         long size = seg.get(U64, H_SIZE);
-        if (size != fileSize) {
+        if (size != fileSize || size < headerSize) {
             throw new RegionCorruptException("region size does not match its file (truncated?): " + where
                     + " header.size=" + size + " file.size=" + fileSize);
         }
@@ -228,11 +305,13 @@ public final class Format {
             throw new RegionCorruptException("reserved header field is not 0: " + where + " reserved=0x"
                     + Integer.toHexString(reserved));
         }
-        if ((flags & (FLAG_SEALED | FLAG_WRITABLE)) != 0 && (root < HEADER_SIZE || root > size - NODE_HEADER || (root & 7) != 0)) {
+        if ((flags & (FLAG_SEALED | FLAG_WRITABLE)) != 0 && (root < headerSize || root > size - NODE_HEADER || (root & 7) != 0)) {
             throw new RegionCorruptException("root offset outside the region: " + where + " root=" + root
                     + " size=" + size);
         }
+        boolean block = version == VERSION;
         return new Header(flags, size, seg.get(U64, H_ID), root, seg.get(U64, H_CREATED), seg.get(U32, H_PID),
-                seg.get(U32, H_BODY_CRC));
+                seg.get(U32, H_BODY_CRC), headerSize, block ? seg.get(U64, L_ONCE_TICKET) : 0,
+                block ? seg.get(U64, L_ONCE_DEADLINE) : 0);
     }
 }

@@ -52,8 +52,10 @@ public final class Inspector {
                 Object inode = Files.getAttribute(f, "unix:ino", LinkOption.NOFOLLOW_LINKS);
                 String state;
                 long created = mtime;
+                long keep = mtime;
                 try {
                     Format.Header h = Regions.header(store, name);
+                    keep = Math.max(mtime, h.onceKeepsUntil());
                     // Id 0 marks a released region its creator keeps mapped for reuse (see Spares).
                     state = h.sealed() ? "sealed" : h.id() == 0 ? "spare" : "writing";
                     created = h.createdMillis();
@@ -64,7 +66,7 @@ public final class Inspector {
                 }
                 List<Long> pids = locks.holders(((Number) inode).longValue());
                 out.add(new Entry(name, size, state, pids, !pids.isEmpty() || Regions.isHeld(store, name),
-                        now - created, Math.max(0, mtime - now), pins.getOrDefault(name, 0)));
+                        now - created, Math.max(0, keep - now), pins.getOrDefault(name, 0)));
             } catch (IOException e) {
                 // Deleted while listing.
             }

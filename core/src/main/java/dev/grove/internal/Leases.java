@@ -14,6 +14,11 @@ import java.util.concurrent.locks.LockSupport;
  * under an exclusive lock on the store's {@value #LEASE_LOCK_FILE}, held for microseconds, so two
  * processes leasing at once cannot leave the shorter lease. The time is read and set through the
  * descriptor that holds the region, never by path.
+ *
+ * <p>Leases only ever grow, so a process that has set (or seen) a lease end knows the file is kept at least
+ * that long, and a reference whose lease ends no later costs no system call. To make that the common case,
+ * a lease is recorded a little longer than asked ({@link #headroom}): the references taken from a region in
+ * the next second or two then cost a comparison.
  */
 public final class Leases {
     /** The file in each store whose lock makes a lease update atomic. */
@@ -31,17 +36,23 @@ public final class Leases {
      * cannot overwrite a longer one.
      */
     public static void extend(Region r, long millis) {
-        RegionFile file = r.handle();
         long until = System.currentTimeMillis() + millis;
+        if (r.leaseKnownUntil() >= until) {
+            return;
+        }
+        RegionFile file = r.handle();
+        until += headroom(millis);
         RegionFile lockFile = leaseLock(r.store());
         try {
             // One thread of this process at a time: the lock belongs to the shared descriptor, not the thread.
             synchronized (lockFile) {
                 boolean locked = waitForLock(lockFile);
                 try {
-                    if (file.stat().mtimeMillis() < until) {
+                    long recorded = file.stat().mtimeMillis();
+                    if (recorded < until) {
                         file.setModifiedTime(until);
                     }
+                    r.leaseKnownUntil(Math.max(recorded, until));
                 } finally {
                     if (locked) {
                         lockFile.unlock();
@@ -53,6 +64,11 @@ public final class Leases {
                     + " error=" + e, e);
         }
         Regions.checkHeldIfDebugging(r);
+    }
+
+    /** How much longer than asked a lease is recorded: a sixteenth, at most two seconds. */
+    static long headroom(long millis) {
+        return Math.min(millis / 16, 2_000);
     }
 
     /**

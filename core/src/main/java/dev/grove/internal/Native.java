@@ -50,7 +50,7 @@ final class Native {
             MemoryLayout.paddingLayout(4));
     private static final VarHandle L_TYPE = FLOCK.varHandle(MemoryLayout.PathElement.groupElement("l_type"));
     /** {@code struct statx} is the same on every architecture (unlike {@code struct stat}): 256 bytes. */
-    private static final long STATX_SIZE = 256, STX_UID = 20, STX_MODE = 28, STX_INO = 32, STX_SIZE = 40,
+    private static final long STATX_SIZE = 256, STX_NLINK = 16, STX_UID = 20, STX_MODE = 28, STX_INO = 32, STX_SIZE = 40,
             STX_MTIME = 112;
 
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -128,7 +128,7 @@ final class Native {
     }
 
     /** What {@code statx} tells of a file. */
-    record Stat(int uid, int mode, long inode, long size, long mtimeMillis) {
+    record Stat(int uid, int mode, long inode, long size, long mtimeMillis, int links) {
         static final int S_IFMT = 0xF000, S_IFREG = 0x8000;
 
         boolean isRegularFile() {
@@ -265,7 +265,8 @@ final class Native {
             }
             long mtime = buf.get(JAVA_LONG, STX_MTIME) * 1000 + buf.get(JAVA_INT, STX_MTIME + 8) / 1_000_000;
             return new Stat(buf.get(JAVA_INT, STX_UID), Short.toUnsignedInt(buf.get(JAVA_SHORT, STX_MODE)),
-                    buf.get(JAVA_LONG, STX_INO), buf.get(JAVA_LONG, STX_SIZE), mtime);
+                    buf.get(JAVA_LONG, STX_INO), buf.get(JAVA_LONG, STX_SIZE), mtime,
+                    buf.get(JAVA_INT, STX_NLINK));
         } catch (java.io.IOException e) {
             throw e;
         } catch (Throwable t) {

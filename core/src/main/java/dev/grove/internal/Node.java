@@ -56,7 +56,7 @@ public final class Node {
                     + " max=" + Encoder.MAX_DEPTH);
         }
         long size = seg.byteSize();
-        if (offset < HEADER_SIZE || (offset & 7) != 0 || offset >= limit || offset > size - NODE_HEADER) {
+        if (offset < Format.bodyStart(seg) || (offset & 7) != 0 || offset >= limit || offset > size - NODE_HEADER) {
             throw corrupt("node offset out of place", path, "offset=" + offset + " limit=" + limit + " size=" + size);
         }
         if (offset <= low) {

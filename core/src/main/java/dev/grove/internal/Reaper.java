@@ -90,11 +90,12 @@ public final class Reaper {
                 if (f.lockedElsewhere() || Pins.pinned(store.directory(), name)) {
                     continue;
                 }
-                // A lease ends at the file's time; an unsealed file's grace period ends later. A file past
+                // A lease ends at the file's time (or a ticket's deadline); an unsealed file's grace period ends later. A file past
                 // both that the sweep kept is kept for a reason waiting does not change (a retained store).
                 long now = System.currentTimeMillis();
                 long mtime = f.stat().mtimeMillis();
-                long when = mtime > now ? mtime : mtime + Regions.DEFAULT_GRACE_MILLIS;
+                long keep = Regions.keepsUntil(f); // the lease, or a consumed-once reference's deadline
+                long when = keep > now ? keep : mtime + Regions.DEFAULT_GRACE_MILLIS;
                 if (when > now) {
                     next = next < 0 ? when : Math.min(next, when);
                 }

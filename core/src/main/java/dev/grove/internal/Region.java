@@ -46,7 +46,7 @@ public final class Region {
             State.CREATING, EnumSet.of(State.WRITING, State.RELEASED),
             State.WRITING, EnumSet.of(State.SEALED, State.SPARE, State.RELEASED),
             State.SEALED, EnumSet.of(State.SPARE, State.RELEASED),
-            State.SPARE, EnumSet.of(State.RELEASED),
+            State.SPARE, EnumSet.of(State.SEALED, State.RELEASED),
             State.RELEASED, EnumSet.noneOf(State.class)));
 
     /**
@@ -76,6 +76,8 @@ public final class Region {
     private MemorySegment readOnly;
     // Set once: at mapping for readers, at sealing for the creator (before any view exists).
     private volatile long root;
+    /** A time before which the file's lease is known not to end (see {@link Leases}); 0 if none known. */
+    private volatile long leaseKnownUntil;
 
     private Region(Store store, String name, long id, State state, boolean mine) {
         this.store = store;
@@ -167,6 +169,14 @@ public final class Region {
         TABLE.remove(fileName, this);
         fileName = spareName;
         TABLE.put(spareName, this);
+    }
+
+    /**
+     * SPARE to SEALED again: a region kept while a consumed-once reference to it is out (under its own name,
+     * still sealed on disk) is mapped by this very process. Under {@link Regions#LOCK}, by {@link Spares}.
+     */
+    void reclaimed() {
+        move(State.SPARE, State.SEALED);
     }
 
     /**
@@ -316,6 +326,16 @@ public final class Region {
         }
     }
 
+    long leaseKnownUntil() {
+        return leaseKnownUntil;
+    }
+
+    void leaseKnownUntil(long millis) {
+        if (millis > leaseKnownUntil) {
+            leaseKnownUntil = millis;
+        }
+    }
+
     /** Offset of the root node. */
     public long root() {
         return root;
@@ -352,6 +372,11 @@ public final class Region {
 
     RegionFile handle() {
         return handle;
+    }
+
+    /** The whole mapping, writable, whatever the state: for the lifetime block only. */
+    MemorySegment mapping() {
+        return segment;
     }
 
     Arena arena() {

@@ -78,8 +78,11 @@ public final class Regions {
         } finally {
             LOCK.unlock();
         }
-        if (r != null && zeroBody) {
-            r.writable().asSlice(Format.HEADER_SIZE).fill((byte) 0);
+        if (r != null) {
+            Format.clearLifetime(r.writable());
+            if (zeroBody) {
+                r.writable().asSlice(Format.HEADER_SIZE).fill((byte) 0);
+            }
         }
         if (r == null) {
             r = createFresh(store, name, id, size);
@@ -306,6 +309,47 @@ public final class Regions {
      * @param expectedId the region id a reference carries, or 0 to accept any
      */
     public static Hold open(Store store, String name, long expectedId) {
+        return open(store, name, expectedId, 0);
+    }
+
+    /**
+     * As {@link #open(Store, String, long)}, for a consumed-once reference with {@code ticket} (0: a fan-out
+     * one): the region must have that ticket outstanding, and the hold returned releases it when it is
+     * released.
+     *
+     * @throws StaleReferenceException if the ticket is not outstanding: released already, or never issued
+     */
+    public static Hold open(Store store, String name, long expectedId, long ticket) {
+        Hold h = claim(store, name, expectedId);
+        if (ticket == 0) {
+            return h;
+        }
+        Region r = h.region();
+        if (Format.onceTicket(r.mapping()) != ticket) {
+            h.release();
+            throw new StaleReferenceException("consumed-once reference released already, or its ticket was never"
+                    + " issued: region=/" + name + " ticket=" + Long.toHexString(ticket));
+        }
+        h.consumes(ticket);
+        return h;
+    }
+
+    /**
+     * Issues a consumed-once ticket ({@link dev.grove.Delivery#ONCE}) on a sealed region this process holds,
+     * kept for at most {@code millis} unless released earlier.
+     *
+     * @return the ticket, or 0 if the region cannot take one now (not sealed, a version 1 region, or another
+     *         consumed-once reference is outstanding)
+     */
+    public static long claimOnce(Region r, long millis) {
+        if (r.state() != Region.State.SEALED) {
+            return 0;
+        }
+        long ticket = Store.newId();
+        return Format.claimOnce(r.mapping(), ticket, System.currentTimeMillis() + millis) ? ticket : 0;
+    }
+
+    private static Hold claim(Store store, String name, long expectedId) {
         Region r = Region.TABLE.get(name);
         if (r != null && r.store() == store) {
             Hold h = r.tryAcquire();
@@ -317,7 +361,7 @@ public final class Regions {
         LOCK.lock();
         try {
             r = Region.TABLE.get(name);
-            if (r != null && r.state() == Region.State.SEALED) {
+            if (r != null && (r.state() == Region.State.SEALED || Spares.reclaim(r))) {
                 return checked(r.resurrect(), expectedId);
             }
             if (r != null) {
@@ -326,7 +370,8 @@ public final class Regions {
                         && Format.readHeader(r.segment(), r.segment().byteSize(), name).writable();
                 throw notFound(store, name, shared ? NOT_SEALED_SHARED : "not sealed (state " + r.state() + " in this process)");
             }
-            return checked(mapFile(store, name, false).acquire(), expectedId);
+            Region warm = Warm.revive(store, name, expectedId);
+            return checked((warm != null ? warm : mapFile(store, name, false)).acquire(), expectedId);
         } finally {
             LOCK.unlock();
         }
@@ -373,7 +418,8 @@ public final class Regions {
             long size = st.size();
             Format.checkHoldsHeader(size, name);
             arena = Arena.ofShared();
-            MemorySegment seg = f.map(size, forWriting, arena);
+            // Writable even for readers, who write nothing but the lifetime block: views get a read-only slice.
+            MemorySegment seg = f.map(size, true, arena);
             Format.Header h = Format.readHeader(seg, size, name);
             if (forWriting && h.sealed()) {
                 throw sealedAlready(store, name);
@@ -410,7 +456,11 @@ public final class Regions {
 
     // ---------------------------------------------------------------- release
 
-    /** Called when a region's claim count reaches zero: unmap, unlock, and delete if nobody else holds it. */
+    /**
+     * Called when a region's claim count reaches zero: delete the file if nobody else holds it and nothing
+     * keeps it; otherwise keep it for reuse (the creator: {@link Spares}) or keep its mapping without a lock
+     * for the next message in it ({@link Warm}), or unmap and close.
+     */
     static void released(Region r) {
         LOCK.lock();
         try {
@@ -418,22 +468,57 @@ public final class Regions {
                 return;
             }
             // A retained store keeps its sealed regions: no deletion to try (a few system calls saved per release).
-            boolean kept = r.state() == Region.State.SEALED && r.store().retained();
+            boolean retained = r.state() == Region.State.SEALED && r.store().retained();
+            boolean sealed = r.state() == Region.State.SEALED;
             r.released();
-            closeArena(r.arena());
             RegionFile f = r.handle();
+            boolean unmap = true;
             try {
-                if (!kept && !deleteIfUnused(f, r.file(), 0, false)) {
-                    deleteAtLeaseEnd(r.store(), r.name(), f.stat().mtimeMillis());
+                if (retained || !deleteIfUnused(f, r.file(), 0, false)) {
+                    if (!retained) {
+                        deleteAtLeaseEnd(r.store(), r.name(), keepsUntil(f));
+                    }
+                    unmap = !(sealed && Warm.keep(r));
                 }
             } catch (IOException e) {
                 log(System.Logger.Level.DEBUG, "release of region=/" + r.name() + " left its file to the sweep", e);
             } finally {
-                f.close(); // drops this descriptor's lock, if it still has one
+                if (unmap) {
+                    closeArena(r.arena());
+                    f.close(); // drops this descriptor's lock, if it still has one
+                }
             }
         } finally {
             LOCK.unlock();
         }
+    }
+
+    /**
+     * Unmaps and closes a region released here (state RELEASED) that nobody in this process uses any more,
+     * deleting its file if nothing keeps it, else when its lease ends. Under {@link #LOCK}.
+     */
+    static void unmapAndFree(Region r) {
+        RegionFile f = r.handle();
+        try {
+            if (!deleteIfUnused(f, r.file(), 0, false)) {
+                deleteAtLeaseEnd(r.store(), r.name(), keepsUntil(f));
+            }
+        } catch (IOException e) {
+            log(System.Logger.Level.DEBUG, "region=/" + r.name() + " left to the sweep", e);
+        } finally {
+            closeArena(r.arena());
+            f.close();
+        }
+    }
+
+    /**
+     * Until when the file open as {@code f} must be kept even without holders: its lease (the modification
+     * time) or an outstanding consumed-once reference's deadline, whichever is later.
+     */
+    static long keepsUntil(RegionFile f) throws IOException {
+        Native.Stat st = f.stat();
+        Format.Header h = headerOrNull(f, st.size());
+        return Math.max(st.mtimeMillis(), h == null ? 0 : h.onceKeepsUntil());
     }
 
     /**
@@ -480,7 +565,7 @@ public final class Regions {
      *
      * @return whether the file was deleted
      */
-    private static boolean deleteIfUnused(RegionFile f, Path file, long graceMillis, boolean checkSealed)
+    static boolean deleteIfUnused(RegionFile f, Path file, long graceMillis, boolean checkSealed)
             throws IOException {
         // The usual case, a reference's lease still running (its end is the file's mtime), keeps the file
         // without taking and dropping the exclusive lock. Leases only ever grow, so even the time seen when
@@ -496,10 +581,12 @@ public final class Regions {
             if (!f.stillAt(file, st)) {
                 return false;
             }
-            long leaseEnd = st.mtimeMillis();
+            // Read under the exclusive lock: nobody can issue a consumed-once ticket meanwhile (only holders do).
+            Format.Header h = headerOrNull(f, st.size());
+            long leaseEnd = Math.max(st.mtimeMillis(), h == null ? 0 : h.onceKeepsUntil());
             long now = System.currentTimeMillis();
-            boolean sealed = !checkSealed || isSealed(f, st.size());
-            long deadline = sealed ? leaseEnd : leaseEnd + graceMillis;
+            boolean sealed = !checkSealed || (h != null && h.sealed());
+            long deadline = sealed ? leaseEnd : Math.max(leaseEnd, st.mtimeMillis() + graceMillis);
             if (now < deadline || Pins.pinned(file.getParent(), file.getFileName().toString())
                     || (sealed && Store.isRetained(file.getParent()))) {
                 return false;
@@ -511,11 +598,12 @@ public final class Regions {
         }
     }
 
-    private static boolean isSealed(RegionFile f, long size) {
+    /** The checked header of the file open as {@code f}, or null if it has none (too short, or damaged). */
+    private static Format.Header headerOrNull(RegionFile f, long size) {
         try {
-            return readHeader(f, f.path().getFileName().toString(), size).sealed();
+            return readHeader(f, f.path().getFileName().toString(), size);
         } catch (IOException | RuntimeException e) {
-            return false;
+            return null;
         }
     }
 
@@ -652,7 +740,8 @@ public final class Regions {
     public static boolean dropSpares(Store store) {
         LOCK.lock();
         try {
-            return Spares.dropAll(store);
+            boolean warm = Warm.dropAll(store); // a kept mapping of a deleted file still holds its pages
+            return Spares.dropAll(store) || warm;
         } finally {
             LOCK.unlock();
         }
@@ -715,7 +804,7 @@ public final class Regions {
         Set<Store> waiting = new java.util.HashSet<>();
         try {
             for (Region r : Region.TABLE.values()) {
-                if (r.state() != Region.State.SEALED && r.state() != Region.State.WRITING) {
+                if (r.state() != Region.State.SEALED && r.state() != Region.State.WRITING && !Spares.inFlight(r)) {
                     continue; // spares are deleted below; a file being created is left to its grace period
                 }
                 try {

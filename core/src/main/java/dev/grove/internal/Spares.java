@@ -29,14 +29,27 @@ import java.util.Map;
  * refuses. This process keeps a shared lock on it, so sweeps elsewhere leave it alone; if this process
  * dies, the spare is an unsealed file without holders and the next sweep deletes it after the grace period.
  *
+ * <p>A region still sealed, with a consumed-once reference out ({@link dev.grove.Delivery#ONCE}), is kept
+ * too, under its own name and with its lock, so that nobody deletes it: it is <i>in flight</i>. It is
+ * reused once its receiver has released the ticket (or the ticket's deadline has passed), no other process
+ * holds it, no lease or pin keeps it: checked under the exclusive lock, which then writes the spare header
+ * before anything else happens to the file. It keeps its name, so the receiver's kept mapping of it
+ * ({@link Warm}) serves the next message too.
+ *
  * <p>Everything here runs under {@link Regions#LOCK}.
  */
 final class Spares {
     /** Smaller regions cost little to make fresh. */
     static final long MIN_BYTES = 1L << 20;
+    /**
+     * In flight, smaller regions are worth keeping too: reusing one also spares its receiver a cold map.
+     * Below a page there is nothing to spare.
+     */
+    static final long MIN_IN_FLIGHT_BYTES = 4096;
+    private static final int MAX_SPARES = 64;
 
-    /** A region in state SPARE, its size in bytes, and since when. */
-    private record Spare(Region region, String name, long capacity, long since) {
+    /** A region in state SPARE, its size in bytes, since when, and whether it is in flight (see above). */
+    private record Spare(Region region, String name, long capacity, long since, boolean inFlight) {
         Store store() {
             return region.store();
         }
@@ -64,8 +77,15 @@ final class Spares {
     static boolean keep(Region r) {
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
-        if (!r.mine() || seg.isReadOnly() || !r.store().inMemory() || size < MIN_BYTES || !roomFor(r.store(), size)
-                || r.store().retained()) {
+        if (!r.mine() || seg.isReadOnly() || !r.store().inMemory() || r.store().retained() || !roomFor(r.store(), size)) {
+            return false;
+        }
+        // A message region (one that has carried a consumed-once reference, released or not) is kept as it
+        // is, whatever its size: the sender's next message goes into it, under the same name.
+        if (r.state() == Region.State.SEALED && Format.carriedOnce(seg)) {
+            return size >= MIN_IN_FLIGHT_BYTES && keepInFlight(r, size);
+        }
+        if (size < MIN_BYTES) {
             return false;
         }
         RegionFile f = r.handle();
@@ -101,11 +121,43 @@ final class Spares {
             return false;
         }
         // Nothing below can fail half way: the region becomes a spare only once its file is one.
+        add(r, name, size, now, false);
+        return true;
+    }
+
+    /** Keeps a sealed region with a consumed-once reference out, as it is: name, header, lock and mapping. */
+    private static boolean keepInFlight(Region r, long size) {
+        add(r, r.name(), size, System.currentTimeMillis(), true);
+        return true;
+    }
+
+    private static void add(Region r, String name, long size, long now, boolean inFlight) {
         makeRoom(r.store(), size);
         r.kept(name);
-        SPARES.put(name, new Spare(r, name, size, now));
+        SPARES.put(name, new Spare(r, name, size, now, inFlight));
         bytes += size;
         Regions.schedule(Spares::dropIdle, idleMillis() + 50);
+    }
+
+    /** Whether {@code r} is kept in flight here (see the class comment). */
+    static boolean inFlight(Region r) {
+        Spare s = SPARES.get(r.name());
+        return s != null && s.inFlight() && s.region() == r;
+    }
+
+    /**
+     * Takes back into use a region kept in flight that this process maps itself (its receiver is here):
+     * still sealed, so it is a region again, state SEALED.
+     *
+     * @return whether {@code r} was such a region
+     */
+    static boolean reclaim(Region r) {
+        if (r.state() != Region.State.SPARE || !inFlight(r)
+                || !Format.readHeader(r.mapping(), r.mapping().byteSize(), r.name()).sealed()) {
+            return false;
+        }
+        remove(SPARES.get(r.name()));
+        r.reclaimed();
         return true;
     }
 
@@ -135,19 +187,76 @@ final class Spares {
      *         {@code grove gc} elsewhere deleted it)
      */
     static Region take(Store store, String name, long id, long size) {
-        if (size < MIN_BYTES || SPARES.isEmpty()) {
+        if (SPARES.isEmpty()) {
             return null;
         }
-        Spare best = null;
+        List<Spare> fits = new ArrayList<>();
         for (Spare s : SPARES.values()) {
             if (s.store() == store && s.capacity() >= size && s.capacity() / 2 <= size
-                    && (best == null || s.capacity() < best.capacity())) {
-                best = s;
+                    && (s.inFlight() || size >= MIN_BYTES)) {
+                fits.add(s);
             }
         }
-        if (best == null) {
+        // Best fit; of equals, the most recently released: its receiver most likely still keeps its mapping.
+        java.util.Collections.reverse(fits);
+        fits.sort(java.util.Comparator.comparingLong(Spare::capacity));
+        for (Spare s : fits) {
+            Region r = s.inFlight() ? reuseInFlight(s, id, size) : reuse(s, store, name, id, size);
+            if (r != null || !s.inFlight()) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Makes a new region, keeping the file's name, from a region kept in flight whose consumed-once
+     * reference has been released (or has run out), if no process holds it and no lease or pin keeps it.
+     *
+     * @return the new region (state WRITING), or null if it is still in use (it stays in flight)
+     */
+    private static Region reuseInFlight(Spare s, long id, long size) {
+        Region r = s.region();
+        RegionFile f = r.handle();
+        MemorySegment seg = r.mapping();
+        long now = System.currentTimeMillis();
+        if (Format.onceKeepsUntil(seg) > now) {
+            return null; // its receiver has not let go yet: no system call spent
+        }
+        try {
+            if (!f.tryLock(true)) {
+                return null; // a receiver still maps it
+            }
+            try {
+                // Under the exclusive lock, as every deleter checks: only holders issue tickets, leases or pins.
+                Native.Stat st = f.stat();
+                if (st.mtimeMillis() > now || Format.onceKeepsUntil(seg) > now || st.links() == 0
+                        || Pins.pinned(r.store().directory(), r.name())) {
+                    return null;
+                }
+                // Before any reader can lock it again: from here on every reader refuses it.
+                Format.writeHeader(seg, 0, 0, 0, 0);
+            } finally {
+                f.tryLock(false); // back to shared, which cannot fail for the holder of the exclusive lock
+            }
+            remove(s);
+            if (s.capacity() > size) {
+                f.truncate(size);
+            }
+            reused++;
+            return r.reuse(s.name(), id, size);
+        } catch (IOException | RuntimeException e) {
+            Regions.log(System.Logger.Level.DEBUG, "a region in flight could not be reused and is dropped: region=/"
+                    + s.name(), e);
+            if (SPARES.get(s.name()) == s) {
+                drop(s);
+            }
             return null;
         }
+    }
+
+    /** Makes a new region called {@code name} from the spare {@code best}, renaming its file. */
+    private static Region reuse(Spare best, Store store, String name, long id, long size) {
         remove(best);
         try {
             Files.move(store.file(best.name()), store.file(name), StandardCopyOption.ATOMIC_MOVE);
@@ -201,6 +310,9 @@ final class Spares {
     /** At exit: deletes the spare files but leaves the mappings, as {@link Regions} does for regions. */
     static void deleteAllAtExit() {
         for (Spare s : SPARES.values()) {
+            if (s.inFlight()) {
+                continue; // a region with a reference out: Regions treats it as a region
+            }
             try {
                 s.region().handle().unlock();
                 Files.deleteIfExists(s.store().file(s.name()));
@@ -218,12 +330,13 @@ final class Spares {
             used += s.store() == store ? s.capacity() : 0;
         }
         for (Spare s : List.copyOf(SPARES.values())) {
-            if (used + size <= budget) {
+            boolean tooMany = SPARES.size() >= MAX_SPARES;
+            if (used + size <= budget && !tooMany) {
                 break;
             }
-            if (s.store() == store) {
+            if (s.store() == store || tooMany) {
                 drop(s);
-                used -= s.capacity();
+                used -= s.store() == store ? s.capacity() : 0;
             }
         }
     }
@@ -238,10 +351,17 @@ final class Spares {
         discard(s, s.store().file(s.name()));
     }
 
-    /** Unmaps and deletes: nobody else can hold a spare's file, and no reference names it. */
+    /**
+     * Unmaps and deletes: nobody else can hold a spare's file, and no reference names it. A region in flight
+     * is still one: it is deleted only if nothing keeps it, else when its ticket or lease runs out.
+     */
     private static void discard(Spare s, Path file) {
         Region r = s.region();
         r.released();
+        if (s.inFlight()) {
+            Regions.unmapAndFree(r);
+            return;
+        }
         Regions.closeArena(r.arena());
         deleteQuietly(file);
         r.handle().close(); // and with it the lock

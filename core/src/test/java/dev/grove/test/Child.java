@@ -177,6 +177,15 @@ public final class Child {
                             System.out.println("publish " + v.ref());
                         }
                     }
+                    case "publish-once" -> {
+                        // publish-once K N: N doubles, all K, shared and closed at once behind a consumed-once reference
+                        String[] a = w[1].split(" ");
+                        double[] d = new double[Integer.parseInt(a[1])];
+                        java.util.Arrays.fill(d, Double.parseDouble(a[0]));
+                        try (SharedDoubleArray v = Grove.share(d)) {
+                            System.out.println("publish-once " + v.ref(dev.grove.Delivery.ONCE));
+                        }
+                    }
                     case "check" -> {
                         String[] a = w[1].split(" ");
                         double k = Double.parseDouble(a[1]);
@@ -223,6 +232,10 @@ public final class Child {
                             }
                         }
                         System.out.println("recycle done");
+                    }
+                    case "close-one" -> {
+                        held.remove(Integer.parseInt(w[1])).close();
+                        System.out.println("close-one ok");
                     }
                     case "close-all" -> {
                         held.forEach(SharedObject::close);

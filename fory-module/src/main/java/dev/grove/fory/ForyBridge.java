@@ -1,6 +1,7 @@
 package dev.grove.fory;
 
 import dev.grove.ArrayWriter;
+import dev.grove.Delivery;
 import dev.grove.Grove;
 import dev.grove.SharedByteArray;
 import dev.grove.SharedRef;
@@ -36,8 +37,14 @@ import java.util.List;
  * <p>Message layout: {@code 'G'}, version {@code 2}, an int count of out-of-band buffers; if non-zero, the
  * region path (modified UTF-8), its id (long) and per buffer an offset (long) and a length (int); then
  * Fory's own bytes, in which each primitive array starts with a varint (0: the array follows; {@code k}:
- * the message's {@code k}-th array again). The region is dropped by the sender at once: the reference's
- * lease keeps it until the receiver maps it. Thread-safe if the Fory given is.
+ * the message's {@code k}-th array again). The region is dropped by the sender at once.
+ *
+ * <p>Each message is for one receiver, once ({@link Delivery#ONCE}): when the receiver has copied the arrays
+ * out, the region goes back to the sender, whose next message of a similar size is written into it (no
+ * fresh pages, and the receiver's mapping of it serves again). The reference's lease is the safety net for
+ * a receiver that dies or never reads. A message that is read more than once (stored, replayed, or sent as
+ * the same bytes to several receivers) needs {@link #withDelivery withDelivery(Delivery.FAN_OUT)}: then the
+ * region lives until its lease ends, whoever reads it. Thread-safe if the Fory given is.
  */
 public final class ForyBridge {
     /** Arrays below this many bytes stay inline unless configured otherwise: 64 KiB. */
@@ -47,10 +54,12 @@ public final class ForyBridge {
 
     private final BaseFory fory;
     private final int threshold;
+    private final Delivery delivery;
 
-    private ForyBridge(BaseFory fory, int threshold) {
+    private ForyBridge(BaseFory fory, int threshold, Delivery delivery) {
         this.fory = fory;
         this.threshold = threshold;
+        this.delivery = delivery;
     }
 
     /**
@@ -69,7 +78,7 @@ public final class ForyBridge {
                     + "after its first serialize or deserialize; make the bridge when building the Fory (" + e.getMessage()
                     + ")", e);
         }
-        return new ForyBridge(fory, DEFAULT_THRESHOLD);
+        return new ForyBridge(fory, DEFAULT_THRESHOLD, Delivery.ONCE);
     }
 
     /** This bridge with another threshold, in bytes (0 shares every array). */
@@ -77,7 +86,20 @@ public final class ForyBridge {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative threshold: " + bytes);
         }
-        return new ForyBridge(fory, bytes);
+        return new ForyBridge(fory, bytes, delivery);
+    }
+
+    /**
+     * This bridge with messages for {@code delivery}: {@link Delivery#ONCE} (the default) for a message read
+     * by one receiver once, {@link Delivery#FAN_OUT} for one read several times or by several receivers.
+     */
+    public ForyBridge withDelivery(Delivery delivery) {
+        return new ForyBridge(fory, threshold, java.util.Objects.requireNonNull(delivery, "delivery"));
+    }
+
+    /** How this bridge's messages are delivered. */
+    public Delivery delivery() {
+        return delivery;
     }
 
     /** The size in bytes from which an array goes through shared memory. */
@@ -127,7 +149,7 @@ public final class ForyBridge {
         return bytes.toByteArray();
     }
 
-    private static void writeShared(List<BufferObject> buffers, DataOutputStream out) throws IOException {
+    private void writeShared(List<BufferObject> buffers, DataOutputStream out) throws IOException {
         long[] offsets = new long[buffers.size()];
         long total = 0;
         for (int i = 0; i < offsets.length; i++) {
@@ -143,7 +165,7 @@ public final class ForyBridge {
                 b.writeTo(MemoryBuffer.fromByteBuffer(seg.asSlice(offsets[i], b.totalBytes()).asByteBuffer()));
             }
             try (SharedByteArray sealed = w.seal()) {
-                ref = sealed.ref();
+                ref = sealed.ref(delivery);
             }
         }
         out.writeUTF(ref.wireText());

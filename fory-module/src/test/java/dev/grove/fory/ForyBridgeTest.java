@@ -195,6 +195,51 @@ class ForyBridgeTest {
         Leaks.assertNoRegionsLeft(10);
     }
 
+    /**
+     * A bridge message is read once: its receiver's copy hands the region back, and the next message of the
+     * same size is written into the same file (same inode, as the kernel reports it); reading a message a
+     * second time is refused. A fan-out bridge's messages can be read again until their lease ends.
+     */
+    @Test
+    void eachMessageIsReadOnceAndItsRegionCarriesTheNext() throws Exception {
+        ForyBridge bridge = ForyBridge.of(fory());
+        assertEquals(dev.grove.Delivery.ONCE, bridge.delivery());
+        java.util.Set<String> before = java.util.Set.copyOf(RegionStore.defaultStore().regionNames());
+        java.util.Set<Long> inodes = new java.util.HashSet<>();
+        byte[] first = null;
+        for (int i = 0; i < 40; i++) {
+            Measurements m = sample(20_000);
+            m.temperatures[0] = i;
+            byte[] wire = bridge.serialize(m);
+            for (String name : RegionStore.defaultStore().regionNames()) {
+                if (!before.contains(name)) {
+                    inodes.add(dev.grove.test.KernelLocks.inode(RegionStore.defaultStore().file("/" + name)));
+                }
+            }
+            Measurements back = (Measurements) bridge.deserialize(wire);
+            assertEquals(i, back.temperatures[0]);
+            assertArrayEquals(m.raw, back.raw);
+            if (i == 0) {
+                first = wire;
+            }
+        }
+        byte[] again = first;
+        assertThrows(dev.grove.StaleReferenceException.class, () -> bridge.deserialize(again), "read twice");
+        assertTrue(inodes.size() <= 2, "40 messages in " + inodes.size() + " files");
+
+        ForyBridge fanOut = bridge.withDelivery(dev.grove.Delivery.FAN_OUT);
+        byte[] wire = fanOut.serialize(sample(20_000));
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(sample(20_000).timestamps, ((Measurements) fanOut.deserialize(wire)).timestamps);
+        }
+        for (String name : RegionStore.defaultStore().regionNames()) {
+            if (!before.contains(name)) { // the fan-out message's lease would keep it for a minute
+                RegionStore.defaultStore().delete("/" + name);
+            }
+        }
+        Leaks.assertNoRegionsLeft(20);
+    }
+
     @Test
     void largeArraysGoThroughSharedMemoryAndComeBackAsArrays() {
         ForyBridge bridge = ForyBridge.of(fory());

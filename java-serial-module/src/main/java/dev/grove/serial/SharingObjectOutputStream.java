@@ -1,5 +1,6 @@
 package dev.grove.serial;
 
+import dev.grove.Delivery;
 import dev.grove.Grove;
 import dev.grove.SharedObject;
 
@@ -17,27 +18,41 @@ import java.lang.reflect.Array;
  *
  * <p>Grove views need no such stream: they always serialize as references.
  *
- * <p>Each shared array's region is dropped by the writer at once; the reference's lease (60 s by default)
- * keeps it until the reader maps it. Not thread-safe, like any {@code ObjectOutputStream}.
+ * <p>Each shared array's region is dropped by the writer at once. By default the stream is read once
+ * ({@link Delivery#ONCE}): when the reader has copied an array, its region goes back to the writer, whose next
+ * array of a similar size is written into it; the reference's lease (60 s by default) is the safety net for
+ * a reader that dies or never reads. Bytes read more than once (stored, replayed, or sent as they are to
+ * several readers) need {@link Delivery#FAN_OUT}: then each region lives until its lease ends. Not
+ * thread-safe, like any {@code ObjectOutputStream}.
  */
 public final class SharingObjectOutputStream extends ObjectOutputStream {
     /** Arrays below this many bytes stay inline unless configured otherwise: 64 KiB. */
     public static final int DEFAULT_THRESHOLD = 64 * 1024;
 
     private final int threshold;
+    private final Delivery delivery;
 
-    /** A stream with the default threshold. */
+    /** A stream with the default threshold, read once. */
     public SharingObjectOutputStream(OutputStream out) throws IOException {
         this(out, DEFAULT_THRESHOLD);
     }
 
-    /** A stream that shares primitive arrays of at least {@code thresholdBytes} bytes. */
+    /** A stream, read once, that shares primitive arrays of at least {@code thresholdBytes} bytes. */
     public SharingObjectOutputStream(OutputStream out, int thresholdBytes) throws IOException {
+        this(out, thresholdBytes, Delivery.ONCE);
+    }
+
+    /**
+     * A stream that shares primitive arrays of at least {@code thresholdBytes} bytes, for {@code delivery}:
+     * {@link Delivery#ONCE} for bytes read once, {@link Delivery#FAN_OUT} for bytes read more than once.
+     */
+    public SharingObjectOutputStream(OutputStream out, int thresholdBytes, Delivery delivery) throws IOException {
         super(out);
         if (thresholdBytes < 0) {
             throw new IllegalArgumentException("negative threshold: " + thresholdBytes);
         }
         this.threshold = thresholdBytes;
+        this.delivery = java.util.Objects.requireNonNull(delivery, "delivery");
         enableReplaceObject(true);
     }
 
@@ -52,7 +67,7 @@ public final class SharingObjectOutputStream extends ObjectOutputStream {
             return obj;
         }
         try (SharedObject shared = Grove.share(obj)) {
-            return shared.ref().copyOnRead();
+            return shared.ref(delivery).copyOnRead();
         }
     }
 

@@ -1,0 +1,170 @@
+package dev.grove.internal;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Mappings of regions this process has let go of, kept for a short while without their lock, so that
+ * mapping the same region again (the next message written into a region its sender reuses, or a view
+ * shared once and mapped per message) costs two system calls instead of a cold map and a later unmap.
+ *
+ * <p>Why it is safe: an entry holds no lock, so to every other process the region is not held here; it can
+ * be deleted, recycled or rewritten meanwhile. Reviving an entry takes the shared lock again first, then
+ * checks on the descriptor that the file still has a name and the mapped size, and in the mapping that the
+ * header is sealed with the id the reference expects: a region deleted, cut or rewritten since fails a
+ * check and is mapped cold instead (which reports it as any map does). A region whose sender reuses it
+ * under the same name with a new id revives as the new region: the pages are the same file's.
+ *
+ * <p>Why it is bounded: the mapping of a file deleted meanwhile keeps its pages until unmapped. Entries go
+ * after {@code grove.warm.seconds} idle (default 2; 0 keeps none), the oldest first beyond 64 entries or
+ * {@code grove.warm.bytes} (default 1 GiB) of mappings.
+ *
+ * <p>Everything here runs under {@link Regions#LOCK}.
+ */
+final class Warm {
+    private static final int MAX_ENTRIES = 64;
+    private static final long MAX_BYTES = Long.getLong("grove.warm.bytes", 1L << 30);
+    private static final long IDLE_MILLIS = Math.round(Double.parseDouble(System.getProperty("grove.warm.seconds", "2")) * 1000);
+
+    /** A mapping kept without its lock: the descriptor it was made from, unlocked, and since when. */
+    private record Entry(Store store, String name, RegionFile file, Arena arena, MemorySegment mapping, long since) {
+    }
+
+    /** Oldest first. */
+    private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
+    private static long bytes;
+    private static long revived;
+
+    private Warm() {
+    }
+
+    /**
+     * Keeps the mapping of {@code r}, just released here (state RELEASED) and not deleted, and gives up its
+     * lock. Nothing is kept if warm mappings are off or the region alone exceeds the budget.
+     *
+     * @return whether the entry now owns the region's descriptor and mapping (else the caller unmaps)
+     */
+    static boolean keep(Region r) {
+        MemorySegment seg = r.mapping();
+        long size = seg.byteSize();
+        if (IDLE_MILLIS <= 0 || size > MAX_BYTES || ENTRIES.containsKey(r.name())) {
+            return false;
+        }
+        try {
+            r.handle().unlock();
+        } catch (IOException e) {
+            return false; // the caller closes the descriptor, which drops the lock anyway
+        }
+        while (!ENTRIES.isEmpty() && (ENTRIES.size() >= MAX_ENTRIES || bytes + size > MAX_BYTES)) {
+            drop(ENTRIES.values().iterator().next());
+        }
+        ENTRIES.put(r.name(), new Entry(r.store(), r.name(), r.handle(), r.arena(), seg, System.currentTimeMillis()));
+        bytes += size;
+        Regions.schedule(Warm::dropIdle, IDLE_MILLIS + 50);
+        return true;
+    }
+
+    /**
+     * The region {@code name} of {@code store} mapped again from a kept mapping, locked, checked and in the
+     * table of open regions; or null if there is none or it no longer passes the checks (then it is dropped,
+     * and the caller maps cold).
+     *
+     * @param expectedId the id the reference carries, or 0 for any
+     */
+    static Region revive(Store store, String name, long expectedId) {
+        Entry e = ENTRIES.remove(name);
+        if (e == null) {
+            return null;
+        }
+        bytes -= e.mapping().byteSize();
+        if (e.store() != store) {
+            close(e);
+            return null;
+        }
+        try {
+            // Without waiting: an exclusive lock here is a deleter or a recycler at work; map cold behind it.
+            if (!e.file().tryLock(false)) {
+                close(e);
+                return null;
+            }
+            long size = e.mapping().byteSize();
+            Native.Stat st = e.file().stat();
+            if (st.links() == 0 || st.size() != size) {
+                close(e);
+                return null;
+            }
+            Format.Header h = Format.readHeader(e.mapping(), size, name);
+            boolean expected = h.sealed() && (expectedId == 0 || h.id() == expectedId);
+            // Nothing else holds it and nothing keeps it: dead, however it looks. The cold path deletes it
+            // and says so, as it would had this process never mapped it.
+            boolean dead = !store.retained() && Math.max(st.mtimeMillis(), h.onceKeepsUntil()) <= System.currentTimeMillis()
+                    && !e.file().lockedElsewhere();
+            if (!expected || dead) {
+                close(e);
+                return null;
+            }
+            revived++;
+            return Region.mapped(store, name, h.id(), h.root(), e.file(), e.arena(), e.mapping(), false);
+        } catch (IOException | RuntimeException ex) {
+            Regions.log(System.Logger.Level.DEBUG, "a kept mapping failed its checks and is dropped: region=/" + name, ex);
+            close(e);
+            return null;
+        }
+    }
+
+    /** Drops the entries idle for longer than the idle time. */
+    static void dropIdle() {
+        Regions.LOCK.lock();
+        try {
+            long cutoff = System.currentTimeMillis() - IDLE_MILLIS;
+            for (Entry e : List.copyOf(ENTRIES.values())) {
+                if (e.since() <= cutoff) {
+                    drop(e);
+                }
+            }
+        } finally {
+            Regions.LOCK.unlock();
+        }
+    }
+
+    /**
+     * Drops every entry of {@code store}.
+     *
+     * @return whether there were any
+     */
+    static boolean dropAll(Store store) {
+        boolean any = false;
+        for (Entry e : List.copyOf(ENTRIES.values())) {
+            if (e.store() == store) {
+                drop(e);
+                any = true;
+            }
+        }
+        return any;
+    }
+
+    private static void drop(Entry e) {
+        ENTRIES.remove(e.name());
+        bytes -= e.mapping().byteSize();
+        close(e);
+    }
+
+    private static void close(Entry e) {
+        Regions.closeArena(e.arena());
+        e.file().close();
+    }
+
+    /** How many regions this process has mapped again from kept mappings. */
+    static long revived() {
+        return revived;
+    }
+
+    /** Names of the regions whose mappings this process keeps now. */
+    static List<String> names() {
+        return List.copyOf(ENTRIES.keySet());
+    }
+}

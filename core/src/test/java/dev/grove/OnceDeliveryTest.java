@@ -1,0 +1,315 @@
+package dev.grove;
+
+import dev.grove.test.Child;
+import dev.grove.test.ChildJvm;
+import dev.grove.test.KernelLocks;
+import dev.grove.test.Leaks;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Consumed-once references ({@link Delivery#ONCE}): the receiver's release hands the region back to its
+ * sender at once, who writes the next message into the same file; nothing else may ever make that happen
+ * early. Reuse is observed from the kernel's side: the next message's file has the same inode, and who holds
+ * a lock on it is read from {@code /proc}.
+ */
+class OnceDeliveryTest {
+    private static final long PID = ProcessHandle.current().pid();
+    /** Stores of their own (one per test: a sender's kept regions are per store), with a 2 s lease. */
+    private static final List<Path> DIRS = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** 8 KiB of doubles: above the size from which a region in flight is kept for reuse. */
+    private static final int N = 1024;
+
+    private static RegionStore store(String test) {
+        Path dir = Path.of("/dev/shm", "grove-once-test-" + PID + "-" + test);
+        DIRS.add(dir);
+        return RegionStore.builder(dir).lease(Duration.ofSeconds(2)).recycleBytes(64 << 20).open();
+    }
+
+    private static double[] filled(double k) {
+        double[] d = new double[N];
+        Arrays.fill(d, k);
+        return d;
+    }
+
+    /** Shares {@code k}s, takes a consumed-once reference and lets go of the view at once, as a sender does. */
+    private static SharedRef send(RegionStore s, double k) {
+        try (SharedDoubleArray v = s.share(filled(k))) {
+            return v.ref(Delivery.ONCE);
+        }
+    }
+
+    private static Path fileOf(RegionStore s, SharedRef ref) {
+        return s.file(ref.path());
+    }
+
+    private static SharedRef withTicket(SharedRef ref, long ticket) {
+        String text = ref.toString();
+        int at = text.indexOf('~');
+        return SharedRef.parse(text.substring(0, at + 1) + HexFormat.of().toHexDigits(ticket) + text.substring(at + 17));
+    }
+
+    @Test
+    void theReceiversReleaseHandsTheFileToTheNextMessage() {
+        RegionStore s = store("released");
+        SharedRef first = send(s, 1);
+        assertEquals(Delivery.ONCE, first.delivery());
+        assertTrue(first.toString().contains("~"), first.toString());
+        Path file = fileOf(s, first);
+        long inode = KernelLocks.inode(file);
+        assertTrue(KernelLocks.lockedBy(PID, file), "in flight: the sender still holds it, so nobody deletes it");
+
+        try (SharedDoubleArray got = s.map(first)) {
+            assertArrayEquals(filled(1), got.toDoubleArray());
+        }
+        StaleReferenceException again = assertThrows(StaleReferenceException.class, () -> s.map(first));
+        assertTrue(again.getMessage().contains("ticket="), again.getMessage());
+
+        SharedRef second = send(s, 2);
+        assertEquals(first.path(), second.path(), "the next message is written into the released region");
+        assertEquals(inode, KernelLocks.inode(file), "the same file");
+        assertNotEquals(first.regionId(), second.regionId(), "under a new id");
+        assertThrows(StaleReferenceException.class, () -> s.map(first), "the old reference names the old id");
+        try (SharedDoubleArray got = s.map(second)) {
+            assertArrayEquals(filled(2), got.toDoubleArray());
+        }
+        assertTrue(s.regionNames().size() <= 1, "one region for both messages: " + s.regionNames());
+    }
+
+    @Test
+    void aFanOutReferenceKeepsTheRegionFromReuse() throws Exception {
+        RegionStore s = store("fanout");
+        SharedRef once;
+        SharedRef fanOut;
+        try (SharedDoubleArray v = s.share(filled(3))) {
+            once = v.ref(Delivery.ONCE);
+            fanOut = v.ref();
+        }
+        Path file = fileOf(s, once);
+        long inode = KernelLocks.inode(file);
+        try (ChildJvm receiver = ChildJvm.start(Child.class)) {
+            receiver.expect("ready", 60);
+            receiver.send("check-any " + once + " 3");
+            assertEquals("check ok", receiver.receive(30));
+            SharedRef next = send(s, 4);
+            assertNotEquals(once.path(), next.path(), "released once, but a fan-out reference's lease still runs");
+            assertEquals(inode, KernelLocks.inode(file), "the first message's file is untouched");
+            receiver.send("check-any " + fanOut + " 3");
+            assertEquals("check ok", receiver.receive(30), "the fan-out reference still reads the first message");
+            receiver.send("check-any " + next + " 4");
+            assertEquals("check ok", receiver.receive(30));
+            receiver.send("exit");
+            assertEquals(0, receiver.waitFor(30));
+        }
+        Thread.sleep(2_100); // the lease ends; now nothing keeps the first region from reuse
+        assertReusable(s, once, inode, 2);
+    }
+
+    /**
+     * Sends {@code candidates} messages (one per region the sender may reuse), which must take the region of
+     * {@code ref} again, unless it sat idle long enough to be deleted instead ({@code grove.recycle.seconds}).
+     */
+    private static void assertReusable(RegionStore s, SharedRef ref, long inode, int candidates) throws InterruptedException {
+        Path file = fileOf(s, ref);
+        List<SharedRef> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < candidates; i++) {
+            sent.add(send(s, 100 + i));
+        }
+        if (sent.stream().anyMatch(r -> r.path().equals(ref.path()))) {
+            assertEquals(inode, KernelLocks.inode(file), "the same file carries a new message");
+        } else {
+            Thread.sleep(200); // the deletion at the deadline's end
+            assertFalse(Files.exists(file), "neither reused nor deleted once free: " + file + ", sent " + sent);
+        }
+        sent.forEach(r -> drain(s, r));
+    }
+
+    /** Maps and closes {@code ref} (a receiver here), releasing it. */
+    private static void drain(RegionStore s, SharedRef ref) {
+        try (SharedDoubleArray got = s.map(ref)) {
+            assertEquals(N, got.length());
+        }
+    }
+
+    @Test
+    void aForgedOrRepeatedReleaseIsRefusedAndNothingIsReusedEarly() throws Exception {
+        RegionStore s = store("forged");
+        SharedRef ref = send(s, 6);
+        Path file = fileOf(s, ref);
+        long inode = KernelLocks.inode(file);
+        try (ChildJvm receiver = ChildJvm.start(Child.class)) {
+            receiver.expect("ready", 60);
+            receiver.send("ref " + withTicket(ref, 0x1234_5678_9abc_def0L));
+            String forged = receiver.receive(30);
+            assertTrue(forged.startsWith("error StaleReferenceException") && forged.contains("ticket=123456789abcdef0"),
+                    forged);
+            SharedRef other = send(s, 7);
+            assertNotEquals(ref.path(), other.path(), "a forged release released nothing");
+            drain(s, other);
+
+            // Two views of one reference: the first close releases the ticket, the second's lock still holds.
+            receiver.send("ref " + ref);
+            receiver.expect("ref ", 30);
+            receiver.send("ref " + ref);
+            receiver.expect("ref ", 30);
+            receiver.send("close-one 0");
+            receiver.expect("close-one", 30);
+            assertTrue(KernelLocks.lockedBy(receiver.pid(), file), "the second view still holds the region");
+            SharedRef meanwhile = send(s, 8);
+            assertNotEquals(ref.path(), meanwhile.path(), "not reused while a receiver maps it");
+            receiver.send("read");
+            String intact;
+            try (SharedDoubleArray same = s.share(filled(6))) {
+                intact = "read " + Child.digest(same);
+            }
+            assertEquals(intact, receiver.receive(30), "its bytes are intact");
+            drain(s, meanwhile);
+            receiver.send("close-all"); // the second release: its ticket is gone, so it changes nothing
+            receiver.expect("close-all", 30);
+            assertFalse(KernelLocks.lockedBy(receiver.pid(), file));
+
+            // Three regions are free now (this one, and the two drained here); three messages take them all.
+            List<SharedRef> next = List.of(send(s, 9), send(s, 9), send(s, 9));
+            SharedRef reused = next.stream().filter(r -> r.path().equals(ref.path())).findFirst().orElseThrow(
+                    () -> new AssertionError("released and unheld, but not reused: " + ref + ", sent " + next));
+            assertEquals(inode, KernelLocks.inode(file));
+            receiver.send("ref " + ref);
+            assertTrue(receiver.receive(30).startsWith("error StaleReferenceException"), "the old message is gone");
+            for (SharedRef r : next) {
+                receiver.send("check-any " + r + " 9");
+                assertEquals("check ok", receiver.receive(30), "message in " + r + (r == reused ? " (reused)" : ""));
+            }
+            receiver.send("exit");
+            assertEquals(0, receiver.waitFor(30));
+        }
+    }
+
+    @Test
+    void aKilledReceiverHoldsTheRegionBackOnlyUntilTheDeadline() throws Exception {
+        RegionStore s = store("killed");
+        SharedRef ref = send(s, 10);
+        Path file = fileOf(s, ref);
+        long inode = KernelLocks.inode(file);
+        long deadline;
+        try (ChildJvm receiver = ChildJvm.start(Child.class)) {
+            receiver.expect("ready", 60);
+            receiver.send("ref " + ref);
+            receiver.expect("ref ", 30);
+            assertTrue(KernelLocks.lockedBy(receiver.pid(), file));
+            receiver.kill();
+            receiver.waitFor(30);
+            deadline = System.currentTimeMillis() + 2_000;
+        }
+        assertFalse(KernelLocks.lockedByAnyone(file) && !KernelLocks.lockedBy(PID, file), "the kernel dropped its lock");
+        SharedRef early = send(s, 11);
+        assertNotEquals(ref.path(), early.path(), "its ticket is still out: not reused before the deadline");
+        drain(s, early);
+        while (System.currentTimeMillis() < deadline + 100) {
+            Thread.sleep(50);
+        }
+        assertReusable(s, ref, inode, 2); // after the deadline: it, and the message drained above
+    }
+
+    /**
+     * Two senders (this process and a child) and two receivers (children) exchange 10,000 messages of
+     * 8 KiB, each with its own contents, which every receiver checks; the senders reuse a handful of files.
+     */
+    @Test
+    void twoSendersAndTwoReceiversExchangeTenThousandMessages() throws Exception {
+        int messages = Integer.getInteger("grove.test.onceMessages", 10_000);
+        try (ChildJvm sender = ChildJvm.start(Child.class);
+             ChildJvm r1 = ChildJvm.start(Child.class);
+             ChildJvm r2 = ChildJvm.start(Child.class)) {
+            for (ChildJvm c : List.of(sender, r1, r2)) {
+                c.expect("ready", 60);
+            }
+            Set<String> parentNames = ConcurrentHashMap.newKeySet();
+            Set<String> childNames = ConcurrentHashMap.newKeySet();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> a = pool.submit(() -> exchange(messages / 2, 0, null, r1, r2, parentNames));
+                Future<?> b = pool.submit(() -> exchange(messages / 2, 1, sender, r2, r1, childNames));
+                a.get(240, TimeUnit.SECONDS);
+                b.get(240, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            System.out.println("once: " + messages + " messages in " + parentNames.size() + " + " + childNames.size()
+                    + " region names");
+            assertTrue(parentNames.size() < 50 && childNames.size() < 50,
+                    "released regions carry the next messages: parent used " + parentNames.size() + " names, child "
+                            + childNames.size());
+            for (ChildJvm c : List.of(sender, r1, r2)) {
+                c.send("exit");
+                assertEquals(0, c.waitFor(30));
+            }
+        }
+    }
+
+    /** One sender's stream: message k (a value unique to it) to each receiver in turn, checked there. */
+    private static Void exchange(int count, int lane, ChildJvm childSender, ChildJvm first, ChildJvm second,
+                                 Set<String> names) {
+        for (int i = 0; i < count; i++) {
+            double k = lane + 2.0 * i;
+            String ref;
+            if (childSender == null) {
+                try (SharedDoubleArray v = Grove.share(filled(k))) {
+                    ref = v.ref(Delivery.ONCE).toString();
+                }
+            } else {
+                ref = ask(childSender, "publish-once " + k + " " + N).substring("publish-once ".length());
+            }
+            names.add(ref.substring(0, ref.indexOf('#')));
+            String answer = ask(i % 2 == 0 ? first : second, "check-any " + ref + " " + k);
+            if (!answer.equals("check ok")) {
+                throw new AssertionError("message " + k + " (" + ref + "): " + answer);
+            }
+        }
+        return null;
+    }
+
+    /** One command and its answer, one caller at a time per child. */
+    private static String ask(ChildJvm c, String line) {
+        synchronized (c) {
+            c.send(line);
+            return c.receive(30);
+        }
+    }
+
+    @AfterAll
+    static void nothingLeft() throws IOException {
+        Leaks.assertNoRegionsLeft(30);
+        for (Path dir : DIRS) {
+            List<String> left = RegionStore.open(dir).awaitEmpty(Duration.ofSeconds(20));
+            assertEquals(List.of(), left, "regions left in " + dir);
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+}
