@@ -178,8 +178,12 @@ class OnceDeliveryTest {
             receiver.send("close-one 0");
             receiver.expect("close-one", 30);
             assertTrue(KernelLocks.lockedBy(receiver.pid(), file), "the second view still holds the region");
+            // Two messages: enough to take every free region, which this one must not be.
             SharedRef meanwhile = send(s, 8);
+            SharedRef meanwhile2 = send(s, 8);
             assertNotEquals(ref.path(), meanwhile.path(), "not reused while a receiver maps it");
+            assertNotEquals(ref.path(), meanwhile2.path(), "not reused while a receiver maps it");
+            drain(s, meanwhile2);
             receiver.send("read");
             String intact;
             try (SharedDoubleArray same = s.share(filled(6))) {
@@ -191,8 +195,8 @@ class OnceDeliveryTest {
             receiver.expect("close-all", 30);
             assertFalse(KernelLocks.lockedBy(receiver.pid(), file));
 
-            // Three regions are free now (this one, and the two drained here); three messages take them all.
-            List<SharedRef> next = List.of(send(s, 9), send(s, 9), send(s, 9));
+            // Four regions are free now (this one, and the three drained here); four messages take them all.
+            List<SharedRef> next = List.of(send(s, 9), send(s, 9), send(s, 9), send(s, 9));
             SharedRef reused = next.stream().filter(r -> r.path().equals(ref.path())).findFirst().orElseThrow(
                     () -> new AssertionError("released and unheld, but not reused: " + ref + ", sent " + next));
             assertEquals(inode, KernelLocks.inode(file));

@@ -202,10 +202,14 @@ public final class Child {
                     case "check-any" -> {
                         String[] a = w[1].split(" ");
                         double k = Double.parseDouble(a[1]);
+                        boolean ok;
+                        String path;
                         try (SharedDoubleArray v = Grove.map(SharedRef.parse(a[0]))) {
-                            boolean ok = v.doubleStream().allMatch(x -> x == k);
-                            System.out.println(ok ? "check ok" : "error WrongContent " + v.path());
+                            ok = v.doubleStream().allMatch(x -> x == k);
+                            path = v.path();
                         }
+                        // Answered once the view is closed: the sender may count on the release.
+                        System.out.println(ok ? "check ok" : "error WrongContent " + path);
                     }
                     case "churn" -> {
                         System.out.println("churn started");
