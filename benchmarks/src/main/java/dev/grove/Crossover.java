@@ -33,16 +33,22 @@ import java.util.Locale;
  * <li>plain Fory (its graph-memory budget raised to 1 GiB on both sides: by default it refuses graphs over
  *     128 MiB);
  * <li>plain java.io;
- * <li>{@link ForyBridge} (arrays of 64 KiB or more through a fresh shared region per message);
+ * <li>{@link ForyBridge} (arrays of 64 KiB or more through shared memory: each message's region goes back
+ *     to the sender when the child has copied the arrays, and carries a later message);
  * <li>{@link SharingObjectOutputStream} (the same for java.io);
  * <li>a view per message: {@code Grove.share} of the array, its reference through Fory with
- *     {@link GroveSerializers}, the view closed once the answer is back;
- * <li>a view shared once, before timing: each message carries its reference.
+ *     {@link GroveSerializers} registered for consumed-once references ({@link Delivery#ONCE}), the view
+ *     closed by both sides once the answer is back;
+ * <li>a view shared once, before timing: each message carries its (fan-out) reference.
  * </ol>
+ * Each way runs a quarter of its messages unmeasured first at each size, so that both JVMs are warm for that
+ * size (compiled code, and for the shared ways the regions and mappings a steady stream reuses).
  * Writes the table to standard output and a chart of time per message against size to
  * {@code docs/crossover.svg} (or {@code -Dcrossover.svg=FILE}).
  *
- * <p>Run with {@code bin/bench --class dev.grove.Crossover [maxMiB]}.
+ * <p>Run with {@code bin/bench --class dev.grove.Crossover [maxMiB]}. To look at one case under a profiler,
+ * {@code -Dcrossover.only=BYTES:WAY} (say {@code 65536:2}) runs that payload size and way alone, 20,000
+ * times.
  */
 public final class Crossover {
     static final String[] WAYS = {"plain Fory", "plain java.io", "ForyBridge", "sharing stream", "view per message",
@@ -53,9 +59,14 @@ public final class Crossover {
     }
 
     static Fory fory() {
+        return fory(Delivery.FAN_OUT);
+    }
+
+    /** A Fory whose views are written as references of {@code delivery}. */
+    static Fory fory(Delivery delivery) {
         Fory f = Fory.builder().withLanguage(Language.JAVA).requireClassRegistration(false)
                 .withMaxGraphMemoryBytes(GRAPH_BUDGET).build();
-        GroveSerializers.register(f);
+        GroveSerializers.register(f, GroveSerializers.DEFAULT_FIRST_ID, delivery);
         return f;
     }
 
@@ -65,6 +76,9 @@ public final class Crossover {
             return;
         }
         long maxBytes = (args.length > 0 ? Long.parseLong(args[0]) : 256) << 20;
+        String onlyProperty = System.getProperty("crossover.only");
+        long[] only = onlyProperty == null ? null
+                : Arrays.stream(onlyProperty.split(":")).mapToLong(Long::parseLong).toArray();
         List<Long> sizes = new ArrayList<>();
         for (long s : new long[] {4 << 10, 64 << 10, 1 << 20, 16 << 20, 64 << 20, 256L << 20}) {
             if (s <= maxBytes) {
@@ -80,25 +94,36 @@ public final class Crossover {
         try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(child.getOutputStream(), 1 << 16));
              DataInputStream in = new DataInputStream(new BufferedInputStream(child.getInputStream()))) {
             Fory fory = fory();
+            Fory perMessageFory = fory(Delivery.ONCE);
             ForyBridge bridge = ForyBridge.of(fory);
             // Warm both sides on every way with a mid-size payload first.
             double[] warm = payload(1 << 20);
             try (SharedDoubleArray warmView = Grove.share(warm)) {
                 for (int r = 0; r < 30; r++) {
                     for (int w = 0; w < WAYS.length; w++) {
-                        send(w, warm, fory, bridge, out, in, null, warmView);
+                        send(w, warm, w == 4 ? perMessageFory : fory, bridge, out, in, null, warmView);
                     }
                 }
             }
             for (int s = 0; s < sizes.size(); s++) {
                 double[] data = payload(sizes.get(s));
-                int rounds = (int) Math.max(5, Math.min(200, (256L << 20) / sizes.get(s)));
+                int rounds = (int) Math.max(5, Math.min(2000, (512L << 20) / sizes.get(s)));
                 for (int w = 0; w < WAYS.length; w++) {
+                    if (only != null && (only[0] != sizes.get(s) || only[1] != w)) {
+                        continue;
+                    }
+                    if (only != null) {
+                        rounds = 20_000;
+                    }
                     long[] t = new long[rounds];
                     long[] bytes = new long[1];
+                    Fory wayFory = w == 4 ? perMessageFory : fory;
                     try (SharedDoubleArray once = w == 5 ? Grove.share(data) : null) {
+                        for (int r = 0; r < rounds / 4; r++) {
+                            send(w, data, wayFory, bridge, out, in, null, once);
+                        }
                         for (int r = 0; r < rounds; r++) {
-                            t[r] = send(w, data, fory, bridge, out, in, bytes, once);
+                            t[r] = send(w, data, wayFory, bridge, out, in, bytes, once);
                         }
                     }
                     Arrays.sort(t);

@@ -31,8 +31,11 @@ final class Checksums {
     /** The CRC-32C of {@code seg}: what {@link CRC32C} gives over all its bytes in order. */
     static int crc32c(MemorySegment seg) {
         long size = seg.byteSize();
+        if (size < PARALLEL_FROM) {
+            return piece(seg, 0, size); // asked first: counting processors is a system call
+        }
         int helpers = Math.min(Runtime.getRuntime().availableProcessors() - 1, ForkJoinPool.getCommonPoolParallelism());
-        if (size < PARALLEL_FROM || helpers < 1 || !seg.isAccessibleBy(ANOTHER_THREAD)) {
+        if (helpers < 1 || !seg.isAccessibleBy(ANOTHER_THREAD)) {
             return piece(seg, 0, size);
         }
         int pieces = Math.toIntExact((size + PIECE - 1) / PIECE);

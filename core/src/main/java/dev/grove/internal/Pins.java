@@ -174,6 +174,27 @@ public final class Pins {
     }
 
     /**
+     * Whether region {@code region} has a pin that has not expired, given that it had none at
+     * {@code noPinBefore} (its file's current use began then: a pin is only made by a holder). A pin is
+     * written into the pin directory by a rename, which moves the directory's time; if that time is well
+     * before {@code noPinBefore}, no pin can have been made since, and the directory is not listed.
+     */
+    static boolean pinned(Path storeDir, String region, long noPinBefore) {
+        try {
+            long changed = Files.getLastModifiedTime(storeDir.resolve(DIR), LinkOption.NOFOLLOW_LINKS).toMillis();
+            // File times come from the kernel's coarse clock, which lags by a tick: a second covers any.
+            if (changed + 1_000 < noPinBefore) {
+                return false;
+            }
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            // fall through to the full check, which reports
+        }
+        return pinned(storeDir, region);
+    }
+
+    /**
      * Deletes the expired pins of the store, and pins whose region file is gone (removed by force, say);
      * part of every sweep. A pin is only made while its region is held, so its file exists then.
      */

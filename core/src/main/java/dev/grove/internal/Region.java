@@ -76,10 +76,13 @@ public final class Region {
     private MemorySegment readOnly;
     // Set once: at mapping for readers, at sealing for the creator (before any view exists).
     private volatile long root;
+    /** When this process made or mapped the region: no pin on it can be older (see {@link Pins}). */
+    private final long madeMillis;
     /** A time before which the file's lease is known not to end (see {@link Leases}); 0 if none known. */
     private volatile long leaseKnownUntil;
 
     private Region(Store store, String name, long id, State state, boolean mine) {
+        this.madeMillis = System.currentTimeMillis();
         this.store = store;
         this.name = name;
         this.id = id;
@@ -324,6 +327,10 @@ public final class Region {
         if (s == State.CREATING || (s == State.RELEASED && segment == null)) {
             throw new IllegalStateException("region lifecycle: region=/" + name + " state=" + s + " (not mapped)");
         }
+    }
+
+    long madeMillis() {
+        return madeMillis;
     }
 
     long leaseKnownUntil() {

@@ -406,7 +406,7 @@ public final class Regions {
             // A sealed region nobody holds and no lease protects is dead even before a sweep removes it:
             // remove it now, so that mapping it fails the same way whether or not a sweep ran.
             // (Never in a retained store, whose sealed regions only an explicit delete removes.)
-            if (!forWriting && !store.retained() && deleteIfUnused(f, file, Long.MAX_VALUE / 2, true)) {
+            if (!forWriting && !store.recentlyRetained() && deleteIfUnused(f, file, Long.MAX_VALUE / 2, true)) {
                 throw notFound(store, name, "freed (no holder left and its lease ended)");
             }
             // Blocks only while a sweep holds the exclusive lock for the few microseconds it needs.
@@ -468,14 +468,16 @@ public final class Regions {
                 return;
             }
             // A retained store keeps its sealed regions: no deletion to try (a few system calls saved per release).
-            boolean retained = r.state() == Region.State.SEALED && r.store().retained();
+            boolean retained = r.state() == Region.State.SEALED && r.store().recentlyRetained();
             boolean sealed = r.state() == Region.State.SEALED;
             r.released();
             RegionFile f = r.handle();
             boolean unmap = true;
             try {
-                if (retained || !deleteIfUnused(f, r.file(), 0, false)) {
-                    if (!retained) {
+                int fate = retained ? KEPT : deleteOrSayWhy(f, r.file(), 0, false);
+                if (fate != DELETED) {
+                    // Another holder's release deletes it in its turn; a lease's end needs a reminder here.
+                    if (fate == KEPT && !retained) {
                         deleteAtLeaseEnd(r.store(), r.name(), keepsUntil(f));
                     }
                     unmap = !(sealed && Warm.keep(r));
@@ -500,7 +502,7 @@ public final class Regions {
     static void unmapAndFree(Region r) {
         RegionFile f = r.handle();
         try {
-            if (!deleteIfUnused(f, r.file(), 0, false)) {
+            if (deleteOrSayWhy(f, r.file(), 0, false) == KEPT) {
                 deleteAtLeaseEnd(r.store(), r.name(), keepsUntil(f));
             }
         } catch (IOException e) {
@@ -567,19 +569,28 @@ public final class Regions {
      */
     static boolean deleteIfUnused(RegionFile f, Path file, long graceMillis, boolean checkSealed)
             throws IOException {
+        return deleteOrSayWhy(f, file, graceMillis, checkSealed) == DELETED;
+    }
+
+    /** What {@link #deleteOrSayWhy} did: deleted the file, or left it to another holder, or kept it for a lease, pin or grace period. */
+    private static final int DELETED = 1, HELD = -1, KEPT = 0;
+
+    /** As {@link #deleteIfUnused}, saying why a file is not deleted: {@link #HELD} or {@link #KEPT}. */
+    private static int deleteOrSayWhy(RegionFile f, Path file, long graceMillis, boolean checkSealed)
+            throws IOException {
         // The usual case, a reference's lease still running (its end is the file's mtime), keeps the file
         // without taking and dropping the exclusive lock. Leases only ever grow, so even the time seen when
         // the file was opened cannot make this wrong, only late (a later release or sweep deletes the file).
         if (System.currentTimeMillis() < f.openedStat().mtimeMillis()) {
-            return false;
+            return KEPT;
         }
         if (!f.tryLock(true)) {
-            return false;
+            return HELD;
         }
         try {
             Native.Stat st = f.stat();
             if (!f.stillAt(file, st)) {
-                return false;
+                return HELD; // renamed or deleted meanwhile: no longer this name's to keep or delete
             }
             // Read under the exclusive lock: nobody can issue a consumed-once ticket meanwhile (only holders do).
             Format.Header h = headerOrNull(f, st.size());
@@ -589,10 +600,10 @@ public final class Regions {
             long deadline = sealed ? leaseEnd : Math.max(leaseEnd, st.mtimeMillis() + graceMillis);
             if (now < deadline || Pins.pinned(file.getParent(), file.getFileName().toString())
                     || (sealed && Store.isRetained(file.getParent()))) {
-                return false;
+                return KEPT;
             }
             Files.deleteIfExists(file);
-            return true;
+            return DELETED;
         } finally {
             f.unlock();
         }

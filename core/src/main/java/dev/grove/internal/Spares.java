@@ -59,6 +59,8 @@ final class Spares {
     private static final Map<String, Spare> SPARES = new LinkedHashMap<>();
     private static long bytes;
     private static long reused;
+    /** Whether a {@link #dropIdle} is scheduled: one at a time, so that keeping a spare wakes no thread. */
+    private static boolean dropPending;
 
     private Spares() {
     }
@@ -77,7 +79,7 @@ final class Spares {
     static boolean keep(Region r) {
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
-        if (!r.mine() || seg.isReadOnly() || !r.store().inMemory() || r.store().retained() || !roomFor(r.store(), size)) {
+        if (!r.mine() || seg.isReadOnly() || !r.store().inMemory() || r.store().recentlyRetained() || !roomFor(r.store(), size)) {
             return false;
         }
         // A message region (one that has carried a consumed-once reference, released or not) is kept as it
@@ -101,8 +103,9 @@ final class Spares {
             try {
                 now = System.currentTimeMillis();
                 // Checked under the exclusive lock, as every deleter does: a pin is only made by a holder.
-                if (f.stat().mtimeMillis() > now || Pins.pinned(r.store().directory(), r.name())) {
-                    return false; // a lease or a pin keeps it for others
+                if (f.stat().mtimeMillis() > now || Pins.pinned(r.store().directory(), r.name(), r.madeMillis())
+                        || r.store().retained()) {
+                    return false; // a lease or a pin keeps it for others, or the store keeps its regions
                 }
                 Format.writeHeader(seg, 0, 0, 0, 0);
                 name = Store.newName();
@@ -136,7 +139,14 @@ final class Spares {
         r.kept(name);
         SPARES.put(name, new Spare(r, name, size, now, inFlight));
         bytes += size;
-        Regions.schedule(Spares::dropIdle, idleMillis() + 50);
+        scheduleDrop(idleMillis() + 50);
+    }
+
+    private static void scheduleDrop(long delayMillis) {
+        if (!dropPending) {
+            dropPending = true;
+            Regions.schedule(Spares::dropIdle, delayMillis);
+        }
     }
 
     /** Whether {@code r} is kept in flight here (see the class comment). */
@@ -168,14 +178,15 @@ final class Spares {
      * container) must not be filled with them.
      */
     private static boolean roomFor(Store store, long size) {
-        long total = store.totalBytes();
-        long free = store.freeBytes();
+        long[] space = store.recentSpace();
+        long total = space[0];
+        long free = space[1];
         return total > 0 && free >= total / 4 && size <= limit(store);
     }
 
     /** The most bytes of spares this process keeps for {@code store}: its recycling budget, at most an eighth of it. */
     private static long limit(Store store) {
-        return Math.min(store.recycleBytes(), store.totalBytes() / 8);
+        return Math.min(store.recycleBytes(), store.recentSpace()[0] / 8);
     }
 
     /**
@@ -231,7 +242,7 @@ final class Spares {
                 // Under the exclusive lock, as every deleter checks: only holders issue tickets, leases or pins.
                 Native.Stat st = f.stat();
                 if (st.mtimeMillis() > now || Format.onceKeepsUntil(seg) > now || st.links() == 0
-                        || Pins.pinned(r.store().directory(), r.name())) {
+                        || Pins.pinned(r.store().directory(), r.name(), r.madeMillis())) {
                     return null;
                 }
                 // Before any reader can lock it again: from here on every reader refuses it.
@@ -280,11 +291,19 @@ final class Spares {
     static void dropIdle() {
         Regions.LOCK.lock();
         try {
-            long cutoff = System.currentTimeMillis() - idleMillis();
+            dropPending = false;
+            long now = System.currentTimeMillis();
+            long cutoff = now - idleMillis();
+            long next = Long.MAX_VALUE;
             for (Spare s : List.copyOf(SPARES.values())) {
                 if (s.since() <= cutoff) {
                     drop(s);
+                } else {
+                    next = Math.min(next, s.since());
                 }
+            }
+            if (next != Long.MAX_VALUE) {
+                scheduleDrop(next - cutoff + 50);
             }
         } finally {
             Regions.LOCK.unlock();

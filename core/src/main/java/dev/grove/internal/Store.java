@@ -281,6 +281,30 @@ public final class Store {
     }
 
     private volatile boolean retainedSeen;
+    /** When {@link #recentlyRetained()} last looked for the marker and found none (nanoTime), or 0. */
+    private volatile long notRetainedAt;
+
+    /**
+     * {@link #retained()} as it was at most a second ago: for decisions that do not delete or recycle
+     * anything on their own (every deleter checks the marker itself, under the exclusive lock), or that
+     * concern regions made before the store was marked (a message region's reuse by its sender). Saves a
+     * file system look-up per release.
+     */
+    public boolean recentlyRetained() {
+        if (retainedSeen) {
+            return true;
+        }
+        long now = System.nanoTime();
+        long seen = notRetainedAt;
+        if (seen != 0 && now - seen < 1_000_000_000L) {
+            return false;
+        }
+        boolean r = retained();
+        if (!r) {
+            notRetainedAt = now;
+        }
+        return r;
+    }
 
     /** Whether the store directory {@code dir} is retained. */
     static boolean isRetained(Path dir) {
@@ -386,6 +410,24 @@ public final class Store {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /** The store's file system size and free bytes as read at most {@link #SPACE_FRESH_NANOS} ago: {total, free, when}. */
+    private volatile long[] space;
+    private static final long SPACE_FRESH_NANOS = 100_000_000;
+
+    /**
+     * {@link #totalBytes()} and {@link #freeBytes()} as read at most 0.1 s ago: for decisions that a slightly
+     * old answer cannot make unsafe (whether to keep a released region for reuse), two system calls fewer.
+     */
+    public long[] recentSpace() {
+        long[] s = space;
+        long now = System.nanoTime();
+        if (s == null || now - s[2] > SPACE_FRESH_NANOS) {
+            s = new long[] {totalBytes(), freeBytes(), now};
+            space = s;
+        }
+        return s;
     }
 
     /** Size of the file system that holds the store, or -1 if unknown. */

@@ -38,6 +38,8 @@ final class Warm {
     private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
     private static long bytes;
     private static long revived;
+    /** Whether a {@link #dropIdle} is scheduled: one at a time, so that keeping a mapping wakes no thread. */
+    private static boolean dropPending;
 
     private Warm() {
     }
@@ -64,8 +66,15 @@ final class Warm {
         }
         ENTRIES.put(r.name(), new Entry(r.store(), r.name(), r.handle(), r.arena(), seg, System.currentTimeMillis()));
         bytes += size;
-        Regions.schedule(Warm::dropIdle, IDLE_MILLIS + 50);
+        scheduleDrop(IDLE_MILLIS + 50);
         return true;
+    }
+
+    private static void scheduleDrop(long delayMillis) {
+        if (!dropPending) {
+            dropPending = true;
+            Regions.schedule(Warm::dropIdle, delayMillis);
+        }
     }
 
     /**
@@ -101,7 +110,7 @@ final class Warm {
             boolean expected = h.sealed() && (expectedId == 0 || h.id() == expectedId);
             // Nothing else holds it and nothing keeps it: dead, however it looks. The cold path deletes it
             // and says so, as it would had this process never mapped it.
-            boolean dead = !store.retained() && Math.max(st.mtimeMillis(), h.onceKeepsUntil()) <= System.currentTimeMillis()
+            boolean dead = !store.recentlyRetained() && Math.max(st.mtimeMillis(), h.onceKeepsUntil()) <= System.currentTimeMillis()
                     && !e.file().lockedElsewhere();
             if (!expected || dead) {
                 close(e);
@@ -120,11 +129,18 @@ final class Warm {
     static void dropIdle() {
         Regions.LOCK.lock();
         try {
+            dropPending = false;
             long cutoff = System.currentTimeMillis() - IDLE_MILLIS;
+            long next = Long.MAX_VALUE;
             for (Entry e : List.copyOf(ENTRIES.values())) {
                 if (e.since() <= cutoff) {
                     drop(e);
+                } else {
+                    next = Math.min(next, e.since());
                 }
+            }
+            if (next != Long.MAX_VALUE) {
+                scheduleDrop(next - cutoff + 50);
             }
         } finally {
             Regions.LOCK.unlock();

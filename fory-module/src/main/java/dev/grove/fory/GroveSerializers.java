@@ -1,5 +1,6 @@
 package dev.grove.fory;
 
+import dev.grove.Delivery;
 import dev.grove.Grove;
 import dev.grove.InvalidPathException;
 import dev.grove.SharedList;
@@ -31,7 +32,10 @@ import java.util.Map;
  * <p>Works with {@code Fory} and {@code ThreadSafeFory}, with class registration required or not and with
  * reference tracking on or off, for views at the root, inside collections, or in fields of the user's
  * classes declared as {@code List}, {@code Map}, {@code CharSequence} or the view types. Writing a view
- * starts its reference's lease ({@link SharedObject#ref()}).
+ * starts its reference's lease ({@link SharedObject#ref()}); on a Fory registered for
+ * {@link Delivery#ONCE} ({@link #register(BaseFory, int, Delivery)}) it takes a consumed-once reference
+ * instead, so that a view made for one message goes back to its sender as soon as the receiver closes
+ * the view it read.
  *
  * <p>Type ids are fixed per class ({@link #typeId}): {@code firstId} plus an offset pinned for each class
  * and never reused or renumbered, so two processes that register with the same first id agree whatever
@@ -91,6 +95,8 @@ public final class GroveSerializers {
 
     /** The Fory instances Grove registered on, with the first id used; weak, so a dropped Fory is forgotten. */
     private static final Map<BaseFory, Integer> REGISTERED = new java.util.WeakHashMap<>();
+    /** The Fory instances registered for consumed-once views ({@link Delivery#ONCE}); weak too. */
+    private static final Map<BaseFory, Boolean> ONCE = new java.util.WeakHashMap<>();
 
     /** Registers every view class, and {@link SharedRef}, with ids from {@link #DEFAULT_FIRST_ID}. */
     public static void register(BaseFory fory) {
@@ -118,17 +124,34 @@ public final class GroveSerializers {
      * @throws IllegalArgumentException if Grove was registered on this Fory from another first id
      */
     public static void register(BaseFory fory, int firstId) {
+        register(fory, firstId, Delivery.FAN_OUT);
+    }
+
+    /**
+     * As {@link #register(BaseFory, int)}, with the delivery of the references views are written as:
+     * {@link Delivery#FAN_OUT} (what the other registrations use) for messages that may be read several
+     * times or by several receivers; {@link Delivery#ONCE} for messages each read once by one receiver, whose
+     * closing of the view hands the region back to the sender at once (a view shared per message).
+     *
+     * @throws IllegalArgumentException if Grove was registered on this Fory with another first id or delivery
+     */
+    public static void register(BaseFory fory, int firstId, Delivery delivery) {
         synchronized (REGISTERED) {
             Integer before = REGISTERED.get(fory);
+            boolean once = delivery == Delivery.ONCE;
             if (before != null) {
-                if (before != firstId) {
+                if (before != firstId || ONCE.containsKey(fory) != once) {
                     throw new IllegalArgumentException("Grove's Fory serializers are already registered on this Fory "
-                            + "from another first id: firstId=" + firstId + " registered=" + before);
+                            + "with other settings: firstId=" + firstId + " registered=" + before + " delivery="
+                            + delivery + " registered.delivery=" + (ONCE.containsKey(fory) ? Delivery.ONCE : Delivery.FAN_OUT));
                 }
                 return;
             }
-            registerAll(fory, firstId);
+            registerAll(fory, firstId, delivery);
             REGISTERED.put(fory, firstId); // only once every registration went through
+            if (once) {
+                ONCE.put(fory, true);
+            }
         }
     }
 
@@ -141,24 +164,24 @@ public final class GroveSerializers {
         }
     }
 
-    private static void registerAll(BaseFory fory, int firstId) {
+    private static void registerAll(BaseFory fory, int firstId, Delivery delivery) {
         for (Class<?> c : VIEW_CLASSES) {
             fory.register(c, typeId(c, firstId));
-            fory.registerSerializer(c, resolver -> serializerFor(resolver, c));
+            fory.registerSerializer(c, resolver -> serializerFor(resolver, c, delivery));
         }
         fory.register(SharedRef.class, typeId(SharedRef.class, firstId));
         fory.registerSerializer(SharedRef.class, resolver -> new RefSerializer(resolver));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Serializer<?> serializerFor(TypeResolver resolver, Class<?> c) {
+    private static Serializer<?> serializerFor(TypeResolver resolver, Class<?> c, Delivery delivery) {
         if (SharedList.class.isAssignableFrom(c)) {
-            return new ListSerializer(resolver, c);
+            return new ListSerializer(resolver, c, delivery);
         }
         if (c == SharedMap.class) {
-            return new MapSerializer(resolver);
+            return new MapSerializer(resolver, delivery);
         }
-        return new ViewSerializer(resolver, c);
+        return new ViewSerializer(resolver, c, delivery);
     }
 
     // ------------------------------------------------------------------ the reference on the wire
@@ -190,13 +213,16 @@ public final class GroveSerializers {
 
     /** Tables, matrices, strings and values: plain serializers. */
     static final class ViewSerializer<T extends SharedObject> extends Serializer<T> {
-        ViewSerializer(TypeResolver resolver, Class<T> type) {
+        private final Delivery delivery;
+
+        ViewSerializer(TypeResolver resolver, Class<T> type, Delivery delivery) {
             super(resolver.getConfig(), type, false, true);
+            this.delivery = delivery;
         }
 
         @Override
         public void write(WriteContext ctx, T value) {
-            writeRef(ctx, value.ref());
+            writeRef(ctx, value.ref(delivery));
         }
 
         @Override
@@ -207,13 +233,16 @@ public final class GroveSerializers {
 
     /** List views: Fory insists on a collection serializer for List classes, used here without elements. */
     static final class ListSerializer<T extends SharedList<?>> extends CollectionLikeSerializer<T> {
-        ListSerializer(TypeResolver resolver, Class<T> type) {
+        private final Delivery delivery;
+
+        ListSerializer(TypeResolver resolver, Class<T> type, Delivery delivery) {
             super(resolver, type, false, true);
+            this.delivery = delivery;
         }
 
         @Override
         public void write(WriteContext ctx, T value) {
-            writeRef(ctx, value.ref());
+            writeRef(ctx, value.ref(delivery));
         }
 
         @Override
@@ -235,13 +264,16 @@ public final class GroveSerializers {
     /** Map views, likewise with a map serializer. */
     @SuppressWarnings("rawtypes")
     static final class MapSerializer extends MapLikeSerializer<SharedMap> {
-        MapSerializer(TypeResolver resolver) {
+        private final Delivery delivery;
+
+        MapSerializer(TypeResolver resolver, Delivery delivery) {
             super(resolver, SharedMap.class, false, true);
+            this.delivery = delivery;
         }
 
         @Override
         public void write(WriteContext ctx, SharedMap value) {
-            writeRef(ctx, value.ref());
+            writeRef(ctx, value.ref(delivery));
         }
 
         @Override
