@@ -417,13 +417,15 @@ public final class Store {
     private static final long SPACE_FRESH_NANOS = 100_000_000;
 
     /**
-     * {@link #totalBytes()} and {@link #freeBytes()} as read at most 0.1 s ago: for decisions that a slightly
-     * old answer cannot make unsafe (whether to keep a released region for reuse), two system calls fewer.
+     * {@link #totalBytes()} and {@link #freeBytes()}, as read at most 0.1 s ago if the store was at least 1 GiB
+     * and at most half full then (a slightly old answer cannot make the decisions this serves unsafe: whether
+     * to keep a released region for reuse), else read now: a small store (a container's 64 MiB
+     * {@code /dev/shm}) or a filling one is always asked.
      */
     public long[] recentSpace() {
         long[] s = space;
         long now = System.nanoTime();
-        if (s == null || now - s[2] > SPACE_FRESH_NANOS) {
+        if (s == null || now - s[2] > SPACE_FRESH_NANOS || s[0] < (1L << 30) || s[1] < s[0] / 2) {
             s = new long[] {totalBytes(), freeBytes(), now};
             space = s;
         }
