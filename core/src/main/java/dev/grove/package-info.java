@@ -27,6 +27,12 @@
  * released as a spare for its next region, under a new name no reference knows). Keep a reference to a view while using it or
  * a {@link java.lang.foreign.MemorySegment} taken from it: an unreachable view may be released at any time.
  *
+ * <p>A consumed-once reference ({@link dev.grove.Delivery#ONCE}, {@code ref(Delivery.ONCE)}) is for one
+ * receiver: when the view that receiver mapped from it is closed, the region goes back to its creator at
+ * once, who writes its next message into the same file (the lease is only the safety net for a receiver that
+ * dies or never maps). A process keeps the mappings of regions it let go of for a couple of seconds, without a
+ * lock (to every other process they are not held), so mapping the same region again is cheap.
+ *
  * <h2>Namespaces</h2>
  * {@link dev.grove.Namespace} keeps named variables any process of the user can retrieve; a registered
  * variable's region is kept by a pin until it is unregistered, whatever processes come and go. Every

@@ -7,6 +7,7 @@ import dev.grove.SharedDoubleArray;
 import dev.grove.SharedList;
 import dev.grove.SharedMap;
 import dev.grove.SharedObject;
+import dev.grove.SharedRef;
 import dev.grove.RegionNotFoundException;
 import dev.grove.RegionReleasedException;
 import dev.grove.RegionStore;
@@ -184,6 +185,44 @@ public final class GroveContract {
             }
         }
         check(!Files.exists(file), t.name(), "region file left after both sides let go: " + file);
+    }
+
+    /**
+     * A consumed-once reference ({@link dev.grove.Delivery#ONCE}) crosses the transport with its ticket
+     * intact: what comes back equals what was sent, maps once, and when that view is closed the region goes
+     * back to its creator at once, whose next region of the same size is the same file (the same inode, as the
+     * file system reports it); mapping the reference again is refused as stale.
+     */
+    public static void consumedOnce(Transport t) throws Exception {
+        plainCall(t, "consumed once");
+        double[] data = new double[1024]; // 8 KiB: large enough for its region to be kept for the next message
+        for (int i = 0; i < data.length; i++) {
+            data[i] = i * 0.5;
+        }
+        SharedRef sent;
+        Path file;
+        Object inode;
+        try (SharedDoubleArray view = Grove.share(data)) {
+            sent = view.ref(dev.grove.Delivery.ONCE);
+            file = RegionStore.defaultStore().file(view.path());
+            inode = Files.getAttribute(file, "unix:ino");
+        }
+        check(sent.delivery() == dev.grove.Delivery.ONCE, t.name(), "the region took no consumed-once reference: " + sent);
+        Object back = t.roundTrip(sent, UnaryOperator.identity());
+        check(sent.equals(back), t.name(), "the reference came back changed (its ticket lost?): sent=" + sent
+                + " back=" + back);
+        try (SharedDoubleArray got = Grove.map((SharedRef) back)) {
+            check(java.util.Arrays.equals(data, got.toDoubleArray()), t.name(), "wrong contents: " + describe(got));
+        }
+        try (SharedDoubleArray again = Grove.map(sent)) {
+            throw new AssertionError("[" + t.name() + "] a consumed-once reference mapped twice: " + again.path());
+        } catch (dev.grove.StaleReferenceException expected) {
+            // released: the region is its creator's again
+        }
+        try (SharedDoubleArray next = Grove.share(data)) {
+            check(next.path().equals(sent.path()) && inode.equals(Files.getAttribute(file, "unix:ino")), t.name(),
+                    "the released region did not carry the next one: released=" + sent.path() + " next=" + next.path());
+        }
     }
 
     /**

@@ -99,6 +99,11 @@ public abstract class TransportProperties {
     }
 
     @Test
+    void aConsumedOnceReferenceCrossesIntactAndHandsItsRegionBack() throws Exception {
+        GroveContract.consumedOnce(transport());
+    }
+
+    @Test
     void aHolderKeepsItsRegionPastTheSenderAndTheLease() throws Exception {
         GroveContract.holding(transport(), leaseMillis());
     }

@@ -85,6 +85,24 @@ class BrokenTransportsTest {
         }
     }
 
+    /**
+     * Writes references as their text without the consumed-once ticket (what a hand-written codec that
+     * knows only {@code path#id} does): the reference arrives as a fan-out one.
+     */
+    static final class TicketDroppingTransport extends InProcessTransport {
+        TicketDroppingTransport() {
+            super(new Codec.ForyCodec());
+        }
+
+        @Override
+        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
+            if (value instanceof dev.grove.SharedRef r) {
+                return dev.grove.SharedRef.parse(r.path() + "#" + java.util.HexFormat.of().toHexDigits(r.regionId()));
+            }
+            return super.roundTrip(value, wire);
+        }
+    }
+
     /** Fails every call: a stack that cannot connect, say. */
     static final class FailingTransport extends InProcessTransport {
         FailingTransport() {
@@ -170,6 +188,13 @@ class BrokenTransportsTest {
         assertTrue(size.getMessage().contains("depends on the data size"), size.getMessage());
         AssertionError identity = assertThrows(AssertionError.class, () -> GroveContract.identity(t, new double[] {1, 2}));
         assertTrue(identity.getMessage().contains("a copy arrived"), identity.getMessage());
+    }
+
+    @Test
+    void droppingTheTicketIsCaughtByConsumedOnce() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> GroveContract.consumedOnce(new TicketDroppingTransport()));
+        assertTrue(e.getMessage().contains("came back changed"), e.getMessage());
     }
 
     @Test
