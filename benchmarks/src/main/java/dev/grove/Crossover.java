@@ -3,6 +3,16 @@ package dev.grove;
 import dev.grove.fory.ForyBridge;
 import dev.grove.fory.GroveSerializers;
 import dev.grove.serial.SharingObjectOutputStream;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.ServerCalls;
+import io.grpc.stub.StreamObserver;
 import org.apache.fory.Fory;
 import org.apache.fory.config.Language;
 
@@ -41,14 +51,19 @@ import java.util.Locale;
  *     closed by both sides once the answer is back;
  * <li>a view shared once, before timing: each message carries its (fan-out) reference.
  * </ol>
- * Each way runs a quarter of its messages unmeasured first at each size, so that both JVMs are warm for that
+ * Each way runs a quarter of its messages (at least 2) unmeasured first at each size, so that both JVMs are warm for that
  * size (compiled code, and for the shared ways the regions and mappings a steady stream reuses).
  * Writes the table to standard output and a chart of time per message against size to
  * {@code docs/crossover.svg} (or {@code -Dcrossover.svg=FILE}).
  *
+ * <p>Two legs, one after the other, each with its own warm child: a pipe (the child's standard input and
+ * output), and a unary gRPC call per message to a server in the child (Netty on 127.0.0.1, the message as
+ * bytes, no protobuf; {@code -Dcrossover.legs=pipe} or {@code grpc} runs one). The gRPC leg's chart is
+ * {@code docs/crossover-grpc.svg}.
+ *
  * <p>Run with {@code bin/bench --class dev.grove.Crossover [maxMiB]}. To look at one case under a profiler,
- * {@code -Dcrossover.only=BYTES:WAY} (say {@code 65536:2}) runs that payload size and way alone, 20,000
- * times.
+ * {@code -Dcrossover.only=BYTES:WAY} (say {@code 65536:2}) runs that payload size and way alone, up to
+ * 20,000 times.
  */
 public final class Crossover {
     static final String[] WAYS = {"plain Fory", "plain java.io", "ForyBridge", "sharing stream", "view per message",
@@ -75,6 +90,10 @@ public final class Crossover {
             child();
             return;
         }
+        if (args.length > 0 && args[0].equals("--grpc-child")) {
+            grpcChild();
+            return;
+        }
         long maxBytes = (args.length > 0 ? Long.parseLong(args[0]) : 256) << 20;
         String onlyProperty = System.getProperty("crossover.only");
         long[] only = onlyProperty == null ? null
@@ -85,61 +104,62 @@ public final class Crossover {
                 sizes.add(s);
             }
         }
-        List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx4g", "-cp", System.getProperty("java.class.path"),
-                Crossover.class.getName(), "--child");
-        Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        double[][] micros = new double[sizes.size()][WAYS.length];
-        long[][] wire = new long[sizes.size()][WAYS.length];
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(child.getOutputStream(), 1 << 16));
-             DataInputStream in = new DataInputStream(new BufferedInputStream(child.getInputStream()))) {
-            Fory fory = fory();
-            Fory perMessageFory = fory(Delivery.ONCE);
-            ForyBridge bridge = ForyBridge.of(fory);
-            // Warm both sides on every way with a mid-size payload first.
-            double[] warm = payload(1 << 20);
-            try (SharedDoubleArray warmView = Grove.share(warm)) {
-                for (int r = 0; r < 30; r++) {
-                    for (int w = 0; w < WAYS.length; w++) {
-                        send(w, warm, w == 4 ? perMessageFory : fory, bridge, out, in, null, warmView);
-                    }
-                }
+        String svgName = System.getProperty("crossover.svg", "docs/crossover.svg");
+        for (String leg : System.getProperty("crossover.legs", "pipe,grpc").split(",")) {
+            try (Link link = leg.equals("grpc") ? GrpcLink.start() : PipeLink.start()) {
+                double[][] micros = new double[sizes.size()][WAYS.length];
+                long[][] wire = new long[sizes.size()][WAYS.length];
+                measure(link, sizes, only, micros, wire);
+                print(leg, sizes, micros, wire);
+                Path svg = Path.of(leg.equals("pipe") ? svgName : svgName.replace(".svg", "-" + leg + ".svg"));
+                Files.writeString(svg, chart(leg, sizes, micros), StandardCharsets.UTF_8);
+                System.out.println("chart: " + svg.toAbsolutePath());
             }
-            for (int s = 0; s < sizes.size(); s++) {
-                double[] data = payload(sizes.get(s));
-                int rounds = (int) Math.max(5, Math.min(2000, (512L << 20) / sizes.get(s)));
-                for (int w = 0; w < WAYS.length; w++) {
-                    if (only != null && (only[0] != sizes.get(s) || only[1] != w)) {
-                        continue;
-                    }
-                    if (only != null) {
-                        rounds = 20_000;
-                    }
-                    long[] t = new long[rounds];
-                    long[] bytes = new long[1];
-                    Fory wayFory = w == 4 ? perMessageFory : fory;
-                    try (SharedDoubleArray once = w == 5 ? Grove.share(data) : null) {
-                        for (int r = 0; r < rounds / 4; r++) {
-                            send(w, data, wayFory, bridge, out, in, null, once);
-                        }
-                        for (int r = 0; r < rounds; r++) {
-                            t[r] = send(w, data, wayFory, bridge, out, in, bytes, once);
-                        }
-                    }
-                    Arrays.sort(t);
-                    micros[s][w] = t[rounds / 2] / 1e3;
-                    wire[s][w] = bytes[0];
-                }
-                System.out.printf(Locale.ROOT, "%s done%n", human(sizes.get(s)));
-            }
-            out.writeByte(-1);
-            out.flush();
         }
-        child.waitFor();
-        print(sizes, micros, wire);
-        Path svg = Path.of(System.getProperty("crossover.svg", "docs/crossover.svg"));
-        Files.writeString(svg, chart(sizes, micros), StandardCharsets.UTF_8);
-        System.out.println("chart: " + svg.toAbsolutePath());
+    }
+
+    /** Every way at every size over {@code link}: medians into {@code micros}, message sizes into {@code wire}. */
+    private static void measure(Link link, List<Long> sizes, long[] only, double[][] micros, long[][] wire)
+            throws IOException {
+        Fory fory = fory();
+        Fory perMessageFory = fory(Delivery.ONCE);
+        ForyBridge bridge = ForyBridge.of(fory);
+        // Warm both sides on every way with a mid-size payload first.
+        double[] warm = payload(1 << 20);
+        try (SharedDoubleArray warmView = Grove.share(warm)) {
+            for (int r = 0; r < 30; r++) {
+                for (int w = 0; w < WAYS.length; w++) {
+                    send(link, w, warm, w == 4 ? perMessageFory : fory, bridge, null, warmView);
+                }
+            }
+        }
+        for (int s = 0; s < sizes.size(); s++) {
+            double[] data = payload(sizes.get(s));
+            int rounds = (int) Math.max(9, Math.min(2000, (512L << 20) / sizes.get(s)));
+            for (int w = 0; w < WAYS.length; w++) {
+                if (only != null && (only[0] != sizes.get(s) || only[1] != w)) {
+                    continue;
+                }
+                if (only != null) {
+                    rounds = (int) Math.max(20, Math.min(20_000, (8L << 30) / sizes.get(s)));
+                }
+                long[] t = new long[rounds];
+                long[] bytes = new long[1];
+                Fory wayFory = w == 4 ? perMessageFory : fory;
+                try (SharedDoubleArray once = w == 5 ? Grove.share(data) : null) {
+                    for (int r = 0; r < Math.max(2, rounds / 4); r++) {
+                        send(link, w, data, wayFory, bridge, null, once);
+                    }
+                    for (int r = 0; r < rounds; r++) {
+                        t[r] = send(link, w, data, wayFory, bridge, bytes, once);
+                    }
+                }
+                Arrays.sort(t);
+                micros[s][w] = t[rounds / 2] / 1e3;
+                wire[s][w] = bytes[0];
+            }
+            System.out.printf(Locale.ROOT, "%s: %s done%n", link.name(), human(sizes.get(s)));
+        }
     }
 
     static double[] payload(long bytes) {
@@ -151,8 +171,8 @@ public final class Crossover {
     }
 
     /** One message of way {@code w}; the nanoseconds from encoding to the answer. */
-    private static long send(int w, double[] data, Fory fory, ForyBridge bridge, DataOutputStream out,
-                             DataInputStream in, long[] wireOut, SharedDoubleArray once) throws IOException {
+    private static long send(Link link, int w, double[] data, Fory fory, ForyBridge bridge, long[] wireOut,
+                             SharedDoubleArray once) throws IOException {
         long t0 = System.nanoTime();
         SharedDoubleArray perMessage = null;
         byte[] msg = switch (w) {
@@ -163,11 +183,7 @@ public final class Crossover {
             case 4 -> fory.serialize(perMessage = Grove.share(data));
             default -> fory.serialize(once);
         };
-        out.writeByte(w);
-        out.writeInt(msg.length);
-        out.write(msg);
-        out.flush();
-        double sum = in.readDouble();
+        double sum = link.call(w, msg);
         long t = System.nanoTime() - t0;
         if (perMessage != null) {
             perMessage.close();
@@ -190,10 +206,33 @@ public final class Crossover {
         return bytes.toByteArray();
     }
 
-    /** The warm child: decodes each message the way it was sent, sums, answers. */
+    /** What a child does with a message: decodes it the way it was sent and sums the doubles. */
+    static final class Receiver {
+        private final Fory fory = fory();
+        private final ForyBridge bridge = ForyBridge.of(fory);
+
+        double handle(int w, byte[] msg) throws IOException, ClassNotFoundException {
+            Object value = switch (w) {
+                case 0, 4, 5 -> fory.deserialize(msg);
+                case 2 -> bridge.deserialize(msg);
+                default -> {
+                    try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(msg))) {
+                        yield ois.readObject();
+                    }
+                }
+            };
+            if (value instanceof double[] a) {
+                return Sums.sum(a);
+            }
+            try (SharedDoubleArray v = (SharedDoubleArray) value) {
+                return Sums.sum(v);
+            }
+        }
+    }
+
+    /** The warm child over a pipe: a way byte, a length and the message in; the sum out. */
     private static void child() throws Exception {
-        Fory fory = fory();
-        ForyBridge bridge = ForyBridge.of(fory);
+        Receiver receiver = new Receiver();
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in, 1 << 16));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new OutputStream() {
             @Override
@@ -214,40 +253,189 @@ public final class Crossover {
         for (int w; (w = in.readByte()) >= 0; ) {
             byte[] msg = new byte[in.readInt()];
             in.readFully(msg);
-            double sum;
-            Object value = switch (w) {
-                case 0, 4, 5 -> fory.deserialize(msg);
-                case 2 -> bridge.deserialize(msg);
-                default -> {
-                    try (ObjectInputStream ois = new ObjectInputStream(new ByteArrayInputStream(msg))) {
-                        yield ois.readObject();
-                    }
-                }
-            };
-            if (value instanceof double[] a) {
-                sum = Sums.sum(a);
-            } else {
-                try (SharedDoubleArray v = (SharedDoubleArray) value) {
-                    sum = Sums.sum(v);
-                }
-            }
-            out.writeDouble(sum);
+            out.writeDouble(receiver.handle(w, msg));
             out.flush();
         }
+    }
+
+    /** The parent's end of a leg: one message of a way to the warm child, and its answer. */
+    interface Link extends AutoCloseable {
+        double call(int way, byte[] msg) throws IOException;
+
+        String name();
+
+        @Override
+        void close() throws IOException, InterruptedException;
+    }
+
+    /** A child JVM started with {@code arg}, its standard error passed through. */
+    private static Process startChild(String arg) throws IOException {
+        List<String> cmd = List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx4g", "-cp", System.getProperty("java.class.path"),
+                Crossover.class.getName(), arg);
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** Messages over the child's standard input, answers over its standard output. */
+    static final class PipeLink implements Link {
+        private final Process child;
+        private final DataOutputStream out;
+        private final DataInputStream in;
+
+        private PipeLink(Process child) {
+            this.child = child;
+            this.out = new DataOutputStream(new BufferedOutputStream(child.getOutputStream(), 1 << 16));
+            this.in = new DataInputStream(new BufferedInputStream(child.getInputStream()));
+        }
+
+        static PipeLink start() throws IOException {
+            return new PipeLink(startChild("--child"));
+        }
+
+        @Override
+        public double call(int way, byte[] msg) throws IOException {
+            out.writeByte(way);
+            out.writeInt(msg.length);
+            out.write(msg);
+            out.flush();
+            return in.readDouble();
+        }
+
+        @Override
+        public String name() {
+            return "pipe";
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            out.writeByte(-1);
+            out.flush();
+            out.close();
+            child.waitFor();
+        }
+    }
+
+    private static final int GRPC_MAX_MESSAGE = Integer.MAX_VALUE;
+
+    /** A unary gRPC call per message to a server in the child (Netty on 127.0.0.1, no protobuf). */
+    static final class GrpcLink implements Link {
+        private final Process child;
+        private final ManagedChannel channel;
+
+        private GrpcLink(Process child, ManagedChannel channel) {
+            this.child = child;
+            this.channel = channel;
+        }
+
+        static GrpcLink start() throws IOException {
+            Process child = startChild("--grpc-child");
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(),
+                    StandardCharsets.UTF_8)).readLine();
+            if (line == null || !line.startsWith("port ")) {
+                child.destroyForcibly();
+                throw new IOException("the gRPC child did not start: " + line);
+            }
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", Integer.parseInt(line.substring(5)))
+                    .usePlaintext().maxInboundMessageSize(GRPC_MAX_MESSAGE).build();
+            return new GrpcLink(child, channel);
+        }
+
+        @Override
+        public double call(int way, byte[] msg) {
+            return ClientCalls.blockingUnaryCall(channel, SUM, CallOptions.DEFAULT, new Message(way, msg));
+        }
+
+        @Override
+        public String name() {
+            return "gRPC";
+        }
+
+        @Override
+        public void close() throws InterruptedException, IOException {
+            channel.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            child.getOutputStream().close(); // the server ends when its standard input does
+            if (!child.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+            }
+        }
+    }
+
+    /** A way and its encoded message, written as the way's byte followed by the message, with no copy. */
+    record Message(int way, byte[] bytes) {
+    }
+
+    private static final MethodDescriptor<Message, Double> SUM = MethodDescriptor.<Message, Double>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName(MethodDescriptor.generateFullMethodName("grove.Crossover", "Sum"))
+            .setRequestMarshaller(new MethodDescriptor.Marshaller<>() {
+                @Override
+                public java.io.InputStream stream(Message m) {
+                    return new java.io.SequenceInputStream(new ByteArrayInputStream(new byte[] {(byte) m.way()}),
+                            new ByteArrayInputStream(m.bytes()));
+                }
+
+                @Override
+                public Message parse(java.io.InputStream in) {
+                    try {
+                        int way = in.read();
+                        return new Message(way, in.readAllBytes());
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            })
+            .setResponseMarshaller(new MethodDescriptor.Marshaller<>() {
+                @Override
+                public java.io.InputStream stream(Double sum) {
+                    return new ByteArrayInputStream(java.nio.ByteBuffer.allocate(8).putDouble(sum).array());
+                }
+
+                @Override
+                public Double parse(java.io.InputStream in) {
+                    try {
+                        return java.nio.ByteBuffer.wrap(in.readAllBytes()).getDouble();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            })
+            .build();
+
+    /** The warm child as a gRPC server: prints its port, serves until its standard input closes. */
+    private static void grpcChild() throws Exception {
+        Receiver receiver = new Receiver();
+        ServerServiceDefinition service = ServerServiceDefinition.builder("grove.Crossover")
+                .addMethod(SUM, ServerCalls.asyncUnaryCall((Message m, StreamObserver<Double> response) -> {
+                    try {
+                        response.onNext(receiver.handle(m.way(), m.bytes()));
+                        response.onCompleted();
+                    } catch (Exception e) {
+                        response.onError(e);
+                    }
+                })).build();
+        // One thread serves calls, as the pipe child does: messages arrive one at a time anyway.
+        Server server = NettyServerBuilder.forAddress(new java.net.InetSocketAddress("127.0.0.1", 0))
+                .maxInboundMessageSize(GRPC_MAX_MESSAGE).directExecutor().addService(service).build().start();
+        System.out.println("port " + server.getPort());
+        System.out.flush();
+        while (System.in.read() >= 0) {
+            // serve until the parent closes our standard input
+        }
+        server.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private static String human(long bytes) {
         return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
     }
 
-    private static void print(List<Long> sizes, double[][] micros, long[][] wire) {
+    private static void print(String leg, List<Long> sizes, double[][] micros, long[][] wire) {
         StringBuilder head = new StringBuilder("| payload |");
         StringBuilder rule = new StringBuilder("|---|");
         for (String w : WAYS) {
             head.append(' ').append(w).append(" |");
             rule.append("---|");
         }
-        System.out.println("median time per message (and its ratio to plain Fory); bytes on the pipe per message");
+        System.out.println(leg + ": median time per message (and its ratio to plain Fory); bytes of each message");
         System.out.println(head);
         System.out.println(rule);
         for (int s = 0; s < sizes.size(); s++) {
@@ -289,7 +477,7 @@ public final class Crossover {
      * Time per message against payload size, both logarithmic; the crossover of each way (the size from
      * which it beats plain Fory at every larger size) is circled.
      */
-    static String chart(List<Long> sizes, double[][] micros) {
+    static String chart(String leg, List<Long> sizes, double[][] micros) {
         int w = 930;
         int h = 420;
         int left = 75;
@@ -310,8 +498,8 @@ public final class Crossover {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
                 + "font-family='sans-serif' font-size='12'>%n<rect width='100%%' height='100%%' fill='white'/>%n", w, h));
-        s.append("<text x='10' y='20' font-size='14'>Time per message, parent to warm child JVM over a pipe "
-                + "(median; log scales)</text>\n");
+        s.append("<text x='10' y='20' font-size='14'>Time per message, parent to warm child JVM over "
+                + (leg.equals("pipe") ? "a pipe" : leg) + " (median; log scales)</text>\n");
         s.append(String.format(Locale.ROOT, "<rect x='%d' y='%d' width='%d' height='%d' fill='none' stroke='black'/>%n",
                 left, top, pw, ph));
         for (double d = lo; d <= hi; d++) {
