@@ -567,7 +567,7 @@ public final class Regions {
      *
      * @return whether the file was deleted
      */
-    static boolean deleteIfUnused(RegionFile f, Path file, long graceMillis, boolean checkSealed)
+    private static boolean deleteIfUnused(RegionFile f, Path file, long graceMillis, boolean checkSealed)
             throws IOException {
         return deleteOrSayWhy(f, file, graceMillis, checkSealed) == DELETED;
     }

@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Region files this process created, released, and keeps mapped for its next regions of a similar size.
@@ -56,11 +54,10 @@ final class Spares {
     }
 
     /** Oldest first, by spare name. */
-    private static final Map<String, Spare> SPARES = new LinkedHashMap<>();
+    private static final IdleDrops<Spare> SPARES = new IdleDrops<>(Spare::since, Spare::store, Spares::drop,
+            Spares::idleMillis);
     private static long bytes;
     private static long reused;
-    /** Whether a {@link #dropIdle} is scheduled: one at a time, so that keeping a spare wakes no thread. */
-    private static boolean dropPending;
 
     private Spares() {
     }
@@ -137,16 +134,8 @@ final class Spares {
     private static void add(Region r, String name, long size, long now, boolean inFlight) {
         makeRoom(r.store(), size);
         r.kept(name);
-        SPARES.put(name, new Spare(r, name, size, now, inFlight));
         bytes += size;
-        scheduleDrop(idleMillis() + 50);
-    }
-
-    private static void scheduleDrop(long delayMillis) {
-        if (!dropPending) {
-            dropPending = true;
-            Regions.schedule(Spares::dropIdle, delayMillis);
-        }
+        SPARES.put(name, new Spare(r, name, size, now, inFlight));
     }
 
     /** Whether {@code r} is kept in flight here (see the class comment). */
@@ -260,8 +249,9 @@ final class Spares {
             Regions.log(System.Logger.Level.DEBUG, "a region in flight could not be reused and is dropped: region=/"
                     + s.name(), e);
             if (SPARES.get(s.name()) == s) {
-                drop(s);
+                remove(s);
             }
+            discard(s, r.file());
             return null;
         }
     }
@@ -287,43 +277,13 @@ final class Spares {
         }
     }
 
-    /** Deletes the spares unused for longer than the idle time. */
-    static void dropIdle() {
-        Regions.LOCK.lock();
-        try {
-            dropPending = false;
-            long now = System.currentTimeMillis();
-            long cutoff = now - idleMillis();
-            long next = Long.MAX_VALUE;
-            for (Spare s : List.copyOf(SPARES.values())) {
-                if (s.since() <= cutoff) {
-                    drop(s);
-                } else {
-                    next = Math.min(next, s.since());
-                }
-            }
-            if (next != Long.MAX_VALUE) {
-                scheduleDrop(next - cutoff + 50);
-            }
-        } finally {
-            Regions.LOCK.unlock();
-        }
-    }
-
     /**
      * Deletes every spare of {@code store}.
      *
      * @return whether any was deleted
      */
     static boolean dropAll(Store store) {
-        boolean any = false;
-        for (Spare s : List.copyOf(SPARES.values())) {
-            if (s.store() == store) {
-                drop(s);
-                any = true;
-            }
-        }
-        return any;
+        return SPARES.dropAll(store);
     }
 
     /** At exit: deletes the spare files but leaves the mappings, as {@link Regions} does for regions. */
@@ -406,6 +366,6 @@ final class Spares {
 
     /** Names of the spares this process keeps now. */
     static List<String> names() {
-        return new ArrayList<>(SPARES.keySet());
+        return SPARES.names();
     }
 }

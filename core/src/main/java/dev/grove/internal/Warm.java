@@ -3,9 +3,7 @@ package dev.grove.internal;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Mappings of regions this process has let go of, kept for a short while without their lock, so that
@@ -35,11 +33,10 @@ final class Warm {
     }
 
     /** Oldest first. */
-    private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
+    private static final IdleDrops<Entry> ENTRIES = new IdleDrops<>(Entry::since, Entry::store, Warm::drop,
+            () -> IDLE_MILLIS);
     private static long bytes;
     private static long revived;
-    /** Whether a {@link #dropIdle} is scheduled: one at a time, so that keeping a mapping wakes no thread. */
-    private static boolean dropPending;
 
     private Warm() {
     }
@@ -53,7 +50,7 @@ final class Warm {
     static boolean keep(Region r) {
         MemorySegment seg = r.mapping();
         long size = seg.byteSize();
-        if (IDLE_MILLIS <= 0 || size > MAX_BYTES || ENTRIES.containsKey(r.name())) {
+        if (IDLE_MILLIS <= 0 || size > MAX_BYTES || ENTRIES.get(r.name()) != null) {
             return false;
         }
         try {
@@ -64,17 +61,9 @@ final class Warm {
         while (!ENTRIES.isEmpty() && (ENTRIES.size() >= MAX_ENTRIES || bytes + size > MAX_BYTES)) {
             drop(ENTRIES.values().iterator().next());
         }
-        ENTRIES.put(r.name(), new Entry(r.store(), r.name(), r.handle(), r.arena(), seg, System.currentTimeMillis()));
         bytes += size;
-        scheduleDrop(IDLE_MILLIS + 50);
+        ENTRIES.put(r.name(), new Entry(r.store(), r.name(), r.handle(), r.arena(), seg, System.currentTimeMillis()));
         return true;
-    }
-
-    private static void scheduleDrop(long delayMillis) {
-        if (!dropPending) {
-            dropPending = true;
-            Regions.schedule(Warm::dropIdle, delayMillis);
-        }
     }
 
     /**
@@ -125,42 +114,13 @@ final class Warm {
         }
     }
 
-    /** Drops the entries idle for longer than the idle time. */
-    static void dropIdle() {
-        Regions.LOCK.lock();
-        try {
-            dropPending = false;
-            long cutoff = System.currentTimeMillis() - IDLE_MILLIS;
-            long next = Long.MAX_VALUE;
-            for (Entry e : List.copyOf(ENTRIES.values())) {
-                if (e.since() <= cutoff) {
-                    drop(e);
-                } else {
-                    next = Math.min(next, e.since());
-                }
-            }
-            if (next != Long.MAX_VALUE) {
-                scheduleDrop(next - cutoff + 50);
-            }
-        } finally {
-            Regions.LOCK.unlock();
-        }
-    }
-
     /**
      * Drops every entry of {@code store}.
      *
      * @return whether there were any
      */
     static boolean dropAll(Store store) {
-        boolean any = false;
-        for (Entry e : List.copyOf(ENTRIES.values())) {
-            if (e.store() == store) {
-                drop(e);
-                any = true;
-            }
-        }
-        return any;
+        return ENTRIES.dropAll(store);
     }
 
     private static void drop(Entry e) {
@@ -181,6 +141,6 @@ final class Warm {
 
     /** Names of the regions whose mappings this process keeps now. */
     static List<String> names() {
-        return List.copyOf(ENTRIES.keySet());
+        return ENTRIES.names();
     }
 }
