@@ -35,7 +35,10 @@ public sealed interface SharedObject extends AutoCloseable, java.io.Serializable
 
     /**
      * The bytes behind this view, read-only, in the layout {@code docs/FORMAT.md} describes. The segment
-     * stays valid while the view is open; after release, access throws {@link IllegalStateException}.
+     * stays valid while the view is open. After release, access throws {@link IllegalStateException} once
+     * this process unmaps the region; while it keeps the mapping for the next map of the same region (for
+     * {@code grove.warm.seconds}, 2 by default, after its last view here is released) the segment still reads
+     * the region's current bytes, which by then may be another message's. Do not use it after release.
      */
     MemorySegment segment();
 
