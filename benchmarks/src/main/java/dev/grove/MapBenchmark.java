@@ -71,7 +71,10 @@ public class MapBenchmark {
         }
     }
 
-    /** Never mapped here, as far as this process knows: kept mappings are off in this fork. */
+    /**
+     * Never mapped here, as far as this process knows: kept mappings are off in this fork, so each call maps
+     * the region anew and its release unmaps it. ({@code ColdMap} times brand-new regions call by call.)
+     */
     @Benchmark
     @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dgrove.lease.seconds=3600",
             "-Dgrove.warm.seconds=0"})

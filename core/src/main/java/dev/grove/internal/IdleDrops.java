@@ -71,8 +71,7 @@ final class IdleDrops<E> {
 
     private void schedule(long delayMillis) {
         if (!pending) {
-            pending = true;
-            Regions.schedule(this::dropIdle, delayMillis);
+            pending = Regions.schedule(this::dropIdle, delayMillis);
         }
     }
 

@@ -38,7 +38,8 @@ final class Native {
     static final short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
 
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_PRIVATE = 2;
-    private static final int AT_EMPTY_PATH = 0x1000, STATX_BASIC_STATS = 0x7ff;
+    private static final int AT_EMPTY_PATH = 0x1000, STATX_BASIC_STATS = 0x7ff, AT_FDCWD = -100,
+            AT_SYMLINK_NOFOLLOW = 0x100, STATX_INO = 0x100;
     private static final long UTIME_OMIT = (1L << 30) - 2;
     /** Linux 5.14+: fault in and map every page of a range now, writable. */
     private static final int MADV_POPULATE_WRITE = 23;
@@ -269,6 +270,23 @@ final class Native {
                     buf.get(JAVA_INT, STX_NLINK));
         } catch (java.io.IOException e) {
             throw e;
+        } catch (Throwable t) {
+            throw linkFailure("statx", t);
+        }
+    }
+
+    /**
+     * The inode {@code path} names (a link itself, not what it points to), or {@code -errno} ({@code -ENOENT}
+     * when nothing has that name): one {@code statx}, without the JDK's attribute machinery, for the check
+     * every cold map makes that a name still leads to the file it opened.
+     */
+    static long inode(java.nio.file.Path path) {
+        MemorySegment slot = ERRNO_SLOT.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
+            int r = (int) Statx.H.invokeExact(slot, AT_FDCWD, arena.allocateFrom(path.toString()), AT_SYMLINK_NOFOLLOW,
+                    STATX_INO, buf);
+            return r != 0 ? -errno(slot) : buf.get(JAVA_LONG, STX_INO);
         } catch (Throwable t) {
             throw linkFailure("statx", t);
         }

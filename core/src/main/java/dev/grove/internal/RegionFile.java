@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -180,12 +179,14 @@ final class RegionFile implements AutoCloseable {
      * {@code opened} is this descriptor's {@link #stat()}, which callers have at hand.
      */
     boolean stillAt(Path p, Native.Stat opened) throws IOException {
-        try {
-            Object ino = Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
-            return ((Number) ino).longValue() == opened.inode();
-        } catch (NoSuchFileException e) {
+        long ino = Native.inode(p);
+        if (ino == -Native.ENOENT) {
             return false;
         }
+        if (ino < 0) {
+            throw new NativeIOException("statx", p, (int) -ino);
+        }
+        return ino == opened.inode();
     }
 
     /** The descriptor number. */

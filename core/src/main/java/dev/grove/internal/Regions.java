@@ -828,7 +828,8 @@ public final class Regions {
             }
             Spares.deleteAllAtExit();
             LEASED.forEach((name, store) -> {
-                if (!sweepOne(store, name, DEFAULT_GRACE_MILLIS)) {
+                // A file already gone (deleted by another process, or its whole store removed) needs no reaper.
+                if (!sweepOne(store, name, DEFAULT_GRACE_MILLIS) && Files.exists(store.file(name))) {
                     waiting.add(store);
                 }
             });
@@ -888,12 +889,14 @@ public final class Regions {
         }, 0, SWEEP_PERIOD_SECONDS, TimeUnit.SECONDS);
     }
 
-    /** Runs {@code task} once on the sweeper thread after {@code delayMillis}. */
-    static void schedule(Runnable task, long delayMillis) {
+    /** Runs {@code task} once on the sweeper thread after {@code delayMillis}; false if there is no sweeper yet. */
+    static boolean schedule(Runnable task, long delayMillis) {
         synchronized (Regions.class) {
             if (sweeper != null) {
                 sweeper.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+                return true;
             }
+            return false;
         }
     }
 
