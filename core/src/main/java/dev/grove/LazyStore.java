@@ -1,6 +1,8 @@
 package dev.grove;
 
 import dev.grove.internal.LockFile;
+import dev.grove.internal.Region;
+import dev.grove.internal.Regions;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -163,20 +165,27 @@ public final class LazyStore implements AutoCloseable {
     }
 
     /**
-     * Unmaps this process's views of the named objects (all, if none named): mlazy's {@code mtidy}. A view
+     * Unmaps this process's views of the named objects (all, if none named), at once: mlazy's {@code mtidy}. A view
      * handed out before then fails with {@link RegionReleasedException}; {@link #get} maps the object again.
      */
     public synchronized void tidy(String... names) {
         List<String> which = names.length == 0 ? List.copyOf(mapped.keySet()) : List.of(names);
+        List<SharedObject> closing = new ArrayList<>();
         for (String n : which) {
             SharedObject v = mapped.remove(n);
             if (v != null) {
-                v.close();
+                closing.add(v);
             }
         }
         if (names.length == 0) {
-            superseded.forEach(SharedObject::close);
+            closing.addAll(superseded);
             superseded.clear();
+        }
+        for (SharedObject v : closing) {
+            Region r = Views.handle(v).region();
+            v.close();
+            // Unmapped now, not after the kept-mapping time: tidying is how a reader gives memory back.
+            Regions.dropKeptMapping(r.store(), r.name());
         }
     }
 

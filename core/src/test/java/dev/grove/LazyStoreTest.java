@@ -331,4 +331,33 @@ class LazyStoreTest {
             assertEquals(List.of(), s.verify());
         }
     }
+
+    /**
+     * Tidying gives the memory back at once: once no view of an object is left in the process, the kernel's
+     * list of its mappings no longer names the object's file (kept mappings included).
+     */
+    @Test
+    void tidyUnmapsAtOnce() throws Exception {
+        Path dir = newDir();
+        try (LazyStore writer = LazyStore.open(dir)) {
+            writer.put("x", values(1 << 12, 3));
+            writer.commit();
+        }
+        try (LazyStore reader = LazyStore.open(dir)) {
+            SharedDoubleArray x = reader.get("x");
+            assertEquals(values(1 << 12, 3)[7], x.getDouble(7));
+            Path file = Views.handle(x).region().file();
+            assertTrue(mapsOf(file), "mapped while read: " + file);
+            reader.tidy("x");
+            assertFalse(mapsOf(file), "tidy leaves no mapping of " + file);
+            assertEquals(values(1 << 12, 3)[7], ((SharedDoubleArray) reader.get("x")).getDouble(7), "mapped again");
+        }
+    }
+
+    /** Whether {@code /proc/self/maps} lists a mapping of {@code file}. */
+    private static boolean mapsOf(java.nio.file.Path file) throws java.io.IOException {
+        String name = file.toAbsolutePath().toString();
+        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/maps")).stream()
+                .anyMatch(line -> line.endsWith(" " + name) || line.endsWith(" " + name + " (deleted)"));
+    }
 }

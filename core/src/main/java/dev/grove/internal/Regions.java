@@ -758,6 +758,19 @@ public final class Regions {
         }
     }
 
+    /**
+     * Unmaps this process's kept mapping of region {@code name} ({@link Warm}), if any: for callers that
+     * promise the region is unmapped here once their views are closed.
+     */
+    public static void dropKeptMapping(Store store, String name) {
+        LOCK.lock();
+        try {
+            Warm.drop(store, name);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
     /** Whether some process (this one included) holds a lock on the region file, asked of the kernel. */
     public static boolean isHeld(Store store, String name) {
         try (RegionFile f = RegionFile.open(store.file(name))) {

@@ -123,6 +123,14 @@ final class Warm {
         return ENTRIES.dropAll(store);
     }
 
+    /** Drops the kept mapping of region {@code name} of {@code store}, if there is one. */
+    static void drop(Store store, String name) {
+        Entry e = ENTRIES.get(name);
+        if (e != null && e.store() == store) {
+            drop(e);
+        }
+    }
+
     private static void drop(Entry e) {
         ENTRIES.remove(e.name());
         bytes -= e.mapping().byteSize();
