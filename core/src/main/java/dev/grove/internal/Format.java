@@ -111,7 +111,7 @@ public final class Format {
 
     /** What a region's header says, checked. */
     public record Header(int flags, long size, long id, long root, long createdMillis, int creatorPid, int bodyCrc,
-                         int headerSize, long onceTicket, long onceDeadline) {
+                         long onceTicket, long onceDeadline) {
         public boolean sealed() {
             return (flags & FLAG_SEALED) != 0;
         }
@@ -311,7 +311,7 @@ public final class Format {
         }
         boolean block = version == VERSION;
         return new Header(flags, size, seg.get(U64, H_ID), root, seg.get(U64, H_CREATED), seg.get(U32, H_PID),
-                seg.get(U32, H_BODY_CRC), headerSize, block ? seg.get(U64, L_ONCE_TICKET) : 0,
+                seg.get(U32, H_BODY_CRC), block ? seg.get(U64, L_ONCE_TICKET) : 0,
                 block ? seg.get(U64, L_ONCE_DEADLINE) : 0);
     }
 }

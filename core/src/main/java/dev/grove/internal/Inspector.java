@@ -55,7 +55,7 @@ public final class Inspector {
                 long keep = mtime;
                 try {
                     Format.Header h = Regions.header(store, name);
-                    keep = Math.max(mtime, h.onceKeepsUntil());
+                    keep = Regions.keepsUntil(mtime, h);
                     // Id 0 marks a released region its creator keeps mapped for reuse (see Spares).
                     state = h.sealed() ? "sealed" : h.id() == 0 ? "spare" : "writing";
                     created = h.createdMillis();

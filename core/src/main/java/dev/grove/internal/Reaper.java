@@ -93,8 +93,9 @@ public final class Reaper {
                 // A lease ends at the file's time (or a ticket's deadline); an unsealed file's grace period ends later. A file past
                 // both that the sweep kept is kept for a reason waiting does not change (a retained store).
                 long now = System.currentTimeMillis();
-                long mtime = f.stat().mtimeMillis();
-                long keep = Regions.keepsUntil(f); // the lease, or a consumed-once reference's deadline
+                Native.Stat st = f.stat();
+                long mtime = st.mtimeMillis();
+                long keep = Regions.keepsUntil(f, st); // the lease, or a consumed-once reference's deadline
                 long when = keep > now ? keep : mtime + Regions.DEFAULT_GRACE_MILLIS;
                 if (when > now) {
                     next = next < 0 ? when : Math.min(next, when);

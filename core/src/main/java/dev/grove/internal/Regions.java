@@ -467,9 +467,9 @@ public final class Regions {
             if (!r.releasable() || Spares.keep(r)) {
                 return;
             }
-            // A retained store keeps its sealed regions: no deletion to try (a few system calls saved per release).
-            boolean retained = r.state() == Region.State.SEALED && r.store().recentlyRetained();
             boolean sealed = r.state() == Region.State.SEALED;
+            // A retained store keeps its sealed regions: no deletion to try (a few system calls saved per release).
+            boolean retained = sealed && r.store().recentlyRetained();
             r.released();
             RegionFile f = r.handle();
             boolean unmap = true;
@@ -478,7 +478,7 @@ public final class Regions {
                 if (fate != DELETED) {
                     // Another holder's release deletes it in its turn; a lease's end needs a reminder here.
                     if (fate == KEPT && !retained) {
-                        deleteAtLeaseEnd(r.store(), r.name(), keepsUntil(f));
+                        deleteAtLeaseEnd(r.store(), r.name(), keepsUntil(f, f.stat()));
                     }
                     unmap = !(sealed && Warm.keep(r));
                 }
@@ -503,7 +503,7 @@ public final class Regions {
         RegionFile f = r.handle();
         try {
             if (deleteOrSayWhy(f, r.file(), 0, false) == KEPT) {
-                deleteAtLeaseEnd(r.store(), r.name(), keepsUntil(f));
+                deleteAtLeaseEnd(r.store(), r.name(), keepsUntil(f, f.stat()));
             }
         } catch (IOException e) {
             log(System.Logger.Level.DEBUG, "region=/" + r.name() + " left to the sweep", e);
@@ -514,13 +514,20 @@ public final class Regions {
     }
 
     /**
-     * Until when the file open as {@code f} must be kept even without holders: its lease (the modification
-     * time) or an outstanding consumed-once reference's deadline, whichever is later.
+     * Until when the file open as {@code f} (whose {@link RegionFile#stat()} is {@code st}) must be kept even
+     * without holders: see {@link #keepsUntil(long, Format.Header)}.
      */
-    static long keepsUntil(RegionFile f) throws IOException {
-        Native.Stat st = f.stat();
-        Format.Header h = headerOrNull(f, st.size());
-        return Math.max(st.mtimeMillis(), h == null ? 0 : h.onceKeepsUntil());
+    static long keepsUntil(RegionFile f, Native.Stat st) {
+        return keepsUntil(st.mtimeMillis(), headerOrNull(f, st.size()));
+    }
+
+    /**
+     * The one rule for how long a region file is kept without holders: until its lease (the file's
+     * modification time, {@code mtimeMillis}) or an outstanding consumed-once reference's deadline (in its
+     * header {@code h}, if readable), whichever is later.
+     */
+    public static long keepsUntil(long mtimeMillis, Format.Header h) {
+        return Math.max(mtimeMillis, h == null ? 0 : h.onceKeepsUntil());
     }
 
     /**
@@ -594,7 +601,7 @@ public final class Regions {
             }
             // Read under the exclusive lock: nobody can issue a consumed-once ticket meanwhile (only holders do).
             Format.Header h = headerOrNull(f, st.size());
-            long leaseEnd = Math.max(st.mtimeMillis(), h == null ? 0 : h.onceKeepsUntil());
+            long leaseEnd = keepsUntil(st.mtimeMillis(), h);
             long now = System.currentTimeMillis();
             boolean sealed = !checkSealed || (h != null && h.sealed());
             long deadline = sealed ? leaseEnd : Math.max(leaseEnd, st.mtimeMillis() + graceMillis);

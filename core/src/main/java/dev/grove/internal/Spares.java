@@ -76,15 +76,19 @@ final class Spares {
     static boolean keep(Region r) {
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
-        if (!r.mine() || seg.isReadOnly() || !r.store().inMemory() || r.store().recentlyRetained() || !roomFor(r.store(), size)) {
+        if (!r.mine() || seg.isReadOnly() || !r.store().inMemory() || r.store().recentlyRetained()) {
+            return false;
+        }
+        long budget = budget(r.store(), r.store().recentSpace());
+        if (budget < 0) {
             return false;
         }
         // A message region (one that has carried a consumed-once reference, released or not) is kept as it
         // is, whatever its size: the sender's next message goes into it, under the same name.
         if (r.state() == Region.State.SEALED && Format.carriedOnce(seg)) {
-            return size >= MIN_IN_FLIGHT_BYTES && keepInFlight(r, size);
+            return size >= MIN_IN_FLIGHT_BYTES && size <= budget && keepInFlight(r, size, budget);
         }
-        if (size < MIN_BYTES) {
+        if (size < MIN_BYTES || size > budget) {
             return false;
         }
         RegionFile f = r.handle();
@@ -121,18 +125,18 @@ final class Spares {
             return false;
         }
         // Nothing below can fail half way: the region becomes a spare only once its file is one.
-        add(r, name, size, now, false);
+        add(r, name, size, now, false, budget);
         return true;
     }
 
     /** Keeps a sealed region with a consumed-once reference out, as it is: name, header, lock and mapping. */
-    private static boolean keepInFlight(Region r, long size) {
-        add(r, r.name(), size, System.currentTimeMillis(), true);
+    private static boolean keepInFlight(Region r, long size, long budget) {
+        add(r, r.name(), size, System.currentTimeMillis(), true, budget);
         return true;
     }
 
-    private static void add(Region r, String name, long size, long now, boolean inFlight) {
-        makeRoom(r.store(), size);
+    private static void add(Region r, String name, long size, long now, boolean inFlight, long budget) {
+        makeRoom(r.store(), size, budget);
         r.kept(name);
         bytes += size;
         SPARES.put(name, new Spare(r, name, size, now, inFlight));
@@ -161,21 +165,16 @@ final class Spares {
     }
 
     /**
-     * Whether a spare of {@code size} bytes may be kept: within the budget, which is also at most an eighth
-     * of the store, and only while the store stays at most three quarters full. Spares are invisible to
-     * other processes, which can only see a full store; a small {@code /dev/shm} (64 MiB in a Docker
-     * container) must not be filled with them.
+     * The most bytes of spares this process keeps for {@code store}: its recycling budget, at most an eighth
+     * of the store; or -1, keeping none, once the store is more than three quarters full (or its size is
+     * unknown). Spares are invisible to other processes, which can only see a full store; a small
+     * {@code /dev/shm} (64 MiB in a Docker container) must not be filled with them.
      */
-    private static boolean roomFor(Store store, long size) {
-        long[] space = store.recentSpace();
-        long total = space[0];
-        long free = space[1];
-        return total > 0 && free >= total / 4 && size <= limit(store);
-    }
-
-    /** The most bytes of spares this process keeps for {@code store}: its recycling budget, at most an eighth of it. */
-    private static long limit(Store store) {
-        return Math.min(store.recycleBytes(), store.recentSpace()[0] / 8);
+    private static long budget(Store store, Store.Space space) {
+        if (space.total() <= 0 || space.free() < space.total() / 4) {
+            return -1;
+        }
+        return Math.min(store.recycleBytes(), space.total() / 8);
     }
 
     /**
@@ -301,9 +300,8 @@ final class Spares {
         }
     }
 
-    /** Drops this store's oldest spares until one of {@code size} more bytes fits its budget. */
-    private static void makeRoom(Store store, long size) {
-        long budget = limit(store);
+    /** Drops this store's oldest spares until one of {@code size} more bytes fits {@code budget}. */
+    private static void makeRoom(Store store, long size, long budget) {
         long used = 0;
         for (Spare s : SPARES.values()) {
             used += s.store() == store ? s.capacity() : 0;

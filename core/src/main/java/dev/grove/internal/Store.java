@@ -412,8 +412,12 @@ public final class Store {
         }
     }
 
-    /** The store's file system size and free bytes as read at most {@link #SPACE_FRESH_NANOS} ago: {total, free, when}. */
-    private volatile long[] space;
+    /** The size and free bytes of a store's file system (-1 if unknown), read at {@code readAtNanos}. */
+    public record Space(long total, long free, long readAtNanos) {
+    }
+
+    /** The last {@link Space} read, reused for {@link #SPACE_FRESH_NANOS} where {@link #recentSpace} allows. */
+    private volatile Space space;
     private static final long SPACE_FRESH_NANOS = 100_000_000;
 
     /**
@@ -422,11 +426,11 @@ public final class Store {
      * to keep a released region for reuse), else read now: a small store (a container's 64 MiB
      * {@code /dev/shm}) or a filling one is always asked.
      */
-    public long[] recentSpace() {
-        long[] s = space;
+    public Space recentSpace() {
+        Space s = space;
         long now = System.nanoTime();
-        if (s == null || now - s[2] > SPACE_FRESH_NANOS || s[0] < (1L << 30) || s[1] < s[0] / 2) {
-            s = new long[] {totalBytes(), freeBytes(), now};
+        if (s == null || now - s.readAtNanos() > SPACE_FRESH_NANOS || s.total() < (1L << 30) || s.free() < s.total() / 2) {
+            s = new Space(totalBytes(), freeBytes(), now);
             space = s;
         }
         return s;

@@ -99,7 +99,7 @@ final class Warm {
             boolean expected = h.sealed() && (expectedId == 0 || h.id() == expectedId);
             // Nothing else holds it and nothing keeps it: dead, however it looks. The cold path deletes it
             // and says so, as it would had this process never mapped it.
-            boolean dead = !store.recentlyRetained() && Math.max(st.mtimeMillis(), h.onceKeepsUntil()) <= System.currentTimeMillis()
+            boolean dead = !store.recentlyRetained() && Regions.keepsUntil(st.mtimeMillis(), h) <= System.currentTimeMillis()
                     && !e.file().lockedElsewhere();
             if (!expected || dead) {
                 close(e);
