@@ -1,6 +1,7 @@
 package dev.grove;
 
 import dev.grove.internal.PathSyntax;
+import dev.grove.internal.Store;
 
 import java.util.HexFormat;
 import java.util.Objects;
@@ -77,6 +78,167 @@ public final class SharedRef implements java.io.Serializable {
             throw new InvalidPathException("malformed reference (expected ~ or @ after the id): ref=" + text);
         }
         return withSuffix(text.substring(0, hash), id, ticket, rest, text);
+    }
+
+    // ------------------------------------------------------------------ reference bytes
+
+    /** Form byte, bits 7-6: a generated region name written as two numbers. */
+    private static final int NUMERIC_NAME = 0x40;
+    /** Form byte, bits 7-6: any other path, written as UTF-8 text with its indices. */
+    private static final int TEXT_PATH = 0x80;
+    private static final int KIND_MASK = 0xC0;
+    private static final int HAS_BOOT = 0x20;
+    private static final int HAS_TICKET = 0x10;
+    private static final int HAS_STORE = 0x08;
+    /** Form byte, bits 2-0: how many indices follow a numeric name. */
+    private static final int MAX_NUMERIC_INDICES = 7;
+    /** Longer reference bytes are refused unread: a path is at most 200 name characters, a directory 4 KiB. */
+    public static final int MAX_BYTES = 8192;
+
+    /**
+     * The reference in Grove's binary wire form, what the Fory serializers write (docs/FORMAT.md,
+     * "Reference bytes"): a form byte, the {@link #wireId()}, a region name Grove generated as two numbers
+     * (the creating process id and 64 random bits) and the indices as variable-length numbers, then the boot
+     * mark, the ticket of a consumed-once reference and the store directory when there is one. A fan-out
+     * reference to a generated name in the default store takes 22 to 24 bytes plus one to three per index;
+     * a ticket adds 8.
+     */
+    public byte[] toBytes() {
+        PathSyntax.Parsed parsed = PathSyntax.parse(path);
+        long[] name = numericName(parsed.name());
+        boolean numeric = name != null && parsed.indices().length <= MAX_NUMERIC_INDICES;
+        byte[] dir = store == null ? null : store.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] text = numeric ? null : path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(64 + (text == null ? 0 : text.length)
+                + (dir == null ? 0 : dir.length) + 10 * parsed.indices().length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        out.put((byte) ((numeric ? NUMERIC_NAME | parsed.indices().length : TEXT_PATH) | (boot != 0 ? HAS_BOOT : 0)
+                | (ticket != 0 ? HAS_TICKET : 0) | (dir != null ? HAS_STORE : 0)));
+        out.putLong(wireId());
+        if (numeric) {
+            putVarLong(out, name[0]);
+            out.putLong(name[1]);
+            for (long index : parsed.indices()) {
+                putVarLong(out, index);
+            }
+        } else {
+            putVarLong(out, text.length);
+            out.put(text);
+        }
+        if (boot != 0) {
+            out.putInt(boot);
+        }
+        if (ticket != 0) {
+            out.putLong(ticket);
+        }
+        if (dir != null) {
+            putVarLong(out, dir.length);
+            out.put(dir);
+        }
+        return java.util.Arrays.copyOf(out.array(), out.position());
+    }
+
+    /**
+     * Reads what {@link #toBytes()} wrote, all of it and nothing more.
+     *
+     * @throws InvalidPathException if the bytes are not one reference in that form
+     */
+    public static SharedRef fromBytes(byte[] bytes) {
+        if (bytes.length > MAX_BYTES) {
+            throw new InvalidPathException("reference bytes too long: length=" + bytes.length + " max=" + MAX_BYTES);
+        }
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        try {
+            int form = in.get() & 0xFF;
+            int kind = form & KIND_MASK;
+            int indices = form & MAX_NUMERIC_INDICES;
+            if (kind != NUMERIC_NAME && (kind != TEXT_PATH || indices != 0)) {
+                throw new InvalidPathException("unknown reference form: form=0x" + Integer.toHexString(form));
+            }
+            long wireId = in.getLong();
+            String path;
+            if (kind == NUMERIC_NAME) {
+                StringBuilder sb = new StringBuilder(48).append('/').append(Store.NAME_PREFIX)
+                        .append(Long.toHexString(getVarLong(in))).append('_').append(HexFormat.of().toHexDigits(in.getLong()));
+                for (int i = 0; i < indices; i++) {
+                    long index = getVarLong(in);
+                    if (index < 0) {
+                        throw new InvalidPathException("reference index out of range: index=" + Long.toUnsignedString(index));
+                    }
+                    sb.append('[').append(index).append(']');
+                }
+                path = sb.toString();
+            } else {
+                path = utf8(in, "path");
+            }
+            PathSyntax.parse(path);
+            int boot = (form & HAS_BOOT) != 0 ? nonZero(in.getInt(), "boot mark") : 0;
+            long ticket = (form & HAS_TICKET) != 0 ? nonZero(in.getLong(), "ticket") : 0;
+            String store = (form & HAS_STORE) != 0 ? utf8(in, "store") : null;
+            if (in.hasRemaining()) {
+                throw new InvalidPathException("trailing reference bytes: path=" + path + " trailing=" + in.remaining());
+            }
+            if (store != null && !store.startsWith("/")) {
+                throw new InvalidPathException("reference store is not an absolute directory: path=" + path + " store=" + store);
+            }
+            return new SharedRef(path, wireId ^ pathHash(path), boot, store, ticket);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new InvalidPathException("truncated reference bytes: length=" + bytes.length, e);
+        }
+    }
+
+    /** {@code pid} and random bits of a name {@link Store#newName()} made, or null for any other name. */
+    private static long[] numericName(String name) {
+        int p = Store.NAME_PREFIX.length();
+        int sep = name.length() - 17;
+        if (!name.startsWith(Store.NAME_PREFIX) || sep <= p || sep - p > 16 || name.charAt(sep) != '_') {
+            return null;
+        }
+        try {
+            long pid = Long.parseUnsignedLong(name, p, sep, 16);
+            long random = HexFormat.fromHexDigitsToLong(name, sep + 1, name.length());
+            // Only names the numbers spell back exactly (lower case, no leading zeros) are written as numbers.
+            return name.equals(Store.NAME_PREFIX + Long.toHexString(pid) + "_" + HexFormat.of().toHexDigits(random))
+                    ? new long[] {pid, random} : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static void putVarLong(java.nio.ByteBuffer out, long v) {
+        while ((v & ~0x7FL) != 0) {
+            out.put((byte) (v | 0x80));
+            v >>>= 7;
+        }
+        out.put((byte) v);
+    }
+
+    private static long getVarLong(java.nio.ByteBuffer in) {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = in.get();
+            v |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                return v;
+            }
+        }
+        throw new InvalidPathException("reference number longer than 10 bytes");
+    }
+
+    private static String utf8(java.nio.ByteBuffer in, String what) {
+        long n = getVarLong(in);
+        if (n < 0 || n > in.remaining()) {
+            throw new InvalidPathException("reference " + what + " runs past the end: length=" + n + " left=" + in.remaining());
+        }
+        byte[] b = new byte[(int) n];
+        in.get(b);
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static <T extends Number> T nonZero(T v, String what) {
+        if (v.longValue() == 0) {
+            throw new InvalidPathException("reference " + what + " written as 0: " + what.replace(' ', '_') + "=0");
+        }
+        return v;
     }
 
     /** The ticket in {@code ~} and 16 hex digits at the start of {@code part}, never 0. */

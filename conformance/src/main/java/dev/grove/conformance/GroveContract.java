@@ -226,8 +226,8 @@ public final class GroveContract {
     }
 
     /**
-     * Random damage to a reference on the wire (its path and id, found in the bytes; anywhere if the
-     * transport encodes the path unrecognisably) yields a failure the transport documents, or the original
+     * Random damage to a reference on the wire (its {@linkplain SharedRef#toBytes() reference bytes}, or its
+     * path text and id, found in the bytes; anywhere if the transport encodes both unrecognisably) yields a failure the transport documents, or the original
      * value; never another exception, a wrong value or a hang.
      *
      * @return whether the damage produced a documented failure (rather than the original value)
@@ -238,13 +238,21 @@ public final class GroveContract {
             Object expected = Canonical.of(graph);
             Random random = new Random(seed);
             byte[] path = view.path().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // The transport takes the same fan-out reference when it writes the view: no lease of its own.
+            byte[] refBytes = view.ref().toBytes();
             Future<Object> f = TIMER.submit(() -> t.roundTrip(view, b -> {
                 byte[] d = b.clone();
-                // Aim at the reference, the part Grove controls: the path and the 8-byte id after it. The
-                // frameworks' own headers carry no integrity check (a flipped Fory null flag reads as null).
-                int at = indexOf(d, path);
+                // Aim at the reference, the part Grove controls: its reference bytes, or else the path text and
+                // the 8-byte id after it. The frameworks' own headers carry no integrity check (a flipped Fory
+                // null flag reads as null).
+                int at = indexOf(d, refBytes);
+                int length = refBytes.length;
+                if (at < 0) {
+                    at = indexOf(d, path);
+                    length = path.length + 8;
+                }
                 int from = at < 0 ? 0 : at;
-                int to = at < 0 ? d.length : Math.min(d.length, at + path.length + 8);
+                int to = at < 0 ? d.length : Math.min(d.length, at + length);
                 for (int i = 0; i < flips && to > from; i++) {
                     d[from + random.nextInt(to - from)] ^= (byte) (1 + random.nextInt(255));
                 }

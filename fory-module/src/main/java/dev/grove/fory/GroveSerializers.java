@@ -10,6 +10,7 @@ import dev.grove.SharedRef;
 import org.apache.fory.BaseFory;
 import org.apache.fory.context.ReadContext;
 import org.apache.fory.context.WriteContext;
+import org.apache.fory.memory.MemoryBuffer;
 import org.apache.fory.resolver.TypeResolver;
 import org.apache.fory.serializer.Serializer;
 import org.apache.fory.serializer.collection.CollectionLikeSerializer;
@@ -20,9 +21,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Fory serializers for every Grove view: each writes only the view's {@link SharedRef} (path and region
- * id, under 64 bytes whatever the data size) and reads it back by mapping the region, so a shared object
- * crosses any Fory-based transport by reference.
+ * Fory serializers for every Grove view: each writes only the view's {@link SharedRef}, as its
+ * {@linkplain SharedRef#toBytes() reference bytes} (about 30 bytes in all for a view, whatever the data
+ * size), and reads it back by mapping the region, so a shared object crosses any Fory-based transport by
+ * reference. References written by Grove versions before the reference bytes (a string and an id) are
+ * still read.
  *
  * <pre>{@code
  * Fory fory = Fory.builder().withLanguage(Language.JAVA).requireClassRegistration(true).build();
@@ -186,14 +189,33 @@ public final class GroveSerializers {
 
     // ------------------------------------------------------------------ the reference on the wire
 
+    /**
+     * Low two bits of the length word that precedes {@link SharedRef#toBytes()}: Fory's string header puts its
+     * coder there (0 to 2), so a reader tells this form from the one written before it, a string and an id.
+     */
+    private static final int BYTES_FORM = 3;
+
     static void writeRef(WriteContext ctx, SharedRef ref) {
-        ctx.writeString(ref.wireText());
-        // Fixed width: ids are random 64-bit values, which a varint would make longer. The wire id binds
-        // the path, so a damaged path reads back as a stale reference, not as another part of the region.
-        ctx.writeInt64(ref.wireId());
+        byte[] b = ref.toBytes();
+        MemoryBuffer buffer = ctx.getBuffer();
+        buffer.writeVarUInt32(b.length << 2 | BYTES_FORM);
+        buffer.writeBytes(b);
     }
 
     static SharedRef readRef(ReadContext ctx) {
+        MemoryBuffer buffer = ctx.getBuffer();
+        int start = buffer.readerIndex();
+        int head = buffer.readVarUInt32();
+        if ((head & 3) == BYTES_FORM) {
+            int n = head >>> 2;
+            if (n > SharedRef.MAX_BYTES || n > buffer.remaining()) {
+                throw new InvalidPathException("Grove reference bytes run past the message: length=" + n
+                        + " left=" + buffer.remaining());
+            }
+            return SharedRef.fromBytes(buffer.readBytes(n));
+        }
+        // The form written before reference bytes: the wire text as a Fory string, then the wire id.
+        buffer.readerIndex(start);
         String text = ctx.readString();
         long id = ctx.readInt64();
         if (text == null) {

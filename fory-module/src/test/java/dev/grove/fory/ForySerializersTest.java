@@ -114,17 +114,24 @@ class ForySerializersTest {
         BaseFory fory = FORYS.get(0);
         int small;
         int large;
+        int once;
         try (SharedDoubleArray tiny = Grove.share(new double[10])) {
             small = fory.serialize(tiny).length;
         }
         try (SharedDoubleArray big = Grove.share(new double[128 << 20])) {
             large = fory.serialize(big).length;
-            try (SharedDoubleArray column = Grove.map(big.path())) {
-                System.out.printf("Fory bytes for a shared double[]: 10 elements %d B, 1 GiB %d B%n", small, large);
-            }
+            once = fory.serialize(big.ref(dev.grove.Delivery.ONCE)).length;
+            System.out.printf("Fory bytes for a shared double[]: 10 elements %d B, 1 GiB %d B, consumed-once reference %d B%n",
+                    small, large, once);
         }
         assertEquals(small, large, "a 1 GiB array costs what a 10-element one does");
-        assertTrue(large <= 64, "at most 64 bytes: " + large);
+        assertTrue(large <= 32, "at most 32 bytes: " + large);
+        assertTrue(once <= large + 8, "a ticket costs 8 bytes more: " + once + " against " + large);
+    }
+
+    /** Where {@code ref}'s reference bytes sit in a Fory message that carries it. */
+    private static int referenceAt(byte[] message, SharedRef ref) {
+        return dev.grove.test.Bytes.indexOf(message, ref.toBytes());
     }
 
     @Test
@@ -135,16 +142,24 @@ class ForySerializersTest {
         try (SharedDoubleArray a = Grove.share(new double[] {1})) {
             good = fory.serialize(a);
             path = a.path();
-            // A stale id: same name, other id.
+            int at = referenceAt(good, a.ref());
+            // A stale id: same name, other id (the wire id follows the form byte).
             byte[] stale = good.clone();
-            stale[stale.length - 1] ^= 1;
+            stale[at + 1] ^= 1;
             assertGroveCause(StaleReferenceException.class, () -> fory.deserialize(stale));
+            // Another boot: the boot mark ends a reference to the default store.
+            byte[] otherBoot = good.clone();
+            otherBoot[at + a.ref().toBytes().length - 1] ^= 1;
+            assertGroveCause(StaleReferenceException.class, () -> fory.deserialize(otherBoot));
             // Another part of the same region: the wire id binds the path, so this reads as stale.
             try (SharedList<Object> list = Grove.share(new ArrayList<>(List.of(1.5, "x")))) {
                 try (SharedObject first = Grove.map(list.path() + "[1]")) {
                     byte[] sub = fory.serialize(first);
-                    int at = dev.grove.test.Bytes.indexOf(sub, (list.path() + "[1]").getBytes());
-                    sub[at + list.path().length() + 1] = '0';
+                    byte[] bytes = first.ref().toBytes();
+                    // The index is the last byte before the 4-byte boot mark.
+                    int index = referenceAt(sub, first.ref()) + bytes.length - 5;
+                    assertEquals(1, sub[index]);
+                    sub[index] = 0;
                     assertGroveCause(StaleReferenceException.class, () -> fory.deserialize(sub));
                 }
             }
@@ -152,15 +167,51 @@ class ForySerializersTest {
             byte[] past = fory.serialize(SharedRef.of(path + "[0]", a.ref().regionId()));
             Object ref = fory.deserialize(past);
             assertThrows(GroveException.class, () -> Grove.map((SharedRef) ref));
+            // An unknown form byte, and lengths that run past the message.
+            byte[] form = good.clone();
+            form[at] = (byte) 0xC0;
+            assertGroveCause(dev.grove.InvalidPathException.class, () -> fory.deserialize(form));
+            byte[] truncated = java.util.Arrays.copyOf(good, good.length - 3);
+            assertThrows(RuntimeException.class, () -> fory.deserialize(truncated));
+            byte[] longer = good.clone();
+            longer[at - 1] = (byte) (0x7F << 2 | 3 & 0xFF);
+            assertGroveCause(dev.grove.InvalidPathException.class, () -> fory.deserialize(longer));
         }
         // An unknown region: the reference's lease would keep it a while, so remove the file as a sweep would.
         java.nio.file.Files.deleteIfExists(dev.grove.internal.Store.defaultStore().file(path.substring(1)));
         assertGroveCause(dev.grove.RegionNotFoundException.class, () -> fory.deserialize(good));
-        // A malformed path: corrupt the first character of the path string.
-        byte[] malformed = good.clone();
-        int at = dev.grove.test.Bytes.indexOf(malformed, path.getBytes());
-        malformed[at] = '?';
-        assertGroveCause(GroveException.class, () -> fory.deserialize(malformed));
+    }
+
+    /**
+     * Messages from Grove versions before the reference bytes wrote the wire text as a Fory string and then
+     * the wire id; they still read, through the same type id.
+     */
+    @Test
+    void referencesInTheEarlierStringFormStillRead() {
+        BaseFory old = org.apache.fory.Fory.builder().withLanguage(org.apache.fory.config.Language.JAVA)
+                .requireClassRegistration(true).withRefTracking(false).build();
+        old.register(SharedRef.class, GroveSerializers.typeId(SharedRef.class, GroveSerializers.DEFAULT_FIRST_ID));
+        old.registerSerializer(SharedRef.class, resolver -> new org.apache.fory.serializer.Serializer<SharedRef>(
+                resolver.getConfig(), SharedRef.class, false, true) {
+            @Override
+            public void write(org.apache.fory.context.WriteContext ctx, SharedRef value) {
+                ctx.writeString(value.wireText());
+                ctx.writeInt64(value.wireId());
+            }
+
+            @Override
+            public SharedRef read(org.apache.fory.context.ReadContext ctx) {
+                throw new UnsupportedOperationException();
+            }
+        });
+        BaseFory fory = FORYS.get(0); // the same configuration: registration required, no reference tracking
+        try (SharedDoubleArray a = Grove.share(new double[] {4, 5})) {
+            for (SharedRef ref : List.of(a.ref(), a.ref(dev.grove.Delivery.ONCE))) {
+                byte[] earlier = old.serialize(ref);
+                assertTrue(earlier.length > fory.serialize(ref).length, "the string form is the longer one");
+                assertEquals(ref, fory.deserialize(earlier));
+            }
+        }
     }
 
     static void assertGroveCause(Class<? extends GroveException> type, org.junit.jupiter.api.function.Executable e) {
