@@ -175,7 +175,8 @@ public final class Job {
                 throw new IllegalArgumentException("result array length differs from the number of calls: length="
                         + result.length() + " calls=" + n);
             }
-            Run run = new Run(task, local, n, Math.max(1, workers.size()), chunk, progress);
+            int grain = kind == Task.Kind.COLUMNS ? TaskContext.ColumnBlock.width((SharedMatrix) shared) : 1;
+            Run run = new Run(task, local, n, Math.max(1, workers.size()), chunk, grain, progress);
             // What the caller gets completes only once the workers have let go of the call (and so of a result
             // array, which the caller may then seal); cancelling it cancels the run.
             CompletableFuture<List<R>> outer = new CompletableFuture<>() {

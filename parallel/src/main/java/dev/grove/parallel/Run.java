@@ -20,6 +20,8 @@ final class Run {
     private final long total;
     private final int workers;
     private final int fixedChunk;
+    /** Chunks are whole multiples of it (but the last): a block of columns gathered at once, else 1. */
+    private final long grain;
     private final ProgressListener progress;
     private final Object[] results;
     private final Deque<long[]> retries = new ArrayDeque<>();
@@ -29,12 +31,14 @@ final class Run {
     private long next;
     private long done;
 
-    Run(Task task, TaskContext local, long total, int workers, int fixedChunk, ProgressListener progress) {
+    Run(Task task, TaskContext local, long total, int workers, int fixedChunk, int grain, ProgressListener progress) {
         this.task = task;
         this.local = local;
         this.total = total;
         this.workers = workers;
         this.fixedChunk = fixedChunk;
+        // Never so coarse that a worker would have no chunk of its own, even for a narrow matrix.
+        this.grain = Math.max(1, Math.min(grain, (total + 2L * workers - 1) / (2L * workers)));
         this.progress = progress;
         this.results = local != null && local.writesResults() || task.result() != null ? null
                 : new Object[Math.toIntExact(total)];
@@ -67,8 +71,10 @@ final class Run {
             return null;
         }
         long left = total - next;
-        // An eighth of each worker's share of what is left: heavy elements bunched together still spread.
-        long size = fixedChunk > 0 ? fixedChunk : Math.max(1, Math.min(left / (8L * workers), 4096));
+        // An eighth of each worker's share of what is left: heavy elements bunched together still spread. In
+        // whole grains, so that no gathered block of columns is cut short by a chunk's end.
+        long guided = Math.max(1, Math.min(left / (8L * workers), 4096));
+        long size = fixedChunk > 0 ? fixedChunk : (guided + grain - 1) / grain * grain;
         long[] c = {next, Math.min(total, next + size)};
         next = c[1];
         return c;

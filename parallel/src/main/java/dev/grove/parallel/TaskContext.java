@@ -30,6 +30,8 @@ final class TaskContext implements AutoCloseable {
     private final List<AutoCloseable> owned = new ArrayList<>();
     /** The writer of the result array, if this context mapped one: released first, at the end of the call. */
     private AutoCloseable resultWriter;
+    /** Each thread's block of gathered columns, for column calls on a double matrix; else null. */
+    private final ThreadLocal<ColumnBlock> blocks;
 
     TaskContext(Task.Kind kind, SerializableBiFunction<Object, Vars, Object> fn, SharedObject data, Vars vars,
                 MemorySegment result, Class<?> resultType) {
@@ -40,6 +42,7 @@ final class TaskContext implements AutoCloseable {
         this.vars = vars;
         this.result = result;
         this.resultType = resultType;
+        this.blocks = kind == Task.Kind.COLUMNS && ColumnBlock.width(matrix) > 1 ? ThreadLocal.withInitial(ColumnBlock::new) : null;
     }
 
     /** Maps everything a worker JVM needs from the task's references. */
@@ -82,11 +85,14 @@ final class TaskContext implements AutoCloseable {
         };
     }
 
-    /** Applies the function to element {@code i}: its result, or null once written to the result array. */
-    Object run(long i) {
+    /**
+     * Applies the function to element {@code i} of a chunk that ends before {@code end}: its result, or null
+     * once written to the result array.
+     */
+    Object run(long i, long end) {
         Object arg = switch (kind) {
-            case ROWS -> new Slice(matrix, Margin.ROWS, i);
-            case COLUMNS -> new Slice(matrix, Margin.COLUMNS, i);
+            case ROWS -> new Slice(matrix, Margin.ROWS, i, null, 0);
+            case COLUMNS -> new Slice(matrix, Margin.COLUMNS, i, blocks == null ? null : blocks.get(), end);
             case ELEMENTS -> list.get(Math.toIntExact(i));
         };
         Object r = fn.apply(arg, vars);
@@ -112,6 +118,63 @@ final class TaskContext implements AutoCloseable {
             result.setAtIndex(ValueLayout.JAVA_FLOAT, i, n.floatValue());
         } else {
             throw new IllegalArgumentException("result arrays of double, long, int or float: type=" + resultType);
+        }
+    }
+
+    /**
+     * Columns of a row-major double matrix, gathered a block at a time. A column of a wide matrix has one
+     * element per row, each on a page of its own once a row exceeds 4 KiB, so reading columns one by one walks
+     * every page of the matrix once per column, and the page-table walks, not the arithmetic, set the pace
+     * (worse in worker JVMs, whose page tables are their own). One pass over the rows fills a block of up to
+     * {@link #width} adjacent columns of the chunk, each page walked once per block; chunks of column calls
+     * are whole blocks ({@link Run}), so that blocks are not cut short. One per thread; the arrays are reused
+     * from block to block, which is why a {@link Slice} is valid during its call only.
+     */
+    static final class ColumnBlock {
+        private static final int MAX_COLUMNS = 64;
+        private static final long MAX_BYTES = 8L << 20;
+        private double[][] columns = new double[0][];
+        private SharedMatrix of;
+        private long first;
+        private int count;
+        /** Counts refills: a slice that finds it changed was kept past its call, and fails instead of misreading. */
+        int generation;
+
+        /** How many columns of {@code m} a block gathers at once: 1 (none) unless a double matrix. */
+        static int width(SharedMatrix m) {
+            if (m == null || m.elementType() != double.class || m.rows() > Integer.MAX_VALUE) {
+                return 1;
+            }
+            return (int) Math.min(MAX_COLUMNS, Math.max(1, MAX_BYTES / Double.BYTES / Math.max(1, m.rows())));
+        }
+
+        /** Column {@code c} (of a chunk ending before {@code end}), gathered now or already; null to read it in place. */
+        double[] column(SharedMatrix m, long c, long end) {
+            if (m == of && c >= first && c < first + count) {
+                return columns[(int) (c - first)];
+            }
+            int n = (int) Math.min(end - c, width(m));
+            if (n < 2) {
+                return null;
+            }
+            int rows = (int) m.rows();
+            // The arrays are refilled below: whatever slice still holds them is stale from here on.
+            generation++;
+            if (columns.length < n || columns[0].length != rows) {
+                columns = new double[width(m)][rows];
+            }
+            MemorySegment data = m.segment();
+            long rowBytes = m.cols() * Double.BYTES;
+            long at = c * Double.BYTES;
+            for (int r = 0; r < rows; r++, at += rowBytes) {
+                for (int k = 0; k < n; k++) {
+                    columns[k][r] = data.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at + (long) k * Double.BYTES);
+                }
+            }
+            of = m;
+            first = c;
+            count = n;
+            return columns[0];
         }
     }
 

@@ -82,7 +82,7 @@ final class ThreadWorkers extends Workers {
                 }
                 Object r;
                 try {
-                    r = run.local.run(i);
+                    r = run.local.run(i, c[1]);
                 } catch (Throwable t) {
                     run.failAt(i, t);
                     return;

@@ -123,7 +123,7 @@ public final class WorkerMain {
                 return;
             }
             try {
-                Object r = ctx.run(i);
+                Object r = ctx.run(i, c.to());
                 if (results != null) {
                     results.add(r);
                 }

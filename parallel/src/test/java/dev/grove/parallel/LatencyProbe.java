@@ -14,7 +14,7 @@ final class LatencyProbe {
         try (SharedMatrix m = Grove.share(new double[n][1])) {
             SerializableBiFunction<Object, Vars, Object> nothing = (x, vars) -> null;
             Task t = new Task(-n, Task.Kind.ROWS, m.ref(), Map.of(), nothing, null, null);
-            Run run = new Run(t, null, n, pool.size(), 1, null);
+            Run run = new Run(t, null, n, pool.size(), 1, 1, null);
             pool.inFlightLimit = 1; // one chunk at a time: each timing is a whole round trip, no queueing
             try {
                 pool.execute(run);

@@ -136,6 +136,78 @@ class ParallelTest {
     }
 
     /**
+     * Columns of a double matrix are gathered a block at a time: whatever the chunk size (blocks end with
+     * their chunk), a column reads the same through every accessor as a plain loop sees it, for a wide matrix
+     * (blocks of up to 64 columns) and a tall one (too tall to gather: read in place).
+     */
+    @Test
+    void columnsReadTheSameWhateverTheChunks() {
+        for (int[] shape : new int[][] {{37, 203}, {1_100_000, 3}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            double[][] m = new double[rows][cols];
+            Random rnd = new Random(rows);
+            for (double[] row : m) {
+                for (int c = 0; c < cols; c++) {
+                    row[c] = rnd.nextGaussian();
+                }
+            }
+            double[] expected = new double[cols];
+            for (int c = 0; c < cols; c++) {
+                double s = 0;
+                for (int r = 0; r < rows; r++) {
+                    s += m[r][c] * (r + 1) + 3 * m[r][c] + 5 * m[r][c];
+                }
+                expected[c] = s;
+            }
+            try (SharedMatrix shared = Grove.share(m)) {
+                for (Workers w : both()) {
+                    for (int chunk : new int[] {0, 1, 5, 64, 100}) {
+                        Job job = Parallel.on(w);
+                        if (chunk > 0) {
+                            job.chunkSize(chunk);
+                        }
+                        List<Double> got = job.memApply(shared, Margin.COLUMNS, (col, vars) -> {
+                            double[] copy = col.toDoubleArray();
+                            double s = 0;
+                            for (int r = 0; r < col.length(); r++) {
+                                s += col.getDouble(r) * (r + 1) + 3 * copy[r] + 5 * (Double) col.get(r);
+                            }
+                            copy[0] = Double.NaN; // a private copy: the next call must not see this
+                            return s;
+                        }, Map.of());
+                        for (int c = 0; c < cols; c++) {
+                            assertEquals(expected[c], got.get(c), 1e-9 * rows,
+                                    w + " rows=" + rows + " chunk=" + chunk + " column=" + c);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** A gathered column kept past its call fails once its thread has moved on, instead of misreading. */
+    @Test
+    void aColumnKeptPastItsCallFails() {
+        double[][] m = new double[10][130];
+        for (int r = 0; r < 10; r++) {
+            java.util.Arrays.fill(m[r], r);
+        }
+        try (SharedMatrix shared = Grove.share(m)) {
+            List<Slice> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Parallel.on(threads).chunkSize(130).memApply(shared, Margin.COLUMNS, (col, vars) -> {
+                col.getDouble(0);
+                kept.add(col);
+                return 0.0;
+            }, Map.of());
+            assertEquals(130, kept.size());
+            // Columns 0-63 were one block, 64-127 the next: the first block's slices are stale, the last readable.
+            assertThrows(IllegalStateException.class, () -> kept.getFirst().getDouble(3));
+            assertEquals(3.0, kept.getLast().getDouble(3));
+        }
+    }
+
+    /**
      * Uneven costs bunched at the start (the first 10 of 40 rows take 40 ms each, the rest nothing): chunks are
      * handed out dynamically, so both workers run some of the slow rows instead of one worker getting them all.
      */
