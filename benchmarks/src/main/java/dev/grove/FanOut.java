@@ -388,14 +388,15 @@ public final class FanOut {
         double[] y = new double[10_000];
         double[][] x = MemshareExamples.exampleOne(new Random(1), y);
         try (SharedMatrix sx = Grove.share(x); SharedDoubleArray sy = Grove.share(y)) {
-            // Each worker JVM compiles the applied function and the view reads for itself, on its share of the
-            // columns: 3 calls left 2 workers half-warm (1.4-1.55x the threads); 40 leave them as warm as the
-            // parent's own threads, which compiled the same code for the earlier runs.
-            int warm = Integer.getInteger("fanout.warm", 40);
+            // Each worker JVM compiles the applied function, the view reads and the column gathering for itself,
+            // on its share of the columns: 3 calls left 2 workers half-warm (1.4-1.55x the threads). So every
+            // JVM gets the same amount of warm-up work: 40 calls, and 10 per worker JVM beyond 4 (80 for 8, each
+            // of which sees an eighth of every call's columns).
             int measured = Integer.getInteger("fanout.measured", 20);
             System.out.printf(Locale.ROOT, "memshare example (1), correlation of 2,000 columns with y, warm "
-                    + "(%d calls, then best and median of %d):%n", warm, measured);
+                    + "(40 calls, 10 per worker JVM for more than 4, then best and median of %d):%n", measured);
             for (int n : new int[] {0, 2, workers}) {
+                int warm = Integer.getInteger("fanout.warm", Math.max(40, 10 * n));
                 try (Workers w = n == 0 ? Workers.threads(Runtime.getRuntime().availableProcessors()) : WorkerPool.start(n)) {
                     double[] times = new double[measured];
                     for (int i = 0; i < warm + measured; i++) {

@@ -13,6 +13,7 @@ import dev.grove.SharedMatrix;
  * {@link IllegalStateException} once its thread has gathered the next block.
  */
 public final class Slice {
+    private final TaskContext call;
     private final SharedMatrix matrix;
     private final Margin margin;
     private final long index;
@@ -25,7 +26,8 @@ public final class Slice {
     /** The block's generation when this slice's column was gathered. */
     private int generation;
 
-    Slice(SharedMatrix matrix, Margin margin, long index, TaskContext.ColumnBlock block, long end) {
+    Slice(TaskContext call, SharedMatrix matrix, Margin margin, long index, TaskContext.ColumnBlock block, long end) {
+        this.call = call;
         this.matrix = matrix;
         this.margin = margin;
         this.index = index;
@@ -36,7 +38,7 @@ public final class Slice {
     /** The gathered column, gathering it (with its neighbours) on first use; null when read in place. */
     private double[] column() {
         if (!gathered && block != null) {
-            column = block.column(matrix, index, end);
+            column = block.column(call, matrix, index, end);
             generation = block.generation;
             gathered = true;
         } else if (column != null && block.generation != generation) {

@@ -30,8 +30,13 @@ final class TaskContext implements AutoCloseable {
     private final List<AutoCloseable> owned = new ArrayList<>();
     /** The writer of the result array, if this context mapped one: released first, at the end of the call. */
     private AutoCloseable resultWriter;
-    /** Each thread's block of gathered columns, for column calls on a double matrix; else null. */
-    private final ThreadLocal<ColumnBlock> blocks;
+    /**
+     * Each thread's block of gathered columns, kept from call to call: a worker would otherwise allocate (and
+     * the kernel fault in) megabytes of fresh heap for every call.
+     */
+    private static final ThreadLocal<ColumnBlock> BLOCKS = ThreadLocal.withInitial(ColumnBlock::new);
+    /** Whether this call's columns are gathered ({@link ColumnBlock}). */
+    private final boolean gathers;
 
     TaskContext(Task.Kind kind, SerializableBiFunction<Object, Vars, Object> fn, SharedObject data, Vars vars,
                 MemorySegment result, Class<?> resultType) {
@@ -42,7 +47,7 @@ final class TaskContext implements AutoCloseable {
         this.vars = vars;
         this.result = result;
         this.resultType = resultType;
-        this.blocks = kind == Task.Kind.COLUMNS && ColumnBlock.width(matrix) > 1 ? ThreadLocal.withInitial(ColumnBlock::new) : null;
+        this.gathers = kind == Task.Kind.COLUMNS && ColumnBlock.width(matrix) > 1;
     }
 
     /** Maps everything a worker JVM needs from the task's references. */
@@ -91,8 +96,8 @@ final class TaskContext implements AutoCloseable {
      */
     Object run(long i, long end) {
         Object arg = switch (kind) {
-            case ROWS -> new Slice(matrix, Margin.ROWS, i, null, 0);
-            case COLUMNS -> new Slice(matrix, Margin.COLUMNS, i, blocks == null ? null : blocks.get(), end);
+            case ROWS -> new Slice(this, matrix, Margin.ROWS, i, null, 0);
+            case COLUMNS -> new Slice(this, matrix, Margin.COLUMNS, i, gathers ? BLOCKS.get() : null, end);
             case ELEMENTS -> list.get(Math.toIntExact(i));
         };
         Object r = fn.apply(arg, vars);
@@ -134,7 +139,8 @@ final class TaskContext implements AutoCloseable {
         private static final int MAX_COLUMNS = 64;
         private static final long MAX_BYTES = 8L << 20;
         private double[][] columns = new double[0][];
-        private SharedMatrix of;
+        /** The call the block was gathered for: a block never serves another call. */
+        private TaskContext call;
         private long first;
         private int count;
         /** Counts refills: a slice that finds it changed was kept past its call, and fails instead of misreading. */
@@ -148,9 +154,12 @@ final class TaskContext implements AutoCloseable {
             return (int) Math.min(MAX_COLUMNS, Math.max(1, MAX_BYTES / Double.BYTES / Math.max(1, m.rows())));
         }
 
-        /** Column {@code c} (of a chunk ending before {@code end}), gathered now or already; null to read it in place. */
-        double[] column(SharedMatrix m, long c, long end) {
-            if (m == of && c >= first && c < first + count) {
+        /**
+         * Column {@code c} of {@code call}'s matrix {@code m} (in a chunk ending before {@code end}), gathered now
+         * or already; null to read it in place.
+         */
+        double[] column(TaskContext call, SharedMatrix m, long c, long end) {
+            if (call == this.call && c >= first && c < first + count) {
                 return columns[(int) (c - first)];
             }
             int n = (int) Math.min(end - c, width(m));
@@ -171,7 +180,7 @@ final class TaskContext implements AutoCloseable {
                     columns[k][r] = data.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at + (long) k * Double.BYTES);
                 }
             }
-            of = m;
+            this.call = call;
             first = c;
             count = n;
             return columns[0];
