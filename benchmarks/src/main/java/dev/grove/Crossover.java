@@ -86,6 +86,11 @@ public final class Crossover {
     }
 
     public static void main(String[] args) throws Exception {
+        // The collections between ways (see measure) must not shrink either heap: the next way would pay for
+        // faulting it in again, which plain Fory's large arrays feel most.
+        com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
+                .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+        vm.setVMOption("MaxHeapFreeRatio", "100");
         if (args.length > 0 && args[0].equals("--child")) {
             child();
             return;
@@ -124,12 +129,16 @@ public final class Crossover {
         Fory fory = fory();
         Fory perMessageFory = fory(Delivery.ONCE);
         ForyBridge bridge = ForyBridge.of(fory);
-        // Warm both sides on every way with a mid-size payload first.
-        double[] warm = payload(1 << 20);
-        try (SharedDoubleArray warmView = Grove.share(warm)) {
-            for (int r = 0; r < 30; r++) {
-                for (int w = 0; w < WAYS.length; w++) {
-                    send(link, w, warm, w == 4 ? perMessageFory : fory, bridge, null, warmView);
+        // Warm both sides on every way first, each on its own path: below the bridge's threshold the automatic
+        // ways send arrays inline, so the 4 KiB rows would warm plain Fory's code for 64 KiB but not theirs.
+        // Thousands of small messages compile each way's per-message code; a few large ones its copies.
+        for (int[] warmUp : new int[][] {{64 << 10, 3000}, {1 << 20, 30}}) {
+            double[] warm = payload(warmUp[0]);
+            try (SharedDoubleArray warmView = Grove.share(warm)) {
+                for (int r = 0; r < warmUp[1]; r++) {
+                    for (int w = 0; w < WAYS.length; w++) {
+                        send(link, w, warm, w == 4 ? perMessageFory : fory, bridge, null, warmView);
+                    }
                 }
             }
         }
@@ -145,6 +154,10 @@ public final class Crossover {
                 }
                 long[] t = new long[rounds];
                 long[] bytes = new long[1];
+                // No way pays for the garbage the one before it left, on either side (a 256 MiB way after
+                // another one could otherwise spend its messages in full collections).
+                System.gc();
+                link.call(COLLECT, new byte[0]);
                 Fory wayFory = w == 4 ? perMessageFory : fory;
                 try (SharedDoubleArray once = w == 5 ? Grove.share(data) : null) {
                     for (int r = 0; r < Math.max(2, rounds / 4); r++) {
@@ -206,12 +219,19 @@ public final class Crossover {
         return bytes.toByteArray();
     }
 
+    /** The way number that asks a child to collect its garbage between ways. */
+    private static final int COLLECT = 99;
+
     /** What a child does with a message: decodes it the way it was sent and sums the doubles. */
     static final class Receiver {
         private final Fory fory = fory();
         private final ForyBridge bridge = ForyBridge.of(fory);
 
         double handle(int w, byte[] msg) throws IOException, ClassNotFoundException {
+            if (w == COLLECT) {
+                System.gc();
+                return 0;
+            }
             Object value = switch (w) {
                 case 0, 4, 5 -> fory.deserialize(msg);
                 case 2 -> bridge.deserialize(msg);

@@ -71,7 +71,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         this.creator = creator;
     }
 
-    static <V extends SharedObject> ArrayWriter<V> allocate(Store store, Class<V> type, long length) {
+    static <V extends SharedObject> ArrayWriter<V> allocate(Store store, Class<V> type, long length, boolean zeroed) {
         ElementType e = Views.arrayType(type);
         if (e == null) {
             throw new IllegalArgumentException("not a primitive array view type: " + type.getName());
@@ -80,7 +80,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
             throw new IllegalArgumentException("negative length: " + length);
         }
         long bytes = Math.multiplyExact(length, e.size());
-        Regions.Writable w = Regions.createNode(store, e.arrayTag(), 0, new long[0], bytes);
+        Regions.Writable w = Regions.createNode(store, e.arrayTag(), 0, new long[0], bytes, zeroed);
         return new ArrayWriter<>(type, w.hold(), w.node(), w.elements(), e, true);
     }
 
@@ -93,7 +93,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
             throw new IllegalArgumentException("negative shape: rows=" + rows + " cols=" + cols);
         }
         long bytes = Math.multiplyExact(Math.multiplyExact(rows, cols), e.size());
-        Regions.Writable w = Regions.createNode(store, Format.MATRIX, Format.matrixAux(e), new long[] {rows, cols}, bytes);
+        Regions.Writable w = Regions.createNode(store, Format.MATRIX, Format.matrixAux(e), new long[] {rows, cols}, bytes, true);
         return new ArrayWriter<>(SharedMatrix.class, w.hold(), w.node(), w.elements(), e, true);
     }
 

@@ -175,6 +175,16 @@ public final class Grove {
         return Placement.storeFor(bytes).allocate(type, length);
     }
 
+    /**
+     * As {@link #allocate}, for a writer that overwrites every element: they start unspecified instead of
+     * zero; see {@link RegionStore#allocateForOverwrite}.
+     */
+    public static <V extends SharedList<?>> ArrayWriter<V> allocateForOverwrite(Class<V> type, long length) {
+        ElementType e = Views.arrayType(type);
+        long bytes = e == null || length < 0 ? 0 : Math.multiplyExact(length, e.size());
+        return Placement.storeFor(bytes).allocateForOverwrite(type, length);
+    }
+
     /** A matrix written in place (in the default store, or on disk above the threshold); see {@link RegionStore#allocateMatrix}. */
     public static ArrayWriter<SharedMatrix> allocateMatrix(Class<?> elementType, long rows, long cols) {
         ElementType e = ElementType.ofPrimitive(elementType);

@@ -159,7 +159,17 @@ public final class RegionStore {
      * filled through its segment and then sealed; see {@link ArrayWriter}.
      */
     public <V extends SharedList<?>> ArrayWriter<V> allocate(Class<V> type, long length) {
-        return ArrayWriter.allocate(store, type, length);
+        return ArrayWriter.allocate(store, type, length, true);
+    }
+
+    /**
+     * As {@link #allocate}, for a writer that writes every element before sealing: the elements start
+     * unspecified instead of zero. A region this process recycles (see Recycling) may still hold the bytes of
+     * one of its own earlier regions, and zeroing them first would write the whole array twice. Whatever
+     * lies outside the elements is written as usual.
+     */
+    public <V extends SharedList<?>> ArrayWriter<V> allocateForOverwrite(Class<V> type, long length) {
+        return ArrayWriter.allocate(store, type, length, false);
     }
 
     /**

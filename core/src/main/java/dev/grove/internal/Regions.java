@@ -185,13 +185,19 @@ public final class Regions {
 
     /**
      * Creates an unsealed region with one node: tag {@code tag}, aux {@code aux}, then the 64-bit words
-     * {@code prefix} (a matrix's rows and columns), then {@code bytes} zero-filled element bytes.
+     * {@code prefix} (a matrix's rows and columns), then {@code bytes} element bytes: zero-filled, or with
+     * {@code zeroed} false whatever a recycled region of this process held (the caller writes them all).
      */
-    public static Writable createNode(Store store, int tag, int aux, long[] prefix, long bytes) {
+    public static Writable createNode(Store store, int tag, int aux, long[] prefix, long bytes, boolean zeroed) {
         long node = Format.HEADER_SIZE;
         long length = 8L * prefix.length + bytes;
-        Hold writer = create(store, node + Format.NODE_HEADER + Format.align8(length), true);
+        long size = node + Format.NODE_HEADER + Format.align8(length);
+        Hold writer = create(store, size, zeroed);
         MemorySegment seg = writer.region().writable();
+        // The padding after the elements is written here either way: a region's bytes never depend on the
+        // region it was recycled from.
+        long end = node + Format.NODE_HEADER + length;
+        seg.asSlice(end, size - end).fill((byte) 0);
         seg.set(Format.U32, node, tag);
         seg.set(Format.U32, node + 4, aux);
         seg.set(Format.U64, node + 8, length);

@@ -128,6 +128,34 @@ class RecyclingTest {
         }
     }
 
+    /**
+     * {@code allocateForOverwrite} skips the zeroing (the writer writes every element), but what lies outside
+     * the elements is still written: the region file, read from the kernel's side, holds no byte of the spare
+     * it was made from past the elements, and a region allocated the usual way still starts zeroed.
+     */
+    @Test
+    void anArrayAllocatedForOverwriteStillGetsItsPaddingZeroed() throws Exception {
+        byte[] ones = new byte[N * 8];
+        Arrays.fill(ones, (byte) -1);
+        Grove.share(ones).close();
+        assertEquals(1, spares().size());
+        long length = N * 8L - 4093; // not a multiple of 8: the node ends in padding
+        try (ArrayWriter<SharedByteArray> w = Grove.allocateForOverwrite(SharedByteArray.class, length)) {
+            assertEquals(List.of(), spares(), "the writer got the spare");
+            w.segment().fill((byte) 3);
+            try (SharedByteArray b = w.seal()) {
+                byte[] file = Files.readAllBytes(RegionFiles.fileOf(b));
+                int elementsEnd = Format.HEADER_SIZE + Format.NODE_HEADER + (int) length;
+                assertEquals(elementsEnd + (8 - length % 8) % 8, file.length, "one node, its elements padded to 8 bytes");
+                for (int i = elementsEnd; i < file.length; i++) {
+                    assertEquals(0, file[i], "padding byte " + i + " of " + file.length);
+                }
+                assertEquals(3, file[elementsEnd - 1]);
+                Grove.verify(b.path());
+            }
+        }
+    }
+
     @Test
     void aLeasedRegionIsNotRecycled() {
         System.setProperty("grove.lease.seconds", "30");

@@ -9,6 +9,7 @@ import org.apache.fory.resolver.TypeResolver;
 import org.apache.fory.serializer.PrimitiveArraySerializers;
 import org.apache.fory.serializer.Serializer;
 
+import java.lang.foreign.MemorySegment;
 import java.util.function.Function;
 
 /**
@@ -57,9 +58,11 @@ final class BridgeArraySerializer<T> extends Serializer<T> {
     private final int elementBytes;
     private final java.util.function.IntFunction<T> make;
     private final Fill<T> fill;
+    /** The array as a heap segment, for bulk copies; null for boolean arrays, which have none. */
+    private final Function<T, MemorySegment> heap;
 
     private BridgeArraySerializer(TypeResolver resolver, Class<T> type, Serializer<T> builtIn, int elementBytes,
-                             java.util.function.IntFunction<T> make, Fill<T> fill) {
+                             java.util.function.IntFunction<T> make, Fill<T> fill, Function<T, MemorySegment> heap) {
         // The built-in's own flags: whether Fory writes a reference flag before an array, and whether a copy
         // may share it, must not change because these serializers stand in.
         super(resolver.getConfig(), type, builtIn.needToWriteRef(), builtIn.isImmutable());
@@ -67,6 +70,7 @@ final class BridgeArraySerializer<T> extends Serializer<T> {
         this.elementBytes = elementBytes;
         this.make = make;
         this.fill = fill;
+        this.heap = heap;
     }
 
     /** Registers the eight primitive array serializers on {@code fory}, once (later calls do nothing). */
@@ -81,28 +85,29 @@ final class BridgeArraySerializer<T> extends Serializer<T> {
 
     private static void registerAll(BaseFory fory) {
         add(fory, boolean[].class, PrimitiveArraySerializers.BooleanArraySerializer::new, 1, boolean[]::new,
-                MemoryBuffer::readBooleanArrayBytes);
+                MemoryBuffer::readBooleanArrayBytes, null);
         add(fory, byte[].class, PrimitiveArraySerializers.ByteArraySerializer::new, 1, byte[]::new,
-                MemoryBuffer::readByteArrayBytes);
+                MemoryBuffer::readByteArrayBytes, MemorySegment::ofArray);
         add(fory, char[].class, PrimitiveArraySerializers.CharArraySerializer::new, 2, char[]::new,
-                MemoryBuffer::readCharArrayBytes);
+                MemoryBuffer::readCharArrayBytes, MemorySegment::ofArray);
         add(fory, short[].class, PrimitiveArraySerializers.ShortArraySerializer::new, 2, short[]::new,
-                MemoryBuffer::readInt16ArrayBytes);
+                MemoryBuffer::readInt16ArrayBytes, MemorySegment::ofArray);
         add(fory, int[].class, PrimitiveArraySerializers.IntArraySerializer::new, 4, int[]::new,
-                MemoryBuffer::readInt32ArrayBytes);
+                MemoryBuffer::readInt32ArrayBytes, MemorySegment::ofArray);
         add(fory, long[].class, PrimitiveArraySerializers.LongArraySerializer::new, 8, long[]::new,
-                MemoryBuffer::readInt64ArrayBytes);
+                MemoryBuffer::readInt64ArrayBytes, MemorySegment::ofArray);
         add(fory, float[].class, PrimitiveArraySerializers.FloatArraySerializer::new, 4, float[]::new,
-                MemoryBuffer::readFloat32ArrayBytes);
+                MemoryBuffer::readFloat32ArrayBytes, MemorySegment::ofArray);
         add(fory, double[].class, PrimitiveArraySerializers.DoubleArraySerializer::new, 8, double[]::new,
-                MemoryBuffer::readFloat64ArrayBytes);
+                MemoryBuffer::readFloat64ArrayBytes, MemorySegment::ofArray);
     }
 
     private static <T> void add(BaseFory fory, Class<T> type, Function<TypeResolver, ? extends Serializer<T>> builtIn,
-                                int elementBytes, java.util.function.IntFunction<T> make, Fill<T> fill) {
+                                int elementBytes, java.util.function.IntFunction<T> make, Fill<T> fill,
+                                Function<T, MemorySegment> heap) {
         try {
             fory.registerSerializer(type, resolver -> new BridgeArraySerializer<>(resolver, type, builtIn.apply(resolver),
-                    elementBytes, make, fill));
+                    elementBytes, make, fill, heap));
         } catch (IllegalArgumentException notAnXlangType) {
             // Cross-language Fory has no char[] type to override; such arrays keep Fory's own reading.
         }
@@ -175,7 +180,14 @@ final class BridgeArraySerializer<T> extends Serializer<T> {
                     + bytes);
         }
         T array = make.apply(bytes / elementBytes);
-        fill.from(shared, array, bytes);
+        java.nio.ByteBuffer region = shared.isOffHeap() ? shared.getOffHeapBuffer() : null;
+        if (heap != null && region != null) {
+            // One bulk copy out of the region: Fory's own reads element by element from an off-heap buffer.
+            MemorySegment.copy(MemorySegment.ofBuffer(region), shared.readerIndex(), heap.apply(array), 0, bytes);
+            shared.readerIndex(shared.readerIndex() + bytes);
+        } else {
+            fill.from(shared, array, bytes);
+        }
         return array;
     }
 }

@@ -158,10 +158,14 @@ public final class ForyBridge {
             total += (buffers.get(i).totalBytes() + 7L) & ~7L;
         }
         SharedRef ref;
-        try (ArrayWriter<SharedByteArray> w = Grove.allocate(SharedByteArray.class, total)) {
+        // Every byte is written below (arrays and the padding between them), so the region is not zeroed first:
+        // for a large message that would write it twice.
+        try (ArrayWriter<SharedByteArray> w = Grove.allocateForOverwrite(SharedByteArray.class, total)) {
             MemorySegment seg = w.segment();
             for (int i = 0; i < offsets.length; i++) {
                 BufferObject b = buffers.get(i);
+                long end = offsets[i] + b.totalBytes();
+                seg.asSlice(end, (i + 1 < offsets.length ? offsets[i + 1] : total) - end).fill((byte) 0);
                 b.writeTo(MemoryBuffer.fromByteBuffer(seg.asSlice(offsets[i], b.totalBytes()).asByteBuffer()));
             }
             try (SharedByteArray sealed = w.seal()) {
