@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,9 +44,15 @@ public final class Regions {
     public static final long DEFAULT_GRACE_MILLIS = 10_000;
     private static final long SWEEP_PERIOD_SECONDS = 60;
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
-    /** Regions released here while leased, by name: deleted when the lease ends, or at exit if it has. */
-    private static final Map<String, Store> LEASED = new ConcurrentHashMap<>();
-    private static ScheduledExecutorService sweeper;
+    /**
+     * Regions released here while leased, by name, with the lease end their one pending reminder is for:
+     * deleted when the lease ends, or at exit if it has.
+     */
+    private static final Map<String, Lease> LEASED = new ConcurrentHashMap<>();
+    private static java.util.concurrent.ScheduledThreadPoolExecutor sweeper;
+
+    private record Lease(Store store, long until) {
+    }
 
     private Regions() {
     }
@@ -542,17 +546,31 @@ public final class Regions {
      */
     private static void deleteAtLeaseEnd(Store store, String name, long leaseEnd) {
         long left = leaseEnd - System.currentTimeMillis();
-        if (left >= 0) {
-            LEASED.put(name, store);
-            schedule(() -> {
-                LOCK.lock();
-                try {
-                    LEASED.remove(name);
+        Lease pending = LEASED.get(name);
+        if (left < 0 || pending != null && pending.store() == store && pending.until() >= leaseEnd) {
+            // One reminder per region, for its latest lease end: a region mapped and released a thousand times
+            // under an hour's lease would otherwise leave a thousand reminders.
+            return;
+        }
+        Lease lease = new Lease(store, leaseEnd);
+        LEASED.put(name, lease);
+        schedule(() -> {
+            LOCK.lock();
+            try {
+                // A later lease end replaced this reminder: that one sweeps.
+                if (LEASED.remove(name, lease)) {
                     sweepOne(store, name, DEFAULT_GRACE_MILLIS);
-                } finally {
-                    LOCK.unlock();
                 }
-            }, left + 20);
+            } finally {
+                LOCK.unlock();
+            }
+        }, left + 20);
+    }
+
+    /** Tasks waiting on the sweeper thread (tests watch it for reminders that pile up). */
+    static int pendingSweeperTasks() {
+        synchronized (Regions.class) {
+            return sweeper == null ? 0 : sweeper.getQueue().size();
         }
     }
 
@@ -853,10 +871,10 @@ public final class Regions {
                 }
             }
             Spares.deleteAllAtExit();
-            LEASED.forEach((name, store) -> {
+            LEASED.forEach((name, lease) -> {
                 // A file already gone (deleted by another process, or its whole store removed) needs no reaper.
-                if (!sweepOne(store, name, DEFAULT_GRACE_MILLIS) && Files.exists(store.file(name))) {
-                    waiting.add(store);
+                if (!sweepOne(lease.store(), name, DEFAULT_GRACE_MILLIS) && Files.exists(lease.store().file(name))) {
+                    waiting.add(lease.store());
                 }
             });
         } finally {
@@ -899,7 +917,7 @@ public final class Regions {
         synchronized (Regions.class) {
             if (sweeper == null) {
                 Runtime.getRuntime().addShutdownHook(new Thread(Regions::releaseAllAtExit, "grove-exit"));
-                sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+                sweeper = new java.util.concurrent.ScheduledThreadPoolExecutor(1, task -> {
                     Thread t = new Thread(task, "grove-sweeper");
                     t.setDaemon(true);
                     return t;

@@ -40,6 +40,39 @@ class RegionLifecycleTest {
         Leaks.assertNoRegionsLeft(30);
     }
 
+    /**
+     * A leased region mapped and released again and again leaves one reminder to delete it at its lease's
+     * end, not one per release; and the reminder still deletes the file once the lease is over.
+     */
+    @Test
+    void releasesOfALeasedRegionLeaveOneReminder() throws Exception {
+        System.setProperty("grove.lease.seconds", "1");
+        try {
+            dev.grove.SharedRef ref;
+            Path file;
+            try (SharedDoubleArray a = Grove.share(new double[] {1, 2, 3})) {
+                ref = a.ref();
+                file = RegionFiles.fileOf(a);
+            }
+            int before = Regions.pendingSweeperTasks();
+            for (int i = 0; i < 200; i++) {
+                try (SharedDoubleArray again = Grove.map(ref)) {
+                    assertEquals(3, again.length());
+                }
+            }
+            assertTrue(Regions.pendingSweeperTasks() - before <= 2,
+                    "reminders pending: before=" + before + " after=" + Regions.pendingSweeperTasks());
+            assertTrue(Files.exists(file), "the lease still keeps the file");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (Files.exists(file) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertFalse(Files.exists(file), "the reminder deleted the file after the lease: " + file);
+        } finally {
+            System.setProperty("grove.lease.seconds", "2");
+        }
+    }
+
     @Test
     void everyStateIsWhatTheKernelSees() {
         Region written;
