@@ -207,6 +207,19 @@ class ParallelTest {
         }
     }
 
+    /** Each worker JVM sees its share of the cores, unless the pool's options say otherwise. */
+    @Test
+    void workersSeeTheirShareOfTheCores() {
+        int share = Math.max(1, Runtime.getRuntime().availableProcessors() / pool.size());
+        List<Integer> seen = Parallel.on(pool).chunkSize(1).memLapply(List.of(1, 2, 3, 4),
+                (x, vars) -> Runtime.getRuntime().availableProcessors(), Map.of());
+        assertEquals(List.of(share, share, share, share), seen);
+        try (WorkerPool three = WorkerPool.start(1, List.of("-XX:ActiveProcessorCount=3"))) {
+            assertEquals(List.of(3), Parallel.on(three).memLapply(List.of(1),
+                    (x, vars) -> Runtime.getRuntime().availableProcessors(), Map.of()));
+        }
+    }
+
     /**
      * Uneven costs bunched at the start (the first 10 of 40 rows take 40 ms each, the rest nothing): chunks are
      * handed out dynamically, so both workers run some of the slow rows instead of one worker getting them all.
