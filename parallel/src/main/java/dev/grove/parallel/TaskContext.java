@@ -37,6 +37,9 @@ final class TaskContext implements AutoCloseable {
     private static final ThreadLocal<ColumnBlock> BLOCKS = ThreadLocal.withInitial(ColumnBlock::new);
     /** Whether this call's columns are gathered ({@link ColumnBlock}). */
     private final boolean gathers;
+    private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
+    /** Tells this call's gathered blocks from another's, without a block keeping the call (and its views) alive. */
+    private final long callId = CALLS.incrementAndGet();
 
     TaskContext(Task.Kind kind, SerializableBiFunction<Object, Vars, Object> fn, SharedObject data, Vars vars,
                 MemorySegment result, Class<?> resultType) {
@@ -139,8 +142,8 @@ final class TaskContext implements AutoCloseable {
         private static final int MAX_COLUMNS = 64;
         private static final long MAX_BYTES = 8L << 20;
         private double[][] columns = new double[0][];
-        /** The call the block was gathered for: a block never serves another call. */
-        private TaskContext call;
+        /** The call the block was gathered for ({@code callId}): a block never serves another call. */
+        private long call;
         private long first;
         private int count;
         /** Counts refills: a slice that finds it changed was kept past its call, and fails instead of misreading. */
@@ -159,7 +162,7 @@ final class TaskContext implements AutoCloseable {
          * or already; null to read it in place.
          */
         double[] column(TaskContext call, SharedMatrix m, long c, long end) {
-            if (call == this.call && c >= first && c < first + count) {
+            if (call.callId == this.call && c >= first && c < first + count) {
                 return columns[(int) (c - first)];
             }
             int n = (int) Math.min(end - c, width(m));
@@ -180,7 +183,7 @@ final class TaskContext implements AutoCloseable {
                     columns[k][r] = data.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at + (long) k * Double.BYTES);
                 }
             }
-            this.call = call;
+            this.call = call.callId;
             first = c;
             count = n;
             return columns[0];
