@@ -100,8 +100,11 @@ public final class SharedRef implements java.io.Serializable {
      * "Reference bytes"): a form byte, the {@link #wireId()}, a region name Grove generated as two numbers
      * (the creating process id and 64 random bits) and the indices as variable-length numbers, then the boot
      * mark, the ticket of a consumed-once reference and the store directory when there is one. A fan-out
-     * reference to a generated name in the default store takes 22 to 24 bytes plus one to three per index;
+     * reference to a generated name in the default store takes 23 to 25 bytes plus one to three per index;
      * a ticket adds 8.
+     *
+     * @throws InvalidPathException if the reference needs more than {@link #MAX_BYTES} (thousands of indices,
+     *                              or a store directory of several KiB)
      */
     public byte[] toBytes() {
         PathSyntax.Parsed parsed = PathSyntax.parse(path);
@@ -133,6 +136,11 @@ public final class SharedRef implements java.io.Serializable {
         if (dir != null) {
             putVarLong(out, dir.length);
             out.put(dir);
+        }
+        if (out.position() > MAX_BYTES) {
+            // Refused when written, not only when read: a message that can never be read back is a bug to report.
+            throw new InvalidPathException("reference too long for reference bytes: path=" + path + " length="
+                    + out.position() + " max=" + MAX_BYTES);
         }
         return java.util.Arrays.copyOf(out.array(), out.position());
     }

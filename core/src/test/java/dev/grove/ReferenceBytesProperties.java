@@ -107,6 +107,8 @@ class ReferenceBytesProperties {
         unknown[0] = (byte) 0xC0;
         assertTrue(assertThrows(InvalidPathException.class, () -> SharedRef.fromBytes(unknown)).getMessage()
                 .contains("form=0xc0"));
+        SharedRef huge = new SharedRef("/x", 7, 5, "/" + "d".repeat(SharedRef.MAX_BYTES), 0);
+        assertThrows(InvalidPathException.class, huge::toBytes, "refused when written, not only when read");
         byte[] zeroTicket = good.clone();
         java.util.Arrays.fill(zeroTicket, good.length - 8, good.length, (byte) 0);
         try {

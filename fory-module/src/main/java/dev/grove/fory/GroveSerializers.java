@@ -208,9 +208,14 @@ public final class GroveSerializers {
         int head = buffer.readVarUInt32();
         if ((head & 3) == BYTES_FORM) {
             int n = head >>> 2;
-            if (n > SharedRef.MAX_BYTES || n > buffer.remaining()) {
-                throw new InvalidPathException("Grove reference bytes run past the message: length=" + n
-                        + " left=" + buffer.remaining());
+            if (n > SharedRef.MAX_BYTES) {
+                throw new InvalidPathException("Grove reference bytes too long: length=" + n + " max=" + SharedRef.MAX_BYTES);
+            }
+            try {
+                // Fory's own check, not what the buffer holds now: a Fory reading a stream fills it on demand.
+                buffer.checkReadableBytes(n);
+            } catch (IndexOutOfBoundsException e) {
+                throw new InvalidPathException("Grove reference bytes run past the message: length=" + n, e);
             }
             return SharedRef.fromBytes(buffer.readBytes(n));
         }

@@ -9,39 +9,38 @@ import dev.grove.SharedMatrix;
  * one pass over the rows (so each page of the matrix is walked once per block, not once per column); other
  * columns are read in place with the row stride. Getters follow the matrix's element type
  * ({@link #getDouble} for a double matrix, {@link #getInt} for an int matrix, ...); {@link #toDoubleArray()}
- * copies any numeric slice out. Valid during the call only: a gathered column kept past its call fails with
- * {@link IllegalStateException} once its thread has gathered the next block.
+ * copies any numeric slice out. A slice may be read from any thread during its call, and is valid during
+ * the call only: a gathered column kept past its call fails with {@link IllegalStateException} once the
+ * thread that gathered it has gathered the next block.
  */
 public final class Slice {
-    private final TaskContext call;
     private final SharedMatrix matrix;
     private final Margin margin;
     private final long index;
-    /** For a column of a double matrix, this thread's gathered columns, and the end of the chunk; else null. */
+    /** For a column of a double matrix, the gathering thread's block; else null. */
     private final TaskContext.ColumnBlock block;
-    private final long end;
-    /** The gathered column, once an element is read; stays null if the column is read in place. */
-    private double[] column;
-    private boolean gathered;
-    /** The block's generation when this slice's column was gathered. */
-    private int generation;
+    /** The gathered column, or null when the slice is read in place. */
+    private final double[] column;
+    /** The block's generation when the column was gathered. */
+    private final int generation;
 
+    /**
+     * A slice of {@code matrix}; a column of a double matrix is gathered here, on the thread that runs the call
+     * (into {@code block}, for a chunk ending before {@code end}), so that a function may hand the slice to
+     * other threads.
+     */
     Slice(TaskContext call, SharedMatrix matrix, Margin margin, long index, TaskContext.ColumnBlock block, long end) {
-        this.call = call;
         this.matrix = matrix;
         this.margin = margin;
         this.index = index;
         this.block = block;
-        this.end = end;
+        this.column = block == null ? null : block.column(call, matrix, index, end);
+        this.generation = block == null ? 0 : block.generation;
     }
 
-    /** The gathered column, gathering it (with its neighbours) on first use; null when read in place. */
+    /** The gathered column, or null when read in place; fails once the block has moved on. */
     private double[] column() {
-        if (!gathered && block != null) {
-            column = block.column(call, matrix, index, end);
-            generation = block.generation;
-            gathered = true;
-        } else if (column != null && block.generation != generation) {
+        if (column != null && block.generation != generation) {
             throw new IllegalStateException("a slice read after its call (slices are valid during their call only): "
                     + this);
         }

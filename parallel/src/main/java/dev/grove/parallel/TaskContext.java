@@ -139,6 +139,9 @@ final class TaskContext implements AutoCloseable {
      * from block to block, which is why a {@link Slice} is valid during its call only.
      */
     static final class ColumnBlock {
+        /** The matrix's elements are little-endian, whatever this machine's order. */
+        private static final ValueLayout.OfDouble LITTLE_ENDIAN_DOUBLE =
+                ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
         private static final int MAX_COLUMNS = 64;
         private static final long MAX_BYTES = 8L << 20;
         private double[][] columns = new double[0][];
@@ -146,8 +149,11 @@ final class TaskContext implements AutoCloseable {
         private long call;
         private long first;
         private int count;
-        /** Counts refills: a slice that finds it changed was kept past its call, and fails instead of misreading. */
-        int generation;
+        /**
+         * Counts refills: a slice that finds it changed was kept past its call, and fails instead of misreading.
+         * Only the block's own thread writes it; volatile for slices read on other threads.
+         */
+        volatile int generation;
 
         /** How many columns of {@code m} a block gathers at once: 1 (none) unless a double matrix. */
         static int width(SharedMatrix m) {
@@ -180,7 +186,7 @@ final class TaskContext implements AutoCloseable {
             long at = c * Double.BYTES;
             for (int r = 0; r < rows; r++, at += rowBytes) {
                 for (int k = 0; k < n; k++) {
-                    columns[k][r] = data.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at + (long) k * Double.BYTES);
+                    columns[k][r] = data.get(LITTLE_ENDIAN_DOUBLE, at + (long) k * Double.BYTES);
                 }
             }
             this.call = call.callId;

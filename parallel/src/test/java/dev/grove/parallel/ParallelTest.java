@@ -174,6 +174,17 @@ class ParallelTest {
                                 s += col.getDouble(r) * (r + 1) + 3 * copy[r] + 5 * (Double) col.get(r);
                             }
                             copy[0] = Double.NaN; // a private copy: the next call must not see this
+                            // Read from other threads too (a parallel stream): the slice is theirs to read.
+                            double plain = java.util.stream.IntStream.range(0, (int) col.length()).parallel()
+                                    .mapToDouble(col::getDouble).sum();
+                            double sequential = 0;
+                            for (int r = 0; r < col.length(); r++) {
+                                sequential += col.getDouble(r);
+                            }
+                            if (Math.abs(plain - sequential) > 1e-9 * col.length()) {
+                                throw new AssertionError("column " + col.index() + " read " + plain + " from other threads, "
+                                        + sequential + " from this one");
+                            }
                             return s;
                         }, Map.of());
                         for (int c = 0; c < cols; c++) {
