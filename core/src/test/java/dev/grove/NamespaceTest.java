@@ -203,7 +203,10 @@ class NamespaceTest {
         }
         Namespace ns = store().namespace("outlive");
         VariableInfo info = ns.info("v");
-        assertEquals(List.of(), store().sweep(), "the registrar is gone; the pin keeps its region");
+        // Its own region, not the whole sweep: another test's region may be past its lease right now.
+        List<String> swept = store().sweep();
+        assertFalse(swept.contains(info.ref().regionName()), "the registrar is gone; the pin keeps its region: " + swept);
+        assertTrue(Files.exists(store().file(info.ref().path())), "the pinned region's file is still there");
         try (SharedDoubleArray later = store().map(info.ref())) {
             assertEquals(info.pid(), (long) later.getDouble(0), "the value its registrar wrote");
         }

@@ -45,8 +45,8 @@ public final class Regions {
     private static final long SWEEP_PERIOD_SECONDS = 60;
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
     /**
-     * Regions released here while leased, by name, with the lease end their one pending reminder is for:
-     * deleted when the lease ends, or at exit if it has.
+     * Regions released here while leased, by name, with the lease end of their latest reminder: deleted when
+     * the lease ends, or at exit if it has.
      */
     private static final Map<String, Lease> LEASED = new ConcurrentHashMap<>();
     private static java.util.concurrent.ScheduledThreadPoolExecutor sweeper;
@@ -547,9 +547,10 @@ public final class Regions {
     private static void deleteAtLeaseEnd(Store store, String name, long leaseEnd) {
         long left = leaseEnd - System.currentTimeMillis();
         Lease pending = LEASED.get(name);
-        if (left < 0 || pending != null && pending.store() == store && pending.until() >= leaseEnd) {
-            // One reminder per region, for its latest lease end: a region mapped and released a thousand times
-            // under an hour's lease would otherwise leave a thousand reminders.
+        if (left < 0 || pending != null && pending.store() == store && pending.until() == leaseEnd) {
+            // A reminder for that very time is pending: a region mapped and released a thousand times under an
+            // hour's lease would otherwise leave a thousand of them. (Any other time gets its own reminder: the
+            // time a region is kept until can move either way, as a consumed-once deadline ends early.)
             return;
         }
         Lease lease = new Lease(store, leaseEnd);
@@ -557,10 +558,8 @@ public final class Regions {
         schedule(() -> {
             LOCK.lock();
             try {
-                // A later lease end replaced this reminder: that one sweeps.
-                if (LEASED.remove(name, lease)) {
-                    sweepOne(store, name, DEFAULT_GRACE_MILLIS);
-                }
+                LEASED.remove(name, lease);
+                sweepOne(store, name, DEFAULT_GRACE_MILLIS);
             } finally {
                 LOCK.unlock();
             }

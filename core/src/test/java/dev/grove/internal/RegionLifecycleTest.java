@@ -41,8 +41,8 @@ class RegionLifecycleTest {
     }
 
     /**
-     * A leased region mapped and released again and again leaves one reminder to delete it at its lease's
-     * end, not one per release; and the reminder still deletes the file once the lease is over.
+     * A leased region mapped and released again and again under one lease leaves one reminder to delete it at
+     * the lease's end, not one per release; and the reminder still deletes the file once the lease is over.
      */
     @Test
     void releasesOfALeasedRegionLeaveOneReminder() throws Exception {
