@@ -11,7 +11,8 @@
  *
  * <p>Lifetime: what a call shares (data, variables) is closed when the call ends, however it ends; the views
  * handed to the function ({@link dev.grove.parallel.Slice}, list elements, {@link dev.grove.parallel.Vars})
- * are valid during the call only. A worker pool lives until {@code close()}; its JVMs also exit on their own
- * when this JVM exits.
+ * are valid during the call only (a {@code Slice} may be read from other threads meanwhile). A thread that
+ * runs column calls on a double matrix keeps a block of gathered columns, at most 8 MB, from call to call.
+ * A worker pool lives until {@code close()}; its JVMs also exit on their own when this JVM exits.
  */
 package dev.grove.parallel;
