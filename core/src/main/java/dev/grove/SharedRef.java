@@ -165,8 +165,8 @@ public final class SharedRef implements java.io.Serializable {
             long wireId = in.getLong();
             String path;
             if (kind == NUMERIC_NAME) {
-                StringBuilder sb = new StringBuilder(48).append('/').append(Store.NAME_PREFIX)
-                        .append(Long.toHexString(getVarLong(in))).append('_').append(HexFormat.of().toHexDigits(in.getLong()));
+                long pid = getVarLong(in);
+                StringBuilder sb = new StringBuilder(48).append('/').append(Store.generatedName(pid, in.getLong()));
                 for (int i = 0; i < indices; i++) {
                     long index = getVarLong(in);
                     if (index < 0) {
@@ -205,8 +205,7 @@ public final class SharedRef implements java.io.Serializable {
             long pid = Long.parseUnsignedLong(name, p, sep, 16);
             long random = HexFormat.fromHexDigitsToLong(name, sep + 1, name.length());
             // Only names the numbers spell back exactly (lower case, no leading zeros) are written as numbers.
-            return name.equals(Store.NAME_PREFIX + Long.toHexString(pid) + "_" + HexFormat.of().toHexDigits(random))
-                    ? new long[] {pid, random} : null;
+            return name.equals(Store.generatedName(pid, random)) ? new long[] {pid, random} : null;
         } catch (IllegalArgumentException e) {
             return null;
         }

@@ -328,8 +328,16 @@ public final class Store {
 
     /** A fresh, unguessable region name: {@code grove_<pid hex>_<64 random bits hex>}. */
     public static String newName() {
-        return NAME_PREFIX + Long.toHexString(ProcessHandle.current().pid()) + "_"
-                + HexFormat.of().toHexDigits(Random.SOURCE.nextLong());
+        return generatedName(ProcessHandle.current().pid(), Random.SOURCE.nextLong());
+    }
+
+    /**
+     * The name {@link #newName()} gives for creator {@code pid} and {@code random} bits: the one spelling
+     * (lower-case hex, the pid without leading zeros, 16 digits of random bits), which reference bytes write
+     * as the two numbers.
+     */
+    public static String generatedName(long pid, long random) {
+        return NAME_PREFIX + Long.toHexString(pid) + "_" + HexFormat.of().toHexDigits(random);
     }
 
     /** A fresh random region id, never 0. */

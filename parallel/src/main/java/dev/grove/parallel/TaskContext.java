@@ -171,7 +171,8 @@ final class TaskContext implements AutoCloseable {
             if (call.callId == this.call && c >= first && c < first + count) {
                 return columns[(int) (c - first)];
             }
-            int n = (int) Math.min(end - c, width(m));
+            int width = width(m);
+            int n = (int) Math.min(end - c, width);
             if (n < 2) {
                 return null;
             }
@@ -179,7 +180,7 @@ final class TaskContext implements AutoCloseable {
             // The arrays are refilled below: whatever slice still holds them is stale from here on.
             generation++;
             if (columns.length < n || columns[0].length != rows) {
-                columns = new double[width(m)][rows];
+                columns = new double[width][rows];
             }
             MemorySegment data = m.segment();
             long rowBytes = m.cols() * Double.BYTES;
