@@ -115,6 +115,13 @@ public final class Crossover {
                 double[][] micros = new double[sizes.size()][WAYS.length];
                 long[][] wire = new long[sizes.size()][WAYS.length];
                 measure(link, sizes, only, micros, wire);
+                if (only != null) {
+                    // One cell: no table or chart to draw (the others were not measured).
+                    int s = sizes.indexOf(only[0]);
+                    System.out.printf(Locale.ROOT, "%s, %s, %s: %s per message, %,d bytes%n", link.name(),
+                            human(only[0]), WAYS[(int) only[1]], time(micros[s][(int) only[1]]), wire[s][(int) only[1]]);
+                    continue;
+                }
                 print(leg, sizes, micros, wire);
                 Path svg = Path.of(leg.equals("pipe") ? svgName : svgName.replace(".svg", "-" + leg + ".svg"));
                 Files.writeString(svg, chart(leg, sizes, micros), StandardCharsets.UTF_8);
@@ -129,15 +136,26 @@ public final class Crossover {
         Fory fory = fory();
         Fory perMessageFory = fory(Delivery.ONCE);
         ForyBridge bridge = ForyBridge.of(fory);
-        // Warm both sides on every way first, each on its own path: below the bridge's threshold the automatic
-        // ways send arrays inline, so the 4 KiB rows would warm plain Fory's code for 64 KiB but not theirs.
-        // Thousands of small messages compile each way's per-message code; a few large ones its copies.
-        for (int[] warmUp : new int[][] {{64 << 10, 3000}, {1 << 20, 30}}) {
-            double[] warm = payload(warmUp[0]);
-            try (SharedDoubleArray warmView = Grove.share(warm)) {
-                for (int r = 0; r < warmUp[1]; r++) {
-                    for (int w = 0; w < WAYS.length; w++) {
-                        send(link, w, warm, w == 4 ? perMessageFory : fory, bridge, null, warmView);
+        // Warm both sides on every way first, on every path it takes: below the bridge's threshold the
+        // automatic ways send arrays inline, above it through a region, so 4 KiB and 64 KiB messages are
+        // mixed (code compiled on one path alone is thrown away when the other is first taken, and the first
+        // rows measured would run it half compiled). It takes tens of thousands of messages: a method called
+        // once per message reaches the optimizing compiler only after thousands of calls. A few large messages
+        // then warm the copies.
+        double[] small = payload(4 << 10);
+        double[] medium = payload(64 << 10);
+        double[] large = payload(1 << 20);
+        try (SharedDoubleArray smallView = Grove.share(small); SharedDoubleArray mediumView = Grove.share(medium);
+             SharedDoubleArray largeView = Grove.share(large)) {
+            for (int r = 0; r < 20_000; r++) {
+                for (int w = 0; w < WAYS.length; w++) {
+                    Fory wayFory = w == 4 ? perMessageFory : fory;
+                    send(link, w, medium, wayFory, bridge, null, mediumView);
+                    if (r % 4 == 0) {
+                        send(link, w, small, wayFory, bridge, null, smallView);
+                    }
+                    if (r % 500 == 0) {
+                        send(link, w, large, wayFory, bridge, null, largeView);
                     }
                 }
             }

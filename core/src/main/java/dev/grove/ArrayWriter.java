@@ -1,8 +1,10 @@
 package dev.grove;
 
+import dev.grove.internal.Copies;
 import dev.grove.internal.ElementType;
 import dev.grove.internal.Format;
 import dev.grove.internal.Hold;
+import dev.grove.internal.KnownCrcs;
 import dev.grove.internal.Node;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
@@ -43,8 +45,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and let the creator seal after it has heard from every writer. Two processes must never write the same
  * element; nothing orders such writes.
  *
- * <p>Not thread-safe: one thread seals (other threads may write to the segment if the caller orders their
- * writes before {@code seal()}).
+ * <p>The {@code put} methods copy large inputs on several cores. If the elements are written only by
+ * {@code put}s, in order from the start, each without a gap after the one before, the seal's checksum reuses
+ * what the copies computed instead of reading the whole array again.
+ *
+ * <p>Not thread-safe: one thread seals (other threads may write to the segment or {@code put} if the caller
+ * orders their writes before {@code seal()}).
  *
  * @param <V> the view type {@link #seal()} returns
  */
@@ -60,6 +66,15 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
     private final boolean creator;
     private final AtomicBoolean done = new AtomicBoolean();
     private volatile boolean shared;
+    /** Checksums of the elements {@code put} so far, while they are written in order from the start. */
+    private final KnownCrcs known = new KnownCrcs();
+    /**
+     * Guarded by {@code known}: the end of the elements {@code put} in order so far, or -1 once anything else
+     * may have written them (then the seal reads them all).
+     */
+    private long putInOrder;
+    /** Where the elements start in the region (creator only). */
+    private final long elementsAt;
 
     private ArrayWriter(Class<V> type, Hold hold, long node, MemorySegment elements, ElementType element,
                         boolean creator) {
@@ -69,6 +84,10 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         this.elements = elements;
         this.element = element;
         this.creator = creator;
+        // Only the creator seals, so only its puts can spare the seal a pass. (Another writer's elements are
+        // in a mapping of its own.)
+        this.elementsAt = creator ? elements.address() - hold.region().segment().address() : -1;
+        this.putInOrder = creator ? 0 : -1;
     }
 
     static <V extends SharedObject> ArrayWriter<V> allocate(Store store, Class<V> type, long length, boolean zeroed) {
@@ -131,10 +150,40 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
 
     /** The elements, writable until {@link #seal()} or {@link #close()}; row-major for a matrix. */
     public MemorySegment segment() {
+        MemorySegment all = elements();
+        synchronized (known) {
+            putInOrder = -1; // whatever the caller writes through it, the seal must read
+        }
+        return all;
+    }
+
+    private MemorySegment elements() {
         if (done.get()) {
             throw new IllegalStateException("array already sealed, discarded or closed: region=/" + region().name());
         }
         return elements;
+    }
+
+    /** Copies {@code src} in at byte {@code offset} of the elements, checksumming it if it continues the puts so far. */
+    private void copyIn(MemorySegment src, long offset) {
+        MemorySegment dst = elements().asSlice(offset, src.byteSize());
+        boolean inOrder;
+        synchronized (known) {
+            inOrder = putInOrder == offset && Copies.NATIVE_LITTLE_ENDIAN;
+            putInOrder = inOrder ? offset + src.byteSize() : -1;
+        }
+        if (!inOrder) {
+            Copies.copy(src, dst);
+            return;
+        }
+        try {
+            known.copy(src, dst, elementsAt + offset);
+        } catch (RuntimeException | Error e) {
+            synchronized (known) {
+                putInOrder = -1;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -151,22 +200,25 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
                     + " array=" + array.getClass().getSimpleName());
         }
         int n = java.lang.reflect.Array.getLength(array);
-        MemorySegment dst = segment().asSlice(Math.multiplyExact(index, element.size()), (long) n * element.size());
-        e.copyIn(array, dst, 0);
+        long offset = Math.multiplyExact(index, element.size());
+        if (e == ElementType.BOOLEAN) {
+            e.copyIn(array, segment().asSlice(offset, n), 0);
+        } else {
+            copyIn(e.heapSegment(array), offset);
+        }
         return this;
     }
 
     /** Copies the remaining bytes of {@code src} in at byte {@code offset} of the elements; {@code src} is consumed. */
     public ArrayWriter<V> put(long offset, java.nio.ByteBuffer src) {
-        MemorySegment from = MemorySegment.ofBuffer(src);
-        segment().asSlice(offset, from.byteSize()).copyFrom(from);
+        copyIn(MemorySegment.ofBuffer(src), offset);
         src.position(src.limit());
         return this;
     }
 
     /** Copies {@code src} in at byte {@code offset} of the elements. */
     public ArrayWriter<V> put(long offset, MemorySegment src) {
-        segment().asSlice(offset, src.byteSize()).copyFrom(src);
+        copyIn(src, offset);
         return this;
     }
 
@@ -260,7 +312,12 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         if (!done.compareAndSet(false, true)) {
             throw new IllegalStateException("array already sealed or discarded: region=/" + r.name());
         }
-        Hold sealed = new Regions.Writable(hold, node, elements).seal(r.store().checksum());
+        KnownCrcs reuse;
+        synchronized (known) {
+            // Only if the puts in order covered every element and no other process wrote any.
+            reuse = putInOrder == elements.byteSize() && !shared ? known : null;
+        }
+        Hold sealed = new Regions.Writable(hold, node, elements).seal(r.store().checksum(), reuse);
         return type.cast(Views.view(sealed.region().rootNode(), sealed));
     }
 

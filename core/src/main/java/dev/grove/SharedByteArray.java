@@ -2,6 +2,7 @@ package dev.grove;
 
 import dev.grove.internal.ElementType;
 import dev.grove.internal.Hold;
+import dev.grove.internal.Copies;
 import dev.grove.internal.Layouts;
 
 import java.lang.foreign.MemorySegment;
@@ -47,5 +48,23 @@ public final class SharedByteArray extends PrimitiveArray<Byte> {
      */
     public byte[] toByteArray(long from, int count) {
         return (byte[]) copyOut(from, count);
+    }
+
+    /**
+     * Copies {@code dst.byteSize()} bytes, starting at byte {@code from}, into {@code dst}: a way to read
+     * values of another type out of shared bytes (into {@code MemorySegment.ofArray(doubles)}, say). Large
+     * copies run on several cores.
+     *
+     * @throws IndexOutOfBoundsException if the range is not inside the array
+     */
+    public void copyTo(long from, MemorySegment dst) {
+        h.check();
+        java.util.Objects.checkFromIndexSize(from, dst.byteSize(), length);
+        try {
+            h.region().checkWhole();
+            Copies.copy(data.asSlice(from, dst.byteSize()), dst);
+        } catch (IllegalStateException | InternalError | RegionCorruptException e) {
+            throw h.fault(e);
+        }
     }
 }

@@ -7,10 +7,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 
 /**
- * CRC-32C of large segments on more than one core. The JDK's {@link CRC32C} runs at about 24 GB/s here,
- * close to the copy a {@code share()} makes, so checksumming in one thread costs about as much again;
- * the segment is cut into pieces whose checksums, computed in any order by any thread, are then joined
- * into the checksum of the whole, exactly as one pass over it would give.
+ * CRC-32C of large segments on more than one core, and copies that checksum what they copy. The JDK's
+ * {@link CRC32C} runs at about 24 GB/s here, close to the copy a {@code share()} makes, so checksumming in
+ * one thread costs about as much again; the segment is cut into pieces whose checksums, computed in any
+ * order by any thread, are then joined into the checksum of the whole, exactly as one pass over it would
+ * give. A copy checksums each chunk it has just written while the chunk is still in the core's cache, so
+ * the bytes are not read from memory a second time.
  *
  * <p>Joining uses the linearity of CRCs: crc(A‖B) = crc(A)·x^(8·|B|) mod P xor crc(B), with P the
  * Castagnoli polynomial, polynomials kept in the reflected bit order the JDK uses (bit 31 holds x^0).
@@ -22,6 +24,14 @@ final class Checksums {
     /** Below this a single pass is faster than handing pieces to another thread. */
     static final long PARALLEL_FROM = 16L << 20;
     static final int PIECE = 4 << 20;
+    /**
+     * A copy is worth sharing out from a smaller size than a checksum (it is about three times slower per
+     * byte), in smaller pieces, so that a helper that starts late still takes its share.
+     */
+    static final long PARALLEL_COPY_FROM = 4L << 20;
+    static final int COPY_PIECE = 1 << 20;
+    /** What a copy writes before checksumming it: small enough to stay in the core's cache. */
+    private static final int CHUNK = 64 << 10;
     /** Never started: only asked whether a segment may be read by a thread other than its owner. */
     private static final Thread ANOTHER_THREAD = new Thread(() -> { });
 
@@ -34,21 +44,80 @@ final class Checksums {
         if (size < PARALLEL_FROM) {
             return piece(seg, 0, size); // asked first: counting processors is a system call
         }
-        int helpers = Math.min(Runtime.getRuntime().availableProcessors() - 1, ForkJoinPool.getCommonPoolParallelism());
-        if (helpers < 1 || !seg.isAccessibleBy(ANOTHER_THREAD)) {
-            return piece(seg, 0, size);
+        return inPieces(size, PIECE, seg.isAccessibleBy(ANOTHER_THREAD), (from, length) -> piece(seg, from, length));
+    }
+
+    /**
+     * Copies {@code src} to {@code dst} (of the same size) and returns the CRC-32C of the bytes copied.
+     * Large copies run on several cores.
+     */
+    static int copy(MemorySegment src, MemorySegment dst) {
+        long size = checkSameSize(src, dst);
+        if (size < PARALLEL_COPY_FROM) {
+            return copyPiece(src, dst, 0, size);
         }
-        int pieces = Math.toIntExact((size + PIECE - 1) / PIECE);
+        return inPieces(size, COPY_PIECE, src.isAccessibleBy(ANOTHER_THREAD) && dst.isAccessibleBy(ANOTHER_THREAD),
+                (from, length) -> copyPiece(src, dst, from, length));
+    }
+
+    /** Copies {@code src} to {@code dst} (of the same size), large copies on several cores; no checksum. */
+    static void copyWithoutChecksum(MemorySegment src, MemorySegment dst) {
+        long size = checkSameSize(src, dst);
+        if (size < PARALLEL_COPY_FROM) {
+            MemorySegment.copy(src, 0, dst, 0, size);
+            return;
+        }
+        inPieces(size, COPY_PIECE, src.isAccessibleBy(ANOTHER_THREAD) && dst.isAccessibleBy(ANOTHER_THREAD),
+                (from, length) -> {
+                    MemorySegment.copy(src, from, dst, from, length);
+                    return 0;
+                });
+    }
+
+    private static long checkSameSize(MemorySegment src, MemorySegment dst) {
+        if (src.byteSize() != dst.byteSize()) {
+            throw new IllegalArgumentException("copy between segments of different sizes: src=" + src.byteSize()
+                    + " dst=" + dst.byteSize());
+        }
+        return src.byteSize();
+    }
+
+    private static int copyPiece(MemorySegment src, MemorySegment dst, long from, long length) {
+        CRC32C crc = new CRC32C();
+        for (long off = from, end = from + length; off < end; off += CHUNK) {
+            long n = Math.min(CHUNK, end - off);
+            MemorySegment.copy(src, off, dst, off, n);
+            crc.update(dst.asSlice(off, n).asByteBuffer());
+        }
+        return (int) crc.getValue();
+    }
+
+    /** Work on {@code [from, from + length)} of a segment, returning that part's CRC-32C (or 0). */
+    private interface Piece {
+        int run(long from, long length);
+    }
+
+    /**
+     * Runs {@code piece} over {@code size} bytes in pieces of {@code pieceSize}, on this thread and, if
+     * {@code anyThread}, on idle common-pool threads too; returns the pieces' checksums joined in order.
+     */
+    private static int inPieces(long size, int pieceSize, boolean anyThread, Piece piece) {
+        int helpers = Math.min(Runtime.getRuntime().availableProcessors() - 1, ForkJoinPool.getCommonPoolParallelism());
+        if (helpers < 1 || !anyThread) {
+            return piece.run(0, size);
+        }
+        int pieces = Math.toIntExact((size + pieceSize - 1) / pieceSize);
         int[] crcs = new int[pieces];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger done = new AtomicInteger();
-        AtomicReference<RuntimeException> failure = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Runnable worker = () -> {
             for (int i = next.getAndIncrement(); i < pieces; i = next.getAndIncrement()) {
-                long from = (long) i * PIECE;
+                long from = (long) i * pieceSize;
                 try {
-                    crcs[i] = piece(seg, from, Math.min(PIECE, size - from));
-                } catch (RuntimeException e) {
+                    crcs[i] = piece.run(from, Math.min(pieceSize, size - from));
+                } catch (RuntimeException | Error e) {
+                    // A fault reading a truncated file arrives as an InternalError, on whichever thread read it.
                     failure.compareAndSet(null, e);
                 } finally {
                     done.incrementAndGet();
@@ -64,12 +133,15 @@ final class Checksums {
         while (done.get() < pieces) {
             Thread.yield();
         }
-        if (failure.get() != null) {
-            throw failure.get();
+        switch (failure.get()) {
+            case null -> { }
+            case RuntimeException e -> throw e;
+            case Error e -> throw e;
+            default -> throw new IllegalStateException(failure.get());
         }
         int whole = crcs[0];
         for (int i = 1; i < pieces; i++) {
-            whole = combine(whole, crcs[i], Math.min(PIECE, size - (long) i * PIECE));
+            whole = combine(whole, crcs[i], Math.min(pieceSize, size - (long) i * pieceSize));
         }
         return whole;
     }

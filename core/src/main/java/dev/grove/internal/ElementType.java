@@ -159,10 +159,29 @@ public enum ElementType {
         }
     }
 
-    /** A new array of this type holding {@code count} elements from byte {@code offset} of {@code src}. */
+    /** The elements of {@code array} (of this type, not boolean) as a heap segment, in the machine's byte order. */
+    public MemorySegment heapSegment(Object array) {
+        return switch (this) {
+            case BOOLEAN -> throw new IllegalArgumentException("boolean arrays have no heap segment");
+            case BYTE -> MemorySegment.ofArray((byte[]) array);
+            case CHAR -> MemorySegment.ofArray((char[]) array);
+            case SHORT -> MemorySegment.ofArray((short[]) array);
+            case INT -> MemorySegment.ofArray((int[]) array);
+            case LONG -> MemorySegment.ofArray((long[]) array);
+            case FLOAT -> MemorySegment.ofArray((float[]) array);
+            case DOUBLE -> MemorySegment.ofArray((double[]) array);
+        };
+    }
+
+    /**
+     * A new array of this type holding {@code count} elements from byte {@code offset} of {@code src}; large
+     * arrays are copied on several cores.
+     */
     public Object copyOut(MemorySegment src, long offset, int count) {
         Object out = Array.newInstance(primitive, count);
-        if (this == BOOLEAN) {
+        if (this != BOOLEAN && Copies.NATIVE_LITTLE_ENDIAN) {
+            Copies.copy(src.asSlice(offset, (long) count * size()), heapSegment(out));
+        } else if (this == BOOLEAN) {
             boolean[] a = (boolean[]) out;
             for (int i = 0; i < count; i++) {
                 a[i] = bool(src.get(ValueLayout.JAVA_BYTE, offset + i), offset + i);

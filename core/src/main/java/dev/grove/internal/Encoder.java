@@ -53,6 +53,8 @@ public final class Encoder {
     private final Shape shape;
     private MemorySegment out;
     private long cursor;
+    /** Where the checksums of copied arrays go while writing, or null when the region is not checksummed. */
+    private KnownCrcs known;
 
     private Encoder(Shape shape) {
         this.shape = shape;
@@ -99,6 +101,15 @@ public final class Encoder {
 
         /** Writes every node into {@code region} (from offset 64) and returns the root offset. */
         public long writeTo(MemorySegment region) {
+            return writeTo(region, null);
+        }
+
+        /**
+         * As {@link #writeTo(MemorySegment)}, recording in {@code known} (if not null) the checksums of the
+         * primitive arrays it copies, taken as it copies them.
+         */
+        public long writeTo(MemorySegment region, KnownCrcs known) {
+            encoder.known = known;
             encoder.out = region;
             encoder.cursor = HEADER_SIZE;
             return encoder.write(root);
@@ -388,15 +399,26 @@ public final class Encoder {
         if (src == ZEROS) {
             return; // zero already, and the pages stay untouched until their writer fills them
         } else if (src instanceof MemorySegment seg) {
-            MemorySegment.copy(seg, 0, out, p, seg.byteSize());
+            copy(seg, p);
         } else if (src instanceof List<?> boxed) {
             long at = p;
             for (Object x : boxed) {
                 type.set(out, at, x);
                 at += type.size();
             }
+        } else if (type != ElementType.BOOLEAN && Copies.NATIVE_LITTLE_ENDIAN) {
+            copy(type.heapSegment(src), p);
         } else {
             type.copyIn(src, out, p);
+        }
+    }
+
+    /** Copies {@code src} in at {@code p}: checksummed as it goes if the region will be checksummed. */
+    private void copy(MemorySegment src, long p) {
+        if (known != null) {
+            known.copy(src, out.asSlice(p, src.byteSize()), p);
+        } else {
+            Copies.copy(src, out.asSlice(p, src.byteSize()));
         }
     }
 

@@ -257,19 +257,42 @@ final class Native {
      * @throws IllegalStateException only if the native call itself fails
      */
     static Stat stat(int fd) throws java.io.IOException {
+        int[] errno = new int[1];
+        Stat st = statx(fd, "", AT_EMPTY_PATH, errno);
+        if (st == null) {
+            throw new java.io.IOException("statx failed: fd=" + fd + " errno=" + errno[0]);
+        }
+        return st;
+    }
+
+    /**
+     * What {@code path} names (a link itself, not what it points to), or null when nothing has that name:
+     * one {@code statx}, where the JDK's {@code Files.getLastModifiedTime} throws two exceptions for a
+     * missing file (several microseconds, on a path that runs for every message).
+     */
+    static Stat stat(java.nio.file.Path path) throws java.io.IOException {
+        int[] errno = new int[1];
+        Stat st = statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, errno);
+        if (st == null && errno[0] != ENOENT) {
+            throw new java.io.IOException("statx failed: path=" + path + " errno=" + errno[0]);
+        }
+        return st;
+    }
+
+    /** {@code statx} of {@code path} relative to {@code dirFd}; null on failure, with {@code errnoOut[0]} set. */
+    private static Stat statx(int dirFd, String path, int flags, int[] errnoOut) {
         MemorySegment slot = ERRNO_SLOT.get();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            int r = (int) Statx.H.invokeExact(slot, fd, arena.allocateFrom(""), AT_EMPTY_PATH, STATX_BASIC_STATS, buf);
+            int r = (int) Statx.H.invokeExact(slot, dirFd, arena.allocateFrom(path), flags, STATX_BASIC_STATS, buf);
             if (r != 0) {
-                throw new java.io.IOException("statx failed: fd=" + fd + " errno=" + errno(slot));
+                errnoOut[0] = errno(slot);
+                return null;
             }
             long mtime = buf.get(JAVA_LONG, STX_MTIME) * 1000 + buf.get(JAVA_INT, STX_MTIME + 8) / 1_000_000;
             return new Stat(buf.get(JAVA_INT, STX_UID), Short.toUnsignedInt(buf.get(JAVA_SHORT, STX_MODE)),
                     buf.get(JAVA_LONG, STX_INO), buf.get(JAVA_LONG, STX_SIZE), mtime,
                     buf.get(JAVA_INT, STX_NLINK));
-        } catch (java.io.IOException e) {
-            throw e;
         } catch (Throwable t) {
             throw linkFailure("statx", t);
         }

@@ -181,13 +181,11 @@ public final class Pins {
      */
     static boolean pinned(Path storeDir, String region, long noPinBefore) {
         try {
-            long changed = Files.getLastModifiedTime(storeDir.resolve(DIR), LinkOption.NOFOLLOW_LINKS).toMillis();
+            Native.Stat dir = Native.stat(storeDir.resolve(DIR));
             // File times come from the kernel's coarse clock, which lags by a tick: a second covers any.
-            if (changed + 1_000 < noPinBefore) {
+            if (dir == null || dir.mtimeMillis() + 1_000 < noPinBefore) {
                 return false;
             }
-        } catch (NoSuchFileException e) {
-            return false;
         } catch (IOException e) {
             // fall through to the full check, which reports
         }

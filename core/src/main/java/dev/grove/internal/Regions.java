@@ -150,8 +150,13 @@ public final class Regions {
 
     /** Seals a region the creator has filled: writes the final header, making it visible to readers. */
     static void seal(Region r, long root, boolean checksum) {
+        seal(r, root, checksum, null);
+    }
+
+    /** As {@link #seal(Region, long, boolean)}, reusing the checksums {@code known} took of parts of the body. */
+    static void seal(Region r, long root, boolean checksum, KnownCrcs known) {
         MemorySegment seg = r.writable();
-        int crc = checksum ? Format.bodyCrc(seg) : 0;
+        int crc = !checksum ? 0 : known == null ? Format.bodyCrc(seg) : known.crc(seg, Format.bodyStart(seg));
         Format.writeHeader(seg, Format.FLAG_SEALED | (checksum ? Format.FLAG_CHECKSUM : 0), r.id(), root, crc);
         r.sealed(root);
     }
@@ -164,7 +169,8 @@ public final class Regions {
         Hold writer = create(store, plan.size());
         try {
             Region r = writer.region();
-            seal(r, plan.writeTo(r.writable()), checksum);
+            KnownCrcs known = checksum ? new KnownCrcs() : null;
+            seal(r, plan.writeTo(r.writable(), known), checksum, known);
             return writer;
         } catch (RuntimeException | Error e) {
             writer.release();
@@ -182,7 +188,12 @@ public final class Regions {
     public record Writable(Hold hold, long node, MemorySegment elements) {
         /** Seals the region (creator only) and hands over the writer's claim. */
         public Hold seal(boolean checksum) {
-            Regions.seal(hold.region(), node, checksum);
+            return seal(checksum, null);
+        }
+
+        /** As {@link #seal(boolean)}, reusing the checksums {@code known} (if not null) took while copying in. */
+        public Hold seal(boolean checksum, KnownCrcs known) {
+            Regions.seal(hold.region(), node, checksum, known);
             return hold;
         }
     }

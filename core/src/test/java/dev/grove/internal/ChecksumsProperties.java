@@ -6,12 +6,15 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32C;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Checksums joined from pieces equal the JDK's CRC-32C over the whole, whatever the cut and the size. */
 class ChecksumsProperties {
@@ -56,6 +59,40 @@ class ChecksumsProperties {
             }
             assertEquals((int) onePass.getValue(), Checksums.crc32c(seg));
         }
+    }
+
+    /**
+     * A copy gives the destination the source's bytes and returns their checksum, whatever the size: below,
+     * at and above the size from which it runs on several cores, with a last piece of any length.
+     */
+    @Test
+    void copiesAreExactAndReturnTheChecksumOfWhatTheyCopied() {
+        Property.forAll(s -> new long[] {Gens.ints(0, 3).generate(s), Gens.ints(0, 2 * Checksums.COPY_PIECE).generate(s),
+                        Gens.longs().generate(s)})
+                .tries(12).check(input -> {
+                    long size = input[0] == 0 ? input[1] : Checksums.PARALLEL_COPY_FROM + (input[0] - 1) * Checksums.COPY_PIECE
+                            + input[1];
+                    byte[] src = new byte[(int) size];
+                    new SplittableRandom(input[2]).nextBytes(src);
+                    try (Arena arena = Arena.ofShared()) {
+                        MemorySegment dst = arena.allocate(Math.max(1, size)).asSlice(0, size);
+                        assertEquals(jdk(src, 0, src.length), Checksums.copy(MemorySegment.ofArray(src), dst));
+                        assertArrayEquals(src, dst.toArray(ValueLayout.JAVA_BYTE));
+                        byte[] back = new byte[src.length];
+                        Checksums.copyWithoutChecksum(dst, MemorySegment.ofArray(back));
+                        assertArrayEquals(src, back);
+                    }
+                });
+    }
+
+    /** A piece that fails on a helper thread fails the whole copy, on the caller's thread. */
+    @Test
+    void aFailingPieceFailsTheCopy() {
+        int size = (int) Checksums.PARALLEL_COPY_FROM * 2;
+        MemorySegment readOnly = MemorySegment.ofArray(new byte[size]).asReadOnly();
+        assertThrows(IllegalArgumentException.class, () -> Checksums.copy(MemorySegment.ofArray(new byte[size]), readOnly));
+        assertThrows(IllegalArgumentException.class,
+                () -> Checksums.copy(MemorySegment.ofArray(new byte[3]), MemorySegment.ofArray(new byte[4])));
     }
 
     @Test

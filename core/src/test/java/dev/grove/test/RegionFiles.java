@@ -42,6 +42,24 @@ public final class RegionFiles {
         }
     }
 
+    /**
+     * Reads a sealed region file with {@code read(2)} (not through any mapping) and checks that it is marked
+     * as checksummed and that its stored body checksum is the CRC-32C of the body bytes the file holds.
+     */
+    public static void assertBodyChecksumHolds(Path file) {
+        ByteBuffer all = ByteBuffer.wrap(read(file)).order(ByteOrder.LITTLE_ENDIAN);
+        if ((all.get(11) & 0b101) != 0b101) {
+            throw new AssertionError("not sealed with a checksum: file=" + file + " flags=" + all.get(11));
+        }
+        int headerSize = all.getInt(12);
+        CRC32C crc = new CRC32C();
+        crc.update(all.slice(headerSize, all.limit() - headerSize));
+        if ((int) crc.getValue() != all.getInt(52)) {
+            throw new AssertionError("body checksum of the file's bytes: file=" + file + " stored="
+                    + Integer.toHexString(all.getInt(52)) + " computed=" + Integer.toHexString((int) crc.getValue()));
+        }
+    }
+
     public static byte[] read(Path file) {
         try {
             return Files.readAllBytes(file);

@@ -39,9 +39,29 @@ final class BridgeArraySerializer<T> extends Serializer<T> {
         private final TypeResolver resolver;
         private final java.util.IdentityHashMap<Object, Integer> written = new java.util.IdentityHashMap<>();
         private final java.util.List<Object> read = new java.util.ArrayList<>();
+        /** Writing: the array whose buffer object Fory is handing to the bridge now, as a heap segment; or null. */
+        private MemorySegment writing;
+        /** Reading: the region of the shared arrays, and where in it each buffer given to Fory starts. */
+        private final dev.grove.SharedByteArray region;
+        private final java.util.Map<MemoryBuffer, Long> offsets;
 
         Message(TypeResolver resolver) {
+            this(resolver, null, java.util.Map.of());
+        }
+
+        Message(TypeResolver resolver, dev.grove.SharedByteArray region, java.util.Map<MemoryBuffer, Long> offsets) {
             this.resolver = resolver;
+            this.region = region;
+            this.offsets = offsets;
+        }
+
+        /**
+         * The bytes of the array whose buffer object {@code buffer} is, if one of these serializers wrote it
+         * (the bridge then copies them in bulk); or null.
+         */
+        MemorySegment arrayOf(org.apache.fory.serializer.BufferObject buffer) {
+            MemorySegment a = writing;
+            return a != null && a.byteSize() == buffer.totalBytes() ? a : null;
         }
     }
 
@@ -134,6 +154,16 @@ final class BridgeArraySerializer<T> extends Serializer<T> {
             }
             written.put(value, written.size());
             ctx.getBuffer().writeVarUInt32(0);
+            if (heap != null && java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
+                // The bridge copies the array into its region itself, in bulk, as it lies in memory.
+                m.writing = heap.apply(value);
+                try {
+                    builtIn.write(ctx, value);
+                } finally {
+                    m.writing = null;
+                }
+                return;
+            }
         }
         builtIn.write(ctx, value);
     }
@@ -180,10 +210,12 @@ final class BridgeArraySerializer<T> extends Serializer<T> {
                     + bytes);
         }
         T array = make.apply(bytes / elementBytes);
-        java.nio.ByteBuffer region = shared.isOffHeap() ? shared.getOffHeapBuffer() : null;
-        if (heap != null && region != null) {
-            // One bulk copy out of the region: Fory's own reads element by element from an off-heap buffer.
-            MemorySegment.copy(MemorySegment.ofBuffer(region), shared.readerIndex(), heap.apply(array), 0, bytes);
+        Message m = messageOf(ctx.getTypeResolver());
+        Long at = m.offsets.get(shared);
+        if (heap != null && at != null) {
+            // One bulk copy out of the region (on several cores when large): Fory's own reads element by
+            // element from an off-heap buffer.
+            m.region.copyTo(at + shared.readerIndex(), heap.apply(array));
             shared.readerIndex(shared.readerIndex() + bytes);
         } else {
             fill.from(shared, array, bytes);

@@ -112,8 +112,14 @@ public final class ForyBridge {
      * thread) as a bridge message: that Fory's array serializers number the arrays they meet.
      */
     private <R> R inMessage(java.util.function.Function<Fory, R> body) {
+        return inMessage(null, java.util.Map.of(), body);
+    }
+
+    /** As {@link #inMessage(java.util.function.Function)}, reading arrays from {@code region} at {@code offsets}. */
+    private <R> R inMessage(SharedByteArray region, java.util.Map<MemoryBuffer, Long> offsets,
+                            java.util.function.Function<Fory, R> body) {
         java.util.function.Function<Fory, R> asMessage = f -> ScopedValue
-                .where(BridgeArraySerializer.MESSAGE, new BridgeArraySerializer.Message(f.getTypeResolver()))
+                .where(BridgeArraySerializer.MESSAGE, new BridgeArraySerializer.Message(f.getTypeResolver(), region, offsets))
                 .call(() -> body.apply(f));
         if (fory instanceof Fory f) {
             return asMessage.apply(f);
@@ -127,9 +133,11 @@ public final class ForyBridge {
     /** Serializes {@code value}, moving its large arrays into shared memory. */
     public byte[] serialize(Object value) {
         List<BufferObject> outOfBand = new ArrayList<>();
+        List<MemorySegment> arrays = new ArrayList<>();
         byte[] payload = inMessage(f -> f.serialize(value, buffer -> {
             if (buffer.totalBytes() >= threshold) {
                 outOfBand.add(buffer);
+                arrays.add(BridgeArraySerializer.MESSAGE.get().arrayOf(buffer));
                 return false;
             }
             return true;
@@ -140,7 +148,7 @@ public final class ForyBridge {
             out.writeByte(VERSION);
             out.writeInt(outOfBand.size());
             if (!outOfBand.isEmpty()) {
-                writeShared(outOfBand, out);
+                writeShared(outOfBand, arrays, out);
             }
             out.write(payload);
         } catch (IOException e) {
@@ -149,7 +157,15 @@ public final class ForyBridge {
         return bytes.toByteArray();
     }
 
-    private void writeShared(List<BufferObject> buffers, DataOutputStream out) throws IOException {
+    /** Zeros for the padding between arrays in a region. */
+    private static final MemorySegment PADDING = MemorySegment.ofArray(new byte[8]);
+
+    /**
+     * Writes the out-of-band buffers into one region; {@code arrays} holds, for each, the bytes of the
+     * primitive array it is (copied in bulk, the region's checksum taken as it goes) or null (written by Fory).
+     */
+    private void writeShared(List<BufferObject> buffers, List<MemorySegment> arrays, DataOutputStream out)
+            throws IOException {
         long[] offsets = new long[buffers.size()];
         long total = 0;
         for (int i = 0; i < offsets.length; i++) {
@@ -161,12 +177,16 @@ public final class ForyBridge {
         // Every byte is written below (arrays and the padding between them), so the region is not zeroed first:
         // for a large message that would write it twice.
         try (ArrayWriter<SharedByteArray> w = Grove.allocateForOverwrite(SharedByteArray.class, total)) {
-            MemorySegment seg = w.segment();
             for (int i = 0; i < offsets.length; i++) {
                 BufferObject b = buffers.get(i);
+                MemorySegment array = arrays.get(i);
+                if (array != null) {
+                    w.put(offsets[i], array);
+                } else {
+                    b.writeTo(MemoryBuffer.fromByteBuffer(w.segment().asSlice(offsets[i], b.totalBytes()).asByteBuffer()));
+                }
                 long end = offsets[i] + b.totalBytes();
-                seg.asSlice(end, (i + 1 < offsets.length ? offsets[i + 1] : total) - end).fill((byte) 0);
-                b.writeTo(MemoryBuffer.fromByteBuffer(seg.asSlice(offsets[i], b.totalBytes()).asByteBuffer()));
+                w.put(end, PADDING.asSlice(0, (i + 1 < offsets.length ? offsets[i + 1] : total) - end));
             }
             try (SharedByteArray sealed = w.seal()) {
                 ref = sealed.ref(delivery);
@@ -218,6 +238,7 @@ public final class ForyBridge {
         try (SharedByteArray shared = GroveSerializers.mapAs(ref, SharedByteArray.class)) {
             MemorySegment seg = shared.segment();
             List<MemoryBuffer> buffers = new ArrayList<>(count);
+            java.util.Map<MemoryBuffer, Long> at = new java.util.IdentityHashMap<>(count);
             long end = 0;
             for (int i = 0; i < count; i++) {
                 long offset = in.getLong();
@@ -228,11 +249,13 @@ public final class ForyBridge {
                     throw new StreamCorruptedException("out-of-band buffer outside its region or out of order: path=" + path
                             + " offset=" + offset + " length=" + length + " size=" + seg.byteSize());
                 }
-                buffers.add(MemoryBuffer.fromByteBuffer(seg.asSlice(offset, length).asByteBuffer()));
+                MemoryBuffer buffer = MemoryBuffer.fromByteBuffer(seg.asSlice(offset, length).asByteBuffer());
+                buffers.add(buffer);
+                at.put(buffer, offset);
                 end = offset + length;
             }
             MemoryBuffer message = MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining());
-            return inMessage(f -> f.deserialize(message, buffers));
+            return inMessage(shared, at, f -> f.deserialize(message, buffers));
         }
     }
 }
