@@ -109,6 +109,10 @@ public final class Crossover {
                 sizes.add(s);
             }
         }
+        if (only != null && (only.length != 2 || !sizes.contains(only[0]) || only[1] < 0 || only[1] >= WAYS.length)) {
+            throw new IllegalArgumentException("crossover.only must be BYTES:WAY with BYTES one of " + sizes
+                    + " (up to the maximum given) and WAY 0 to " + (WAYS.length - 1) + ": " + onlyProperty);
+        }
         String svgName = System.getProperty("crossover.svg", "docs/crossover.svg");
         for (String leg : System.getProperty("crossover.legs", "pipe,grpc").split(",")) {
             try (Link link = leg.equals("grpc") ? GrpcLink.start() : PipeLink.start()) {

@@ -169,9 +169,10 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         MemorySegment dst = elements().asSlice(offset, src.byteSize());
         boolean inOrder;
         synchronized (known) {
-            inOrder = putInOrder == offset && Copies.NATIVE_LITTLE_ENDIAN;
+            inOrder = putInOrder == offset;
             putInOrder = inOrder ? offset + src.byteSize() : -1;
         }
+        inOrder &= region().store().checksum();
         if (!inOrder) {
             Copies.copy(src, dst);
             return;
@@ -201,8 +202,9 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         }
         int n = java.lang.reflect.Array.getLength(array);
         long offset = Math.multiplyExact(index, element.size());
-        if (e == ElementType.BOOLEAN) {
-            e.copyIn(array, segment().asSlice(offset, n), 0);
+        if (e == ElementType.BOOLEAN || !Copies.NATIVE_LITTLE_ENDIAN) {
+            // Element by element, or with the bytes swapped into the format's little-endian order.
+            e.copyIn(array, segment().asSlice(offset, (long) n * e.size()), 0);
         } else {
             copyIn(e.heapSegment(array), offset);
         }

@@ -56,8 +56,12 @@ public final class SharedByteArray extends PrimitiveArray<Byte> {
      * copies run on several cores.
      *
      * @throws IndexOutOfBoundsException if the range is not inside the array
+     * @throws IllegalArgumentException  if {@code dst} is read-only or its arena is closed
      */
     public void copyTo(long from, MemorySegment dst) {
+        if (dst.isReadOnly() || !dst.scope().isAlive()) {
+            throw new IllegalArgumentException("destination is read-only or closed: dst=" + dst);
+        }
         h.check();
         java.util.Objects.checkFromIndexSize(from, dst.byteSize(), length);
         try {

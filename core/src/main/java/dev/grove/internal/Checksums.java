@@ -53,6 +53,10 @@ final class Checksums {
      */
     static int copy(MemorySegment src, MemorySegment dst) {
         long size = checkSameSize(src, dst);
+        if (overlap(src, dst)) {
+            MemorySegment.copy(src, 0, dst, 0, size); // as memmove; then the result is read once more
+            return piece(dst, 0, size);
+        }
         if (size < PARALLEL_COPY_FROM) {
             return copyPiece(src, dst, 0, size);
         }
@@ -63,7 +67,7 @@ final class Checksums {
     /** Copies {@code src} to {@code dst} (of the same size), large copies on several cores; no checksum. */
     static void copyWithoutChecksum(MemorySegment src, MemorySegment dst) {
         long size = checkSameSize(src, dst);
-        if (size < PARALLEL_COPY_FROM) {
+        if (size < PARALLEL_COPY_FROM || overlap(src, dst)) {
             MemorySegment.copy(src, 0, dst, 0, size);
             return;
         }
@@ -72,6 +76,11 @@ final class Checksums {
                     MemorySegment.copy(src, from, dst, from, length);
                     return 0;
                 });
+    }
+
+    /** Whether the two share memory: then only one forward-or-backward copy of the whole is right. */
+    private static boolean overlap(MemorySegment src, MemorySegment dst) {
+        return src.asOverlappingSlice(dst).isPresent();
     }
 
     private static long checkSameSize(MemorySegment src, MemorySegment dst) {
@@ -115,7 +124,9 @@ final class Checksums {
             for (int i = next.getAndIncrement(); i < pieces; i = next.getAndIncrement()) {
                 long from = (long) i * pieceSize;
                 try {
-                    crcs[i] = piece.run(from, Math.min(pieceSize, size - from));
+                    if (failure.get() == null) { // after a failure the pieces left are only counted
+                        crcs[i] = piece.run(from, Math.min(pieceSize, size - from));
+                    }
                 } catch (RuntimeException | Error e) {
                     // A fault reading a truncated file arrives as an InternalError, on whichever thread read it.
                     failure.compareAndSet(null, e);

@@ -413,9 +413,12 @@ public final class Encoder {
         }
     }
 
-    /** Copies {@code src} in at {@code p}: checksummed as it goes if the region will be checksummed. */
+    /**
+     * Copies {@code src} in at {@code p}: checksummed as it goes if the region will be checksummed and the
+     * array is large enough for that to spare the seal more than joining its checksum costs.
+     */
     private void copy(MemorySegment src, long p) {
-        if (known != null) {
+        if (known != null && src.byteSize() >= KnownCrcs.WORTH_RECORDING) {
             known.copy(src, out.asSlice(p, src.byteSize()), p);
         } else {
             Copies.copy(src, out.asSlice(p, src.byteSize()));

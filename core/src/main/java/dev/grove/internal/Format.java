@@ -227,11 +227,11 @@ public final class Format {
         }
         int actual;
         try {
-            actual = bodyCrc(seg);
+            actual = bodyCrc(seg); // pieces checksummed on other threads rethrow their fault here
         } catch (InternalError e) {
             throw new RegionCorruptException("region file truncated or unreadable while mapped: region=/" + name, e);
         } catch (RuntimeException e) {
-            // Checksum pieces run on the common pool; a fault there arrives wrapped.
+            // Some access paths report the fault as the cause of another exception.
             if (e.getCause() instanceof InternalError ie) {
                 throw new RegionCorruptException("region file truncated or unreadable while mapped: region=/" + name, ie);
             }

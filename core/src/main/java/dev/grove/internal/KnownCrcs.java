@@ -11,6 +11,12 @@ import java.util.List;
  * of a second time from memory by the checksum). Thread-safe: parts may be recorded in any order.
  */
 public final class KnownCrcs {
+    /**
+     * Smaller parts are not worth recording: joining a part's checksum costs about as much as checksumming
+     * a few KiB again, so many small arrays would make sealing slower, not faster.
+     */
+    public static final long WORTH_RECORDING = 64 << 10;
+
     private record Part(long offset, long length, int crc) {
     }
 

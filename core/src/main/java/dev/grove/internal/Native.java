@@ -39,7 +39,7 @@ final class Native {
 
     private static final int PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, MAP_PRIVATE = 2;
     private static final int AT_EMPTY_PATH = 0x1000, STATX_BASIC_STATS = 0x7ff, AT_FDCWD = -100,
-            AT_SYMLINK_NOFOLLOW = 0x100, STATX_INO = 0x100;
+            AT_SYMLINK_NOFOLLOW = 0x100;
     private static final long UTIME_OMIT = (1L << 30) - 2;
     /** Linux 5.14+: fault in and map every page of a range now, writable. */
     private static final int MADV_POPULATE_WRITE = 23;
@@ -304,15 +304,9 @@ final class Native {
      * every cold map makes that a name still leads to the file it opened.
      */
     static long inode(java.nio.file.Path path) {
-        MemorySegment slot = ERRNO_SLOT.get();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
-            int r = (int) Statx.H.invokeExact(slot, AT_FDCWD, arena.allocateFrom(path.toString()), AT_SYMLINK_NOFOLLOW,
-                    STATX_INO, buf);
-            return r != 0 ? -errno(slot) : buf.get(JAVA_LONG, STX_INO);
-        } catch (Throwable t) {
-            throw linkFailure("statx", t);
-        }
+        int[] errno = new int[1];
+        Stat st = statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, errno);
+        return st == null ? -errno[0] : st.inode();
     }
 
     /**

@@ -85,6 +85,29 @@ class ChecksumsProperties {
                 });
     }
 
+    /** Overlapping source and destination copy as one memmove would, however large. */
+    @Test
+    void overlappingCopiesAreRight() {
+        int size = (int) Checksums.PARALLEL_COPY_FROM * 2 + 12;
+        byte[] expected = new byte[size];
+        new SplittableRandom(3).nextBytes(expected);
+        for (int shift : new int[] {8, -8, Checksums.COPY_PIECE + 4}) {
+            try (Arena arena = Arena.ofShared()) {
+                MemorySegment seg = arena.allocate(size).copyFrom(MemorySegment.ofArray(expected));
+                int n = size - Math.abs(shift);
+                int from = Math.max(0, -shift);
+                int to = Math.max(0, shift);
+                byte[] want = expected.clone();
+                System.arraycopy(want, from, want, to, n);
+                assertEquals(jdk(want, to, to + n), Checksums.copy(seg.asSlice(from, n), seg.asSlice(to, n)));
+                assertArrayEquals(want, seg.toArray(ValueLayout.JAVA_BYTE), "checksummed copy, shift " + shift);
+                seg.copyFrom(MemorySegment.ofArray(expected));
+                Checksums.copyWithoutChecksum(seg.asSlice(from, n), seg.asSlice(to, n));
+                assertArrayEquals(want, seg.toArray(ValueLayout.JAVA_BYTE), "plain copy, shift " + shift);
+            }
+        }
+    }
+
     /** A piece that fails on a helper thread fails the whole copy, on the caller's thread. */
     @Test
     void aFailingPieceFailsTheCopy() {

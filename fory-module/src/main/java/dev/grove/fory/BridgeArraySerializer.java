@@ -65,6 +65,9 @@ final class BridgeArraySerializer<T> extends Serializer<T> {
         }
     }
 
+    /** Arrays are copied in bulk as they lie in memory, which is the wire's byte order only on such machines. */
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+
     /** Bound while {@link ForyBridge} writes or reads a message. */
     static final ScopedValue<Message> MESSAGE = ScopedValue.newInstance();
     /** The Fory instances these serializers are registered on (identity: Fory does not override equals). */
@@ -154,7 +157,7 @@ final class BridgeArraySerializer<T> extends Serializer<T> {
             }
             written.put(value, written.size());
             ctx.getBuffer().writeVarUInt32(0);
-            if (heap != null && java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN) {
+            if (heap != null && LITTLE_ENDIAN) {
                 // The bridge copies the array into its region itself, in bulk, as it lies in memory.
                 m.writing = heap.apply(value);
                 try {
@@ -195,7 +198,7 @@ final class BridgeArraySerializer<T> extends Serializer<T> {
 
     private T readArray(ReadContext ctx) {
         // The copy below is in the machine's byte order; Fory's own serializer swaps where that is not little-endian.
-        if (!ctx.isPeerOutOfBandEnabled() || java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+        if (!ctx.isPeerOutOfBandEnabled() || !LITTLE_ENDIAN) {
             return builtIn.read(ctx);
         }
         MemoryBuffer message = ctx.getBuffer();
