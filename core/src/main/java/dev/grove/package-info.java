@@ -15,7 +15,10 @@
  * <h2>Threads</h2>
  * Every static method of {@code Grove} and every method of {@code RegionStore} is thread-safe. Views are immutable and may be read from any number
  * of threads at once. Closing a view while another thread reads it is safe: that read fails with
- * {@link dev.grove.RegionReleasedException}, it never reads unmapped memory.
+ * {@link dev.grove.RegionReleasedException}, it never reads unmapped memory. Copies and checksums of
+ * several MiB (sharing, sealing, copying a view out) are cut into pieces that idle threads of the common
+ * {@link java.util.concurrent.ForkJoinPool} work on beside the caller; the caller never waits for a helper
+ * to start, so a busy or saturated pool only makes them slower.
  *
  * <h2>Lifetime</h2>
  * Each view holds its region in this process until it is closed ({@code close()} is idempotent) or
