@@ -60,8 +60,7 @@ final class Checksums {
         if (size < PARALLEL_COPY_FROM) {
             return copyPiece(src, dst, 0, size);
         }
-        return inPieces(size, COPY_PIECE, src.isAccessibleBy(ANOTHER_THREAD) && dst.isAccessibleBy(ANOTHER_THREAD),
-                (from, length) -> copyPiece(src, dst, from, length));
+        return inPieces(size, COPY_PIECE, anyThread(src, dst), (from, length) -> copyPiece(src, dst, from, length));
     }
 
     /** Copies {@code src} to {@code dst} (of the same size), large copies on several cores; no checksum. */
@@ -71,11 +70,15 @@ final class Checksums {
             MemorySegment.copy(src, 0, dst, 0, size);
             return;
         }
-        inPieces(size, COPY_PIECE, src.isAccessibleBy(ANOTHER_THREAD) && dst.isAccessibleBy(ANOTHER_THREAD),
-                (from, length) -> {
-                    MemorySegment.copy(src, from, dst, from, length);
-                    return 0;
-                });
+        inPieces(size, COPY_PIECE, anyThread(src, dst), (from, length) -> {
+            MemorySegment.copy(src, from, dst, from, length);
+            return 0;
+        });
+    }
+
+    /** Whether threads other than the caller may read {@code src} and write {@code dst}. */
+    private static boolean anyThread(MemorySegment src, MemorySegment dst) {
+        return src.isAccessibleBy(ANOTHER_THREAD) && dst.isAccessibleBy(ANOTHER_THREAD);
     }
 
     /** Whether the two share memory: then only one forward-or-backward copy of the whole is right. */

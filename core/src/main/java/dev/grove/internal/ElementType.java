@@ -179,13 +179,13 @@ public enum ElementType {
      */
     public Object copyOut(MemorySegment src, long offset, int count) {
         Object out = Array.newInstance(primitive, count);
-        if (this != BOOLEAN && Copies.NATIVE_LITTLE_ENDIAN) {
-            Copies.copy(src.asSlice(offset, (long) count * size()), heapSegment(out));
-        } else if (this == BOOLEAN) {
+        if (this == BOOLEAN) {
             boolean[] a = (boolean[]) out;
             for (int i = 0; i < count; i++) {
                 a[i] = bool(src.get(ValueLayout.JAVA_BYTE, offset + i), offset + i);
             }
+        } else if (Copies.NATIVE_LITTLE_ENDIAN) {
+            Copies.copy(src.asSlice(offset, (long) count * size()), heapSegment(out));
         } else {
             MemorySegment.copy(src, layout, offset, out, 0, count);
         }
