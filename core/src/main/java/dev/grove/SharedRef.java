@@ -86,6 +86,12 @@ public final class SharedRef implements java.io.Serializable {
     private static final int NUMERIC_NAME = 0x40;
     /** Form byte, bits 7-6: any other path, written as UTF-8 text with its indices. */
     private static final int TEXT_PATH = 0x80;
+    /**
+     * Form byte, bits 7-6: a generated region name, as for {@link #NUMERIC_NAME}, of a consumed-once reference
+     * that names its region's generation by its ticket alone: the word after the form byte is the ticket mixed
+     * with the path hash, and no region id travels (a ticket is only ever outstanding on one generation).
+     */
+    private static final int TICKETED_NAME = 0xC0;
     private static final int KIND_MASK = 0xC0;
     private static final int HAS_BOOT = 0x20;
     private static final int HAS_TICKET = 0x10;
@@ -99,9 +105,9 @@ public final class SharedRef implements java.io.Serializable {
      * The reference in Grove's binary wire form, what the Fory serializers write (docs/FORMAT.md,
      * "Reference bytes"): a form byte, the {@link #wireId()}, a region name Grove generated as two numbers
      * (the creating process id and 64 random bits) and the indices as variable-length numbers, then the boot
-     * mark, the ticket of a consumed-once reference and the store directory when there is one. A fan-out
-     * reference to a generated name in the default store takes 23 to 25 bytes plus one to three per index;
-     * a ticket adds 8.
+     * mark, the ticket of a consumed-once reference and the store directory when there is one. A reference
+     * to a generated name in the default store takes 23 to 25 bytes plus one to three per index, fan-out or
+     * consumed-once: the latter carries its ticket in place of the region id, which then reads back as 0.
      *
      * @throws InvalidPathException if the reference needs more than {@link #MAX_BYTES} (thousands of indices,
      *                              or a store directory of several KiB)
@@ -114,9 +120,12 @@ public final class SharedRef implements java.io.Serializable {
         byte[] text = numeric ? null : path.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(64 + (text == null ? 0 : text.length)
                 + (dir == null ? 0 : dir.length) + 10 * parsed.indices().length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        out.put((byte) ((numeric ? NUMERIC_NAME | parsed.indices().length : TEXT_PATH) | (boot != 0 ? HAS_BOOT : 0)
+        // A consumed-once reference to a generated name sends its ticket where the region id would go.
+        boolean ticketed = numeric && ticket != 0;
+        int kind = ticketed ? TICKETED_NAME : numeric ? NUMERIC_NAME : TEXT_PATH;
+        out.put((byte) (kind | (numeric ? parsed.indices().length : 0) | (boot != 0 ? HAS_BOOT : 0)
                 | (ticket != 0 ? HAS_TICKET : 0) | (dir != null ? HAS_STORE : 0)));
-        out.putLong(wireId());
+        out.putLong(ticketed ? ticket ^ pathHash(path) : wireId());
         if (numeric) {
             putVarLong(out, name[0]);
             out.putLong(name[1]);
@@ -130,7 +139,7 @@ public final class SharedRef implements java.io.Serializable {
         if (boot != 0) {
             out.putInt(boot);
         }
-        if (ticket != 0) {
+        if (ticket != 0 && !ticketed) {
             out.putLong(ticket);
         }
         if (dir != null) {
@@ -146,7 +155,8 @@ public final class SharedRef implements java.io.Serializable {
     }
 
     /**
-     * Reads what {@link #toBytes()} wrote, all of it and nothing more.
+     * Reads what {@link #toBytes()} wrote, all of it and nothing more: an equal reference, except that a
+     * consumed-once reference to a generated name reads back with region id 0 (its ticket stands for it).
      *
      * @throws InvalidPathException if the bytes are not one reference in that form
      */
@@ -159,12 +169,13 @@ public final class SharedRef implements java.io.Serializable {
             int form = in.get() & 0xFF;
             int kind = form & KIND_MASK;
             int indices = form & MAX_NUMERIC_INDICES;
-            if (kind != NUMERIC_NAME && (kind != TEXT_PATH || indices != 0)) {
+            boolean ticketed = kind == TICKETED_NAME;
+            if (kind == 0 || (kind == TEXT_PATH && indices != 0) || (ticketed && (form & HAS_TICKET) == 0)) {
                 throw new InvalidPathException("unknown reference form: form=0x" + Integer.toHexString(form));
             }
-            long wireId = in.getLong();
+            long word = in.getLong();
             String path;
-            if (kind == NUMERIC_NAME) {
+            if (kind != TEXT_PATH) {
                 long pid = getVarLong(in);
                 StringBuilder sb = new StringBuilder(48).append('/').append(Store.generatedName(pid, in.getLong()));
                 for (int i = 0; i < indices; i++) {
@@ -180,7 +191,8 @@ public final class SharedRef implements java.io.Serializable {
             }
             PathSyntax.parse(path);
             int boot = (form & HAS_BOOT) != 0 ? nonZero(in.getInt(), "boot mark") : 0;
-            long ticket = (form & HAS_TICKET) != 0 ? nonZero(in.getLong(), "ticket") : 0;
+            long ticket = ticketed ? nonZero(word ^ pathHash(path), "ticket")
+                    : (form & HAS_TICKET) != 0 ? nonZero(in.getLong(), "ticket") : 0;
             String store = (form & HAS_STORE) != 0 ? utf8(in, "store") : null;
             if (in.hasRemaining()) {
                 throw new InvalidPathException("trailing reference bytes: path=" + path + " trailing=" + in.remaining());
@@ -188,7 +200,7 @@ public final class SharedRef implements java.io.Serializable {
             if (store != null && !store.startsWith("/")) {
                 throw new InvalidPathException("reference store is not an absolute directory: path=" + path + " store=" + store);
             }
-            return new SharedRef(path, wireId ^ pathHash(path), boot, store, ticket);
+            return new SharedRef(path, ticketed ? 0 : word ^ pathHash(path), boot, store, ticket);
         } catch (java.nio.BufferUnderflowException e) {
             throw new InvalidPathException("truncated reference bytes: length=" + bytes.length, e);
         }
@@ -359,7 +371,11 @@ public final class SharedRef implements java.io.Serializable {
         return path;
     }
 
-    /** The region's random id, checked when the reference is mapped. */
+    /**
+     * The region's random id, checked when the reference is mapped; 0 for a consumed-once reference read from
+     * {@linkplain #fromBytes reference bytes}, which names its region's generation by its ticket instead (a
+     * ticket is outstanding on one generation only, and mapping checks it), or for one made with id 0.
+     */
     public long regionId() {
         return regionId;
     }

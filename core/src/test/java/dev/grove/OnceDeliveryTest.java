@@ -99,6 +99,37 @@ class OnceDeliveryTest {
         assertTrue(s.regionNames().size() <= 1, "one region for both messages: " + s.regionNames());
     }
 
+    /**
+     * Reference bytes carry a consumed-once reference's ticket in place of the region id: the ticket alone
+     * must then keep a reference to one message from ever reading the next one written into the same file.
+     */
+    @Test
+    void referenceBytesNameTheMessageByItsTicket() {
+        RegionStore s = store("bytes");
+        SharedRef sent = send(s, 1);
+        SharedRef first = SharedRef.fromBytes(sent.toBytes());
+        assertEquals(0, first.regionId(), "no region id travels");
+        assertEquals(sent.ticket(), first.ticket(), "known by its ticket");
+        byte[] forgedBytes = sent.toBytes();
+        forgedBytes[1] ^= 1; // the word after the form byte: ticket mixed with the path hash
+        SharedRef forged = SharedRef.fromBytes(forgedBytes);
+        assertEquals(first.path(), forged.path());
+        assertThrows(StaleReferenceException.class, () -> s.map(forged), "another ticket: refused");
+        try (SharedDoubleArray got = s.map(first)) {
+            assertArrayEquals(filled(1), got.toDoubleArray());
+        }
+        assertThrows(StaleReferenceException.class, () -> s.map(first), "consumed");
+
+        SharedRef second = SharedRef.fromBytes(send(s, 2).toBytes());
+        assertEquals(first.path(), second.path(), "the next message is written into the released region");
+        StaleReferenceException old = assertThrows(StaleReferenceException.class, () -> s.map(first),
+                "the first message's bytes never read the second message");
+        assertTrue(old.getMessage().contains("ticket=" + Long.toHexString(first.ticket())), old.getMessage());
+        try (SharedDoubleArray got = s.map(second)) {
+            assertArrayEquals(filled(2), got.toDoubleArray());
+        }
+    }
+
     @Test
     void aFanOutReferenceKeepsTheRegionFromReuse() throws Exception {
         RegionStore s = store("fanout");
