@@ -30,8 +30,9 @@ public final class RegionFiles {
     }
 
     /**
-     * The bytes of the region behind {@code view}, read through this process's mapping. Reading the file
-     * through a descriptor instead would drop this process's lock on it when the descriptor closes.
+     * The bytes of the region behind {@code view}, read through this process's mapping (what its views
+     * see). {@link #assertBodyChecksumHolds} reads the file with {@code read(2)} instead, which regions' open
+     * file description locks survive, unlike classic POSIX locks (docs/FORMAT.md, "Lifetime").
      */
     public static byte[] bytesOf(SharedObject view) {
         Hold hold = Regions.open(Store.defaultStore(), PathSyntax.parse(view.path()).name(), 0);
