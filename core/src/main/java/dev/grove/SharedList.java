@@ -97,7 +97,7 @@ public abstract sealed class SharedList<E> extends AbstractList<E> implements Sh
 
     /** Serialization writes the reference, not the data. */
     protected final Object writeReplace() {
-        return new SerialProxy(SerialProxy.VIEW_V1, ref());
+        return new SerialProxy(SerialProxy.VIEW, ref());
     }
 
     /** Views are only ever read through their proxy; a stream that holds one directly is forged. */

@@ -204,7 +204,7 @@ public final class SharedMap<V> extends AbstractMap<String, V> implements Shared
 
     /** Serialization writes the reference, not the data. */
     private Object writeReplace() {
-        return new SerialProxy(SerialProxy.VIEW_V1, ref());
+        return new SerialProxy(SerialProxy.VIEW, ref());
     }
 
     /** Views are only ever read through their proxy; a stream that holds one directly is forged. */

@@ -408,12 +408,12 @@ public final class SharedRef implements java.io.Serializable {
      * region must outlive the message (a lease taken by {@link SharedObject#ref()} does that).
      */
     public java.io.Serializable copyOnRead() {
-        return new SerialProxy(SerialProxy.ARRAY_V1, this);
+        return new SerialProxy(SerialProxy.ARRAY, this);
     }
 
     /** Serialization writes a tagged proxy, like the views do. */
     private Object writeReplace() {
-        return new SerialProxy(SerialProxy.REF_V1, this);
+        return new SerialProxy(SerialProxy.REF, this);
     }
 
     /** Views are only ever read through their proxy; a stream that holds one directly is forged. */

@@ -41,7 +41,7 @@ abstract sealed class SingleView implements SharedObject permits SharedTable, Sh
 
     /** Serialization writes the reference, not the data. */
     protected final Object writeReplace() {
-        return new SerialProxy(SerialProxy.VIEW_V1, ref());
+        return new SerialProxy(SerialProxy.VIEW, ref());
     }
 
     /** Views are only ever read through their proxy; a stream that holds one directly is forged. */

@@ -114,31 +114,103 @@ class AutoSharingTest {
     void tamperedProxiesAreRejectedWithTheCause() throws Exception {
         try (SharedDoubleArray v = Grove.share(new double[] {1, 2, 3})) {
             byte[] good = Streams.write(v);
-            int pathAt = dev.grove.test.Bytes.indexOf(good, v.path().getBytes(StandardCharsets.US_ASCII));
-            // Layout of the proxy's data: tag, u16 text length, the reference's wire text (path, @boot), 8-byte id.
+            byte[] ref = v.ref().toBytes();
+            int at = dev.grove.test.Bytes.indexOf(good, ref);
+            // Layout of the proxy's data: tag, u16 length, reference bytes (form, wire id, name, boot mark).
+            assertEquals(4, good[at - 3], "tag 4: a view, as reference bytes");
+            assertEquals(ref.length, (good[at - 2] & 0xFF) << 8 | good[at - 1] & 0xFF);
+
             byte[] badTag = good.clone();
-            badTag[pathAt - 3] = 9;
+            badTag[at - 3] = 9;
             assertThrows(StreamCorruptedException.class, () -> Streams.read(badTag));
 
-            byte[] badPath = good.clone();
-            badPath[pathAt] = '?';
-            InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> Streams.read(badPath));
+            byte[] tooLong = good.clone();
+            tooLong[at - 2] = 0x7F;
+            assertTrue(assertThrows(StreamCorruptedException.class, () -> Streams.read(tooLong)).getMessage()
+                    .contains("max=" + dev.grove.SharedRef.MAX_BYTES));
+
+            byte[] badForm = good.clone();
+            badForm[at] = 0x01;
+            InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> Streams.read(badForm));
             assertInstanceOf(InvalidPathException.class, e.getCause());
 
             byte[] badId = good.clone();
-            badId[pathAt + v.ref().wireText().length() + 7] ^= 1;
+            badId[at + 1] ^= 1;
             e = assertThrows(InvalidObjectException.class, () -> Streams.read(badId));
             assertInstanceOf(StaleReferenceException.class, e.getCause());
 
-            byte[] truncated = Arrays.copyOf(good, pathAt + 4);
+            byte[] badName = good.clone();
+            badName[at + ref.length - 5] ^= 1; // the name's last random byte, before the 4-byte boot mark
+            e = assertThrows(InvalidObjectException.class, () -> Streams.read(badName));
+            assertInstanceOf(dev.grove.RegionNotFoundException.class, e.getCause());
+
+            byte[] truncated = Arrays.copyOf(good, at + 4);
             Exception t = assertThrows(Exception.class, () -> Streams.read(truncated));
             assertTrue(t instanceof StreamCorruptedException || t instanceof java.io.EOFException, t.toString());
+        }
+        byte[] badArray = Streams.writeSharing(new double[100_000], 0);
+        int form = consumedOnceArrayAt(badArray);
+        byte[] badTicket = badArray.clone();
+        badTicket[form + 1] ^= 1; // the ticket, mixed with the path hash
+        InvalidObjectException e = assertThrows(InvalidObjectException.class, () -> Streams.read(badTicket));
+        assertInstanceOf(StaleReferenceException.class, e.getCause());
+        badArray[form] = 0x01;
+        e = assertThrows(InvalidObjectException.class, () -> Streams.read(badArray));
+        assertInstanceOf(InvalidPathException.class, e.getCause());
+        assertArrayEquals(new double[100_000], (double[]) Streams.read(Streams.writeSharing(new double[100_000], 0)));
+    }
 
-            byte[] badArray = Streams.writeSharing(new double[100_000], 0);
-            int at = dev.grove.test.Bytes.indexOf(badArray, "/grove_".getBytes(StandardCharsets.US_ASCII));
-            badArray[at + 1] = '!';
-            e = assertThrows(InvalidObjectException.class, () -> Streams.read(badArray));
-            assertInstanceOf(GroveException.class, e.getCause());
+    /**
+     * Where the reference bytes of the array a sharing stream wrote begin: after tag 6 (an array to copy
+     * back, as reference bytes) and a u16 length, with a form byte of kind 3 (consumed once).
+     */
+    private static int consumedOnceArrayAt(byte[] stream) {
+        for (int i = 0; i + 3 < stream.length; i++) {
+            int length = (stream[i + 1] & 0xFF) << 8 | stream[i + 2] & 0xFF;
+            if (stream[i] == 6 && length >= 20 && length <= 40 && (stream[i + 3] & 0xC0) == 0xC0) {
+                return i + 3;
+            }
+        }
+        throw new AssertionError("no consumed-once array proxy in " + Arrays.toString(stream));
+    }
+
+    /** The proxy's size, at most 100 bytes (issue 16), whether it carries a fan-out or a consumed-once reference. */
+    @Test
+    void aProxyTakesAtMost100Bytes() {
+        try (SharedDoubleArray v = Grove.share(new double[1 << 20])) {
+            int view = Streams.write(v).length;
+            int once = Streams.write(v.ref(dev.grove.Delivery.ONCE)).length;
+            int stream = Streams.writeSharing(new double[1 << 20], 0).length;
+            System.out.printf("java.io proxy: view %d bytes, consumed-once reference %d, sharing stream %d%n", view,
+                    once, stream);
+            assertTrue(view <= 100 && once <= 100 && stream <= 100, view + " " + once + " " + stream);
+        }
+    }
+
+    /** Proxies written before reference bytes (tag 1, the wire text and the wire id) are still read. */
+    @Test
+    void theEarlierProxyFormIsStillRead() throws Exception {
+        try (SharedDoubleArray v = Grove.share(new double[] {7, 8})) {
+            byte[] now = Streams.write(v);
+            byte[] ref = v.ref().toBytes();
+            int at = dev.grove.test.Bytes.indexOf(now, ref);
+            java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(block)) {
+                out.writeByte(1);
+                out.writeUTF(v.ref().wireText());
+                out.writeLong(v.ref().wireId());
+            }
+            // The proxy's data is one short block: TC_BLOCKDATA, its length, then tag, u16 length, bytes.
+            assertEquals(0x77, now[at - 5] & 0xFF);
+            java.io.ByteArrayOutputStream earlier = new java.io.ByteArrayOutputStream();
+            earlier.write(now, 0, at - 4);
+            earlier.write(block.size());
+            earlier.write(block.toByteArray());
+            earlier.write(now, at + ref.length, now.length - at - ref.length);
+            try (SharedDoubleArray back = (SharedDoubleArray) Streams.read(earlier.toByteArray())) {
+                assertEquals(v.path(), back.path());
+                assertArrayEquals(new double[] {7, 8}, back.toDoubleArray());
+            }
         }
     }
 
