@@ -121,6 +121,12 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         if (!ref.path().equals("/" + ref.regionName())) {
             throw new IllegalArgumentException("a writable reference names a whole region: path=" + ref.path());
         }
+        // A consumed-once reference names a sealed message, never a region shared for writing; read from
+        // reference bytes it carries no region id either, which would let any later region of that name pass.
+        if (ref.delivery() == Delivery.ONCE) {
+            throw new IllegalArgumentException("a consumed-once reference cannot be written through: path="
+                    + ref.path());
+        }
         Hold h = Regions.openWritable(store, ref.regionName(), ref.regionId());
         try {
             Region r = h.region();

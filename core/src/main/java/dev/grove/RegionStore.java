@@ -196,7 +196,8 @@ public final class RegionStore {
      *
      * @throws RegionSealedException    if the region is sealed already
      * @throws RegionNotFoundException  if it does not exist, or is not shared for writing
-     * @throws IllegalArgumentException if it holds another type than {@code type}
+     * @throws IllegalArgumentException if it holds another type than {@code type}, or {@code ref} is a
+     *                                  consumed-once reference (those name sealed messages)
      */
     public <V extends SharedObject> ArrayWriter<V> mapWritable(SharedRef ref, Class<V> type) {
         Store home = ref.store().map(Store::openExisting).orElseGet(Store::defaultStore);
@@ -216,10 +217,13 @@ public final class RegionStore {
 
     /**
      * The view a reference names, mapped from the reference's own store (whichever store object this is
-     * called on), after checking the region id and the boot the reference was made in.
+     * called on), after checking the region id (when the reference carries one), the ticket of a
+     * consumed-once reference and the boot the reference was made in.
      *
-     * @throws StaleReferenceException if the region under that name has another id, or the reference was
-     *                                 made on another machine or before a reboot
+     * @throws StaleReferenceException if the region under that name has another id, a consumed-once
+     *                                 reference's ticket is not outstanding (released already, or the name
+     *                                 now holds a later region), or the reference was made on another
+     *                                 machine or before a reboot
      * @throws StoreException          if the reference's store directory is missing or not private
      */
     @SuppressWarnings("unchecked")

@@ -9,15 +9,19 @@ import java.util.Objects;
 /**
  * What travels between processes instead of the data: a path such as {@code /grove_4d1b_9f3a[50]}, the
  * region's random 64-bit id, a fingerprint of the boot it was made in, and the store directory when the
- * region is not in the default store. {@link Grove#map(SharedRef)} maps the region from that store and
- * rejects it with {@link StaleReferenceException} if the id does not match or the reference was made on
+ * region is not in the default store; a consumed-once reference ({@link Delivery#ONCE}) also carries its
+ * ticket, which names one generation of the region as surely as the id (its reference bytes carry the
+ * ticket alone). {@link Grove#map(SharedRef)} maps the region from that store and rejects it with
+ * {@link StaleReferenceException} if the id or the ticket does not match or the reference was made on
  * another machine or before a reboot, so a stale or reused name is never mapped silently. Obtain one from
  * {@link SharedObject#ref()}, which also starts the reference's lease.
  *
  * <p>Text form ({@link #toString()}, {@link #parse}): {@code path#id}, then {@code ~ticket} (16 hex digits)
- * for a consumed-once reference ({@link Delivery#ONCE}), then {@code @boot} (8 hex digits) when the boot is
- * known, then {@code @directory} for a store other than the default one. References written before boots
- * and stores were carried ({@code path#id}) are still read, and are not checked against the boot.
+ * for a consumed-once reference, then {@code @boot} (8 hex digits) when the boot is known, then
+ * {@code @directory} for a store other than the default one. An id of 0 is not checked: it is what a
+ * consumed-once reference read from reference bytes shows, and serializers refuse it without a ticket.
+ * References written before boots and stores were carried ({@code path#id}) are still read, and are not
+ * checked against the boot.
  */
 public final class SharedRef implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -200,7 +204,8 @@ public final class SharedRef implements java.io.Serializable {
             if (store != null && !store.startsWith("/")) {
                 throw new InvalidPathException("reference store is not an absolute directory: path=" + path + " store=" + store);
             }
-            return new SharedRef(path, ticketed ? 0 : word ^ pathHash(path), boot, store, ticket);
+            return new SharedRef(path, ticketed ? 0 : wireChecked(word ^ pathHash(path), ticket, path), boot, store,
+                    ticket);
         } catch (java.nio.BufferUnderflowException e) {
             throw new InvalidPathException("truncated reference bytes: length=" + bytes.length, e);
         }
@@ -292,7 +297,20 @@ public final class SharedRef implements java.io.Serializable {
             }
             ticket = ticket(head.substring(tilde), wireText);
         }
-        return withSuffix(path, wireId ^ pathHash(path), ticket, at < 0 ? "" : wireText.substring(at), wireText);
+        return withSuffix(path, wireChecked(wireId ^ pathHash(path), ticket, path), ticket,
+                at < 0 ? "" : wireText.substring(at), wireText);
+    }
+
+    /**
+     * {@code id} as read from the wire. Region ids are never 0 and only a consumed-once reference may travel
+     * without one (its ticket then names the region's generation), so a 0 there is damage or forgery: a
+     * reference checked by nothing would map whatever region later takes the name.
+     */
+    private static long wireChecked(long id, long ticket, String path) {
+        if (id == 0 && ticket == 0) {
+            throw new InvalidPathException("reference without region id or ticket: path=" + path + " id=0");
+        }
+        return id;
     }
 
     /** {@code suffix} is empty, {@code @boot} or {@code @boot@directory}. */

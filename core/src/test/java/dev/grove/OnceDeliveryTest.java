@@ -120,13 +120,63 @@ class OnceDeliveryTest {
         }
         assertThrows(StaleReferenceException.class, () -> s.map(first), "consumed");
 
-        SharedRef second = SharedRef.fromBytes(send(s, 2).toBytes());
+        SharedRef sentSecond = send(s, 2);
+        SharedRef second = SharedRef.fromBytes(sentSecond.toBytes());
         assertEquals(first.path(), second.path(), "the next message is written into the released region");
         StaleReferenceException old = assertThrows(StaleReferenceException.class, () -> s.map(first),
                 "the first message's bytes never read the second message");
         assertTrue(old.getMessage().contains("ticket=" + Long.toHexString(first.ticket())), old.getMessage());
-        try (SharedDoubleArray got = s.map(second)) {
+        assertThrows(IllegalArgumentException.class, () -> s.mapWritable(second, SharedDoubleArray.class),
+                "a consumed-once reference is never written through");
+        // The first layout (kind 1, the wire id, then a ticket field) is still read, with its region id.
+        SharedRef earlier = SharedRef.fromBytes(firstLayout(sentSecond));
+        assertEquals(sentSecond, earlier);
+        try (SharedDoubleArray got = s.map(earlier)) {
             assertArrayEquals(filled(2), got.toDoubleArray());
+        }
+        assertThrows(StaleReferenceException.class, () -> s.map(second), "released through the earlier layout");
+    }
+
+    /** The reference bytes of a consumed-once reference to a whole region, in the layout before form kind 3. */
+    private static byte[] firstLayout(SharedRef ref) {
+        byte[] now = ref.toBytes(); // form, ticket word, pid (varint), 64 random bits, boot mark, store
+        assertEquals(0xC0, now[0] & 0xC0);
+        int at = 9;
+        while (now[at] < 0) {
+            at++;
+        }
+        at += 1 + 8 + 4; // the pid's last byte, the random bits, the boot mark
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(now.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) (now[0] & ~0xC0 | 0x40)).putLong(ref.wireId()).put(now, 9, at - 9).putLong(ref.ticket());
+        return b.put(now, at, now.length - at).array();
+    }
+
+    /**
+     * The same across processes: the receiver maps the first message from its bytes, keeps the mapping when
+     * it lets go, and must refuse those bytes once the sender wrote the next message into that file, even
+     * though the file, the name and the kept mapping are the same.
+     */
+    @Test
+    void aReceiverRefusesOldBytesForTheNextMessageInTheSameFile() throws Exception {
+        RegionStore s = store("bytes-child");
+        SharedRef first = send(s, 1);
+        Path file = fileOf(s, first);
+        long inode = KernelLocks.inode(file);
+        try (ChildJvm receiver = ChildJvm.start(Child.class)) {
+            receiver.expect("ready", 60);
+            receiver.send("check-bytes " + HexFormat.of().formatHex(first.toBytes()) + " 1");
+            assertEquals("check ok", receiver.receive(30));
+            SharedRef second = send(s, 2);
+            assertEquals(first.path(), second.path(), "released: the next message went into the same region");
+            assertEquals(inode, KernelLocks.inode(file));
+            // Were the ticket not checked, these bytes would read the second message (all 2s) and say ok.
+            receiver.send("check-bytes " + HexFormat.of().formatHex(first.toBytes()) + " 2");
+            String stale = receiver.receive(30);
+            assertTrue(stale.startsWith("error StaleReferenceException"), stale);
+            receiver.send("check-bytes " + HexFormat.of().formatHex(second.toBytes()) + " 2");
+            assertEquals("check ok", receiver.receive(30));
+            receiver.send("exit");
+            assertEquals(0, receiver.waitFor(30));
         }
     }
 

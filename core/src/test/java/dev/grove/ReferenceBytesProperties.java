@@ -37,7 +37,8 @@ class ReferenceBytesProperties {
         int boot = Gens.booleans().generate(s) ? Gens.ints().filter(b -> b != 0).generate(s) : 0;
         long ticket = Gens.booleans().generate(s) ? Gens.longs().filter(t -> t != 0).generate(s) : 0;
         String store = Gens.of(null, "/dev/shm/grove-x", "/tmp/é store").generate(s);
-        return new SharedRef(path.toString(), Gens.longs().generate(s), boot, store, ticket);
+        // Region ids are never 0 (a reference read with id 0 and no ticket is refused).
+        return new SharedRef(path.toString(), Gens.longs().filter(id -> id != 0).generate(s), boot, store, ticket);
     };
 
     @Test
@@ -143,6 +144,13 @@ class ReferenceBytesProperties {
                 assertTrue(expected.getMessage().contains("ticket=0"), expected.getMessage());
             }
         }
+        // A region id of 0 (the wire id equal to the path hash) is only taken with a ticket.
+        byte[] noId = ref.toBytes();
+        long hash = dev.grove.internal.Hashing.fnv1a(ref.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.nio.ByteBuffer.wrap(noId).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(1, hash);
+        assertTrue(assertThrows(InvalidPathException.class, () -> SharedRef.fromBytes(noId)).getMessage().contains("id=0"));
+        assertThrows(InvalidPathException.class, () -> SharedRef.fromWire(ref.path(), hash));
+        assertEquals(9, SharedRef.fromWire(ref.path() + "~0000000000000009", hash).ticket());
         byte[] noTicket = new SharedRef(ref.path(), 7, 5, null, 9).toBytes();
         noTicket[0] &= ~0x10;
         assertThrows(InvalidPathException.class, () -> SharedRef.fromBytes(noTicket),

@@ -29,6 +29,7 @@ import java.util.List;
  *     keeps it), answer the reference;
  * <li>{@code check REF K}: map the reference, check all 128 values are K, close, answer {@code ok};
  *     {@code check-any REF K} the same for an array of any length;
+ *     {@code check-bytes HEX K} the same for a reference given as its reference bytes in hex;
  * <li>{@code share-recycled N}: share a double[N] and close it (a spare, if N is large), share another (made
  *     from that spare), take its reference, hold it, answer its path;
  * <li>{@code churn}: share, reference, map, read and release regions, small and recycled ones, in a loop until
@@ -210,6 +211,16 @@ public final class Child {
                         }
                         // Answered once the view is closed: the sender may count on the release.
                         System.out.println(ok ? "check ok" : "error WrongContent " + path);
+                    }
+                    case "check-bytes" -> {
+                        // As check-any, for a reference sent as its reference bytes in hex.
+                        String[] a = w[1].split(" ");
+                        double k = Double.parseDouble(a[1]);
+                        boolean ok;
+                        try (SharedDoubleArray v = Grove.map(SharedRef.fromBytes(java.util.HexFormat.of().parseHex(a[0])))) {
+                            ok = v.doubleStream().allMatch(x -> x == k);
+                        }
+                        System.out.println(ok ? "check ok" : "error WrongContent");
                     }
                     case "churn" -> {
                         System.out.println("churn started");

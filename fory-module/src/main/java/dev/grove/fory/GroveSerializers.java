@@ -42,7 +42,9 @@ import java.util.Map;
  *
  * <p>Type ids are fixed per class ({@link #typeId}): {@code firstId} plus an offset pinned for each class
  * and never reused or renumbered, so two processes that register with the same first id agree whatever
- * else they register, and whichever Grove version each runs.
+ * else they register, and whichever Grove version each runs. What follows the type id is the reference
+ * bytes (docs/FORMAT.md), which newer readers read in every form older writers used; a consumed-once
+ * reference is written in a form (kind 3) that readers from before it refuse.
  */
 public final class GroveSerializers {
     /** The first type id {@link #register(BaseFory)} uses; it takes this and the next 15. */

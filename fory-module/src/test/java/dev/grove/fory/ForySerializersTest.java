@@ -127,7 +127,7 @@ class ForySerializersTest {
         assertEquals(small, large, "a 1 GiB array costs what a 10-element one does");
         assertTrue(large <= 32, "at most 32 bytes: " + large);
         // The ticket travels where a fan-out reference's region id does.
-        assertEquals(large, once, "a consumed-once reference costs what a fan-out one does");
+        assertTrue(once <= 32, "a consumed-once reference, at most 32 bytes too: " + once);
     }
 
     /** Where {@code ref}'s reference bytes sit in a Fory message that carries it. */

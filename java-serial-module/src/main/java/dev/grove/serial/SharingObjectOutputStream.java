@@ -12,7 +12,7 @@ import java.lang.reflect.Array;
 /**
  * An {@link ObjectOutputStream} that shares large data automatically: every primitive array of at least
  * {@code threshold} bytes, anywhere in a graph of the user's own {@code Serializable} classes, is copied
- * into shared memory once and written as a reference of about a hundred bytes; smaller arrays stay
+ * into shared memory once and written as a reference of a few dozen bytes; smaller arrays stay
  * inline. Any {@code ObjectInputStream} reads the result (its filter must admit Grove's proxies, see
  * {@link GroveSerialFilter}) and gets ordinary arrays back.
  *

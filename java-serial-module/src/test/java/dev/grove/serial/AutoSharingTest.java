@@ -187,31 +187,39 @@ class AutoSharingTest {
         }
     }
 
-    /** Proxies written before reference bytes (tag 1, the wire text and the wire id) are still read. */
+    /** Proxies written before reference bytes (tags 1 to 3, the wire text and the wire id) are still read. */
     @Test
     void theEarlierProxyFormIsStillRead() throws Exception {
         try (SharedDoubleArray v = Grove.share(new double[] {7, 8})) {
-            byte[] now = Streams.write(v);
-            byte[] ref = v.ref().toBytes();
-            int at = dev.grove.test.Bytes.indexOf(now, ref);
-            java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
-            try (java.io.DataOutputStream out = new java.io.DataOutputStream(block)) {
-                out.writeByte(1);
-                out.writeUTF(v.ref().wireText());
-                out.writeLong(v.ref().wireId());
-            }
-            // The proxy's data is one short block: TC_BLOCKDATA, its length, then tag, u16 length, bytes.
-            assertEquals(0x77, now[at - 5] & 0xFF);
-            java.io.ByteArrayOutputStream earlier = new java.io.ByteArrayOutputStream();
-            earlier.write(now, 0, at - 4);
-            earlier.write(block.size());
-            earlier.write(block.toByteArray());
-            earlier.write(now, at + ref.length, now.length - at - ref.length);
-            try (SharedDoubleArray back = (SharedDoubleArray) Streams.read(earlier.toByteArray())) {
-                assertEquals(v.path(), back.path());
-                assertArrayEquals(new double[] {7, 8}, back.toDoubleArray());
-            }
+            SharedObject view = (SharedObject) Streams.read(earlierForm(Streams.write(v), v.ref(), 1));
+            assertEquals(v.path(), view.path());
+            assertArrayEquals(new double[] {7, 8}, ((SharedDoubleArray) view).toDoubleArray());
+            view.close();
+            assertEquals(v.ref(), Streams.read(earlierForm(Streams.write(v.ref()), v.ref(), 2)));
+            assertArrayEquals(new double[] {7, 8},
+                    (double[]) Streams.read(earlierForm(Streams.write(v.ref().copyOnRead()), v.ref(), 3)));
         }
+    }
+
+    /** {@code stream} with its one proxy, which holds {@code ref}, rewritten as tag {@code tag} wrote it. */
+    private static byte[] earlierForm(byte[] stream, dev.grove.SharedRef ref, int tag) throws java.io.IOException {
+        byte[] bytes = ref.toBytes();
+        int at = dev.grove.test.Bytes.indexOf(stream, bytes);
+        // The proxy's data is one short block: TC_BLOCKDATA, its length, then tag, u16 length, bytes.
+        assertEquals(0x77, stream[at - 5] & 0xFF);
+        assertEquals(tag + 3, stream[at - 3]);
+        java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(block)) {
+            out.writeByte(tag);
+            out.writeUTF(ref.wireText());
+            out.writeLong(ref.wireId());
+        }
+        java.io.ByteArrayOutputStream earlier = new java.io.ByteArrayOutputStream();
+        earlier.write(stream, 0, at - 4);
+        earlier.write(block.size());
+        earlier.write(block.toByteArray());
+        earlier.write(stream, at + bytes.length, stream.length - at - bytes.length);
+        return earlier.toByteArray();
     }
 
     @Test
