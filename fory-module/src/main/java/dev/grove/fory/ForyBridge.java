@@ -34,8 +34,9 @@ import java.util.List;
  * per message, share it once ({@code Grove.share}) and send the view: every message then carries the same
  * reference.
  *
- * <p>Message layout: {@code 'G'}, version {@code 2}, an int count of out-of-band buffers; if non-zero, the
- * region path (modified UTF-8), its id (long) and per buffer an offset (long) and a length (int); then
+ * <p>Message layout: {@code 'G'}, version {@code 3}, an int count of out-of-band buffers; if non-zero, the
+ * region's reference as {@linkplain SharedRef#toBytes() reference bytes} after their length (unsigned
+ * short), and per buffer an offset (long) and a length (int); then
  * Fory's own bytes, in which each primitive array starts with a varint (0: the array follows; {@code k}:
  * the message's {@code k}-th array again). The region is dropped by the sender at once.
  *
@@ -50,7 +51,9 @@ public final class ForyBridge {
     /** Arrays below this many bytes stay inline unless configured otherwise: 64 KiB. */
     public static final int DEFAULT_THRESHOLD = 64 * 1024;
     private static final int MAGIC = 'G';
-    private static final int VERSION = 2;
+    /** Version 3 carries reference bytes; version 2 (the wire text and the wire id) is still read. */
+    private static final int VERSION = 3;
+    private static final int VERSION_WIRE_TEXT = 2;
 
     private final BaseFory fory;
     private final int threshold;
@@ -192,8 +195,9 @@ public final class ForyBridge {
                 ref = sealed.ref(delivery);
             }
         }
-        out.writeUTF(ref.wireText());
-        out.writeLong(ref.wireId());
+        byte[] refBytes = ref.toBytes();
+        out.writeShort(refBytes.length);
+        out.write(refBytes);
         for (int i = 0; i < offsets.length; i++) {
             out.writeLong(offsets[i]);
             out.writeInt(buffers.get(i).totalBytes());
@@ -210,7 +214,8 @@ public final class ForyBridge {
     public Object deserialize(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         try {
-            if (bytes.length < 6 || in.get() != MAGIC || in.get() != VERSION) {
+            int version = bytes.length < 6 || in.get() != MAGIC ? -1 : in.get();
+            if (version != VERSION && version != VERSION_WIRE_TEXT) {
                 throw new StreamCorruptedException("not a Grove Fory bridge message (magic or version)");
             }
             int count = in.getInt();
@@ -221,20 +226,29 @@ public final class ForyBridge {
                 MemoryBuffer message = MemoryBuffer.fromByteArray(bytes, in.position(), in.remaining());
                 return inMessage(f -> f.deserialize(message, List.of()));
             }
-            return deserializeShared(bytes, in, count);
+            return deserializeShared(bytes, in, count, version);
         } catch (StreamCorruptedException | java.nio.BufferUnderflowException e) {
             throw new IllegalArgumentException("malformed Grove Fory bridge message: " + e.getMessage(), e);
         }
     }
 
-    private Object deserializeShared(byte[] bytes, ByteBuffer in, int count) throws StreamCorruptedException {
-        int pathLength = Short.toUnsignedInt(in.getShort());
-        if (pathLength > in.remaining()) {
-            throw new StreamCorruptedException("path longer than the message");
+    private Object deserializeShared(byte[] bytes, ByteBuffer in, int count, int version)
+            throws StreamCorruptedException {
+        int refLength = Short.toUnsignedInt(in.getShort());
+        if (refLength > in.remaining()) {
+            throw new StreamCorruptedException("reference longer than the message: length=" + refLength
+                    + " left=" + in.remaining());
         }
-        String path = new String(bytes, in.position(), pathLength, java.nio.charset.StandardCharsets.UTF_8);
-        in.position(in.position() + pathLength);
-        SharedRef ref = SharedRef.fromWire(path, in.getLong());
+        SharedRef ref;
+        if (version == VERSION) {
+            ref = SharedRef.fromBytes(java.util.Arrays.copyOfRange(bytes, in.position(), in.position() + refLength));
+            in.position(in.position() + refLength);
+        } else {
+            String text = new String(bytes, in.position(), refLength, java.nio.charset.StandardCharsets.UTF_8);
+            in.position(in.position() + refLength);
+            ref = SharedRef.fromWire(text, in.getLong());
+        }
+        String path = ref.path();
         try (SharedByteArray shared = GroveSerializers.mapAs(ref, SharedByteArray.class)) {
             MemorySegment seg = shared.segment();
             List<MemoryBuffer> buffers = new ArrayList<>(count);

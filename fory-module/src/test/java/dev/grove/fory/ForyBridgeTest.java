@@ -147,8 +147,7 @@ class ForyBridgeTest {
         byte[] message = bridge.serialize(new ArrayList<>(List.of(new double[10_000], new double[10_000])));
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(message);
         assertEquals(2, b.getInt(2));
-        int pathLength = Short.toUnsignedInt(b.getShort(6));
-        int first = 8 + pathLength + 8; // after the path and the region id
+        int first = 8 + Short.toUnsignedInt(b.getShort(6)); // after the reference bytes and their length
         b.putLong(first + 12, b.getLong(first)); // the second buffer now starts where the first does
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bridge.deserialize(message));
         assertTrue(e.getMessage().contains("out of order"), e.getMessage());
@@ -330,6 +329,46 @@ class ForyBridgeTest {
         assertThrows(IllegalArgumentException.class, () -> bridge.deserialize(cut));
         assertThrows(IllegalArgumentException.class, () -> bridge.withThreshold(-1));
         assertNotNull(bridge.deserialize(wire));
+    }
+
+    /**
+     * The message carries its region's reference as reference bytes (version 3); version 2 messages, with the
+     * wire text and the wire id in their place, are still read; a damaged reference is a Grove failure that
+     * leaves the undamaged message readable.
+     */
+    @Test
+    void theReferenceTravelsAsReferenceBytesAndVersion2IsStillRead() throws Exception {
+        ForyBridge bridge = ForyBridge.of(fory()).withThreshold(0);
+        Measurements m = sample(1000);
+        byte[] wire = bridge.serialize(m);
+        assertEquals(3, wire[1], "version");
+        int length = (wire[6] & 0xFF) << 8 | wire[7] & 0xFF;
+        dev.grove.SharedRef ref = dev.grove.SharedRef.fromBytes(java.util.Arrays.copyOfRange(wire, 8, 8 + length));
+        assertEquals(dev.grove.Delivery.ONCE, ref.delivery());
+        assertTrue(length <= 32, "reference bytes: " + length);
+
+        java.io.ByteArrayOutputStream v2 = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(v2)) {
+            out.write(wire, 0, 6);
+            out.writeUTF(ref.wireText());
+            out.writeLong(ref.wireId());
+            out.write(wire, 8 + length, wire.length - 8 - length);
+        }
+        byte[] earlier = v2.toByteArray();
+        earlier[1] = 2;
+        Measurements back = (Measurements) bridge.deserialize(earlier);
+        assertArrayEquals(m.temperatures, back.temperatures);
+        assertArrayEquals(m.raw, back.raw);
+
+        byte[] next = bridge.serialize(m);
+        byte[] damaged = next.clone();
+        damaged[9] ^= 1; // the ticket word, after the length and the form byte
+        assertThrows(dev.grove.StaleReferenceException.class, () -> bridge.deserialize(damaged));
+        byte[] tooLong = next.clone();
+        tooLong[6] = (byte) 0xFF;
+        assertThrows(IllegalArgumentException.class, () -> bridge.deserialize(tooLong));
+        back = (Measurements) bridge.deserialize(next);
+        assertArrayEquals(m.temperatures, back.temperatures);
     }
 
     @AfterAll
