@@ -51,6 +51,8 @@ import java.util.Locale;
  *     closed by both sides once the answer is back;
  * <li>a view shared once, before timing: each message carries its (fan-out) reference.
  * </ol>
+ * After the ways at each size, the copying floor: the least a way that hands the receiver its own array must
+ * do (see {@link #copyingFloor}), so that the table says how much any copying way could gain on plain Fory.
  * Each way runs a quarter of its messages (at least 2) unmeasured first at each size, so that both JVMs are warm for that
  * size (compiled code, and for the shared ways the regions and mappings a steady stream reuses).
  * Writes the table to standard output and a chart of time per message against size to
@@ -118,7 +120,8 @@ public final class Crossover {
             try (Link link = leg.equals("grpc") ? GrpcLink.start() : PipeLink.start()) {
                 double[][] micros = new double[sizes.size()][WAYS.length];
                 long[][] wire = new long[sizes.size()][WAYS.length];
-                measure(link, sizes, only, micros, wire);
+                double[] floor = new double[sizes.size()];
+                measure(link, sizes, only, micros, wire, floor);
                 if (only != null) {
                     // One cell: no table or chart to draw (the others were not measured).
                     int s = sizes.indexOf(only[0]);
@@ -126,7 +129,7 @@ public final class Crossover {
                             human(only[0]), WAYS[(int) only[1]], time(micros[s][(int) only[1]]), wire[s][(int) only[1]]);
                     continue;
                 }
-                print(leg, sizes, micros, wire);
+                print(leg, sizes, micros, wire, floor);
                 Path svg = Path.of(leg.equals("pipe") ? svgName : svgName.replace(".svg", "-" + leg + ".svg"));
                 Files.writeString(svg, chart(leg, sizes, micros), StandardCharsets.UTF_8);
                 System.out.println("chart: " + svg.toAbsolutePath());
@@ -134,9 +137,12 @@ public final class Crossover {
         }
     }
 
-    /** Every way at every size over {@code link}: medians into {@code micros}, message sizes into {@code wire}. */
-    private static void measure(Link link, List<Long> sizes, long[] only, double[][] micros, long[][] wire)
-            throws IOException {
+    /**
+     * Every way at every size over {@code link}: medians into {@code micros}, message sizes into {@code wire},
+     * and (unless one cell is chosen) the receiver's floor of a copying way into {@code floor}.
+     */
+    private static void measure(Link link, List<Long> sizes, long[] only, double[][] micros, long[][] wire,
+                                double[] floor) throws IOException {
         Fory fory = fory();
         Fory perMessageFory = fory(Delivery.ONCE);
         ForyBridge bridge = ForyBridge.of(fory);
@@ -157,6 +163,9 @@ public final class Crossover {
                     send(link, w, medium, wayFory, bridge, null, mediumView);
                     if (r % 4 == 0) {
                         send(link, w, small, wayFory, bridge, null, smallView);
+                        if (w == 0) {
+                            copyingFloor(link, medium, null);
+                        }
                     }
                     if (r % 500 == 0) {
                         send(link, w, large, wayFory, bridge, null, largeView);
@@ -193,8 +202,50 @@ public final class Crossover {
                 micros[s][w] = t[rounds / 2] / 1e3;
                 wire[s][w] = bytes[0];
             }
+            if (only == null) {
+                System.gc();
+                link.call(COLLECT, new byte[0]);
+                long[] t = new long[rounds];
+                // Closed unsealed: the region is deleted.
+                try (ArrayWriter<SharedDoubleArray> region = Grove.allocateForOverwrite(SharedDoubleArray.class, data.length)) {
+                    for (int r = 0; r < Math.max(2, rounds / 4); r++) {
+                        copyingFloor(link, data, region);
+                    }
+                    for (int r = 0; r < rounds; r++) {
+                        t[r] = copyingFloor(link, data, region);
+                    }
+                }
+                Arrays.sort(t);
+                floor[s] = t[rounds / 2] / 1e3;
+            }
             System.out.printf(Locale.ROOT, "%s: %s done%n", link.name(), human(sizes.get(s)));
         }
+    }
+
+    /**
+     * What any way that hands the receiver its own copy of {@code data} does at least, with a message of 8
+     * bytes: the sender copies the array into a region it keeps ({@code region}, when given: Grove's copy into
+     * a region, as the bridge makes it, but without the checksum the bridge takes along, since the same
+     * region is written again and again; with {@code -Dgrove.checksum=false} the bridge's times moved less than
+     * from run to run); the receiver makes a new {@code double[]} (which the JVM
+     * zeroes), copies into it from a region it mapped long ago ({@link SharedDoubleArray#toDoubleArray}:
+     * Grove's copy out of a region, as the bridge's reader makes it) and sums it. The nanoseconds from the
+     * sender's copy to the answer.
+     */
+    private static long copyingFloor(Link link, double[] data, ArrayWriter<SharedDoubleArray> region)
+            throws IOException {
+        int length = data.length;
+        long t0 = System.nanoTime();
+        if (region != null) {
+            region.put(0, data);
+        }
+        double sum = link.call(FLOOR, java.nio.ByteBuffer.allocate(8).putLong(length).array());
+        long t = System.nanoTime() - t0;
+        double want = 0.125 * (double) length * (length - 1);
+        if (sum != want) {
+            throw new IllegalStateException("child summed wrong: way=floor sum=" + sum + " expected=" + want);
+        }
+        return t;
     }
 
     static double[] payload(long bytes) {
@@ -243,16 +294,24 @@ public final class Crossover {
 
     /** The way number that asks a child to collect its garbage between ways. */
     private static final int COLLECT = 99;
+    /** The way number that asks a child for the receiver's part of the copying floor (see copyingFloor). */
+    private static final int FLOOR = 98;
 
     /** What a child does with a message: decodes it the way it was sent and sums the doubles. */
-    static final class Receiver {
+    static final class Receiver implements AutoCloseable {
         private final Fory fory = fory();
         private final ForyBridge bridge = ForyBridge.of(fory);
+        /** For the floor: a region per array length, shared once and kept mapped. */
+        private final java.util.Map<Integer, SharedDoubleArray> floorSources = new java.util.HashMap<>();
 
         double handle(int w, byte[] msg) throws IOException, ClassNotFoundException {
             if (w == COLLECT) {
                 System.gc();
                 return 0;
+            }
+            if (w == FLOOR) {
+                int length = (int) java.nio.ByteBuffer.wrap(msg).getLong();
+                return Sums.sum(floorSources.computeIfAbsent(length, n -> Grove.share(payload(8L * n))).toDoubleArray());
             }
             Object value = switch (w) {
                 case 0, 4, 5 -> fory.deserialize(msg);
@@ -270,11 +329,21 @@ public final class Crossover {
                 return Sums.sum(v);
             }
         }
+
+        @Override
+        public void close() {
+            floorSources.values().forEach(SharedDoubleArray::close);
+        }
     }
 
     /** The warm child over a pipe: a way byte, a length and the message in; the sum out. */
     private static void child() throws Exception {
-        Receiver receiver = new Receiver();
+        try (Receiver receiver = new Receiver()) {
+            serve(receiver);
+        }
+    }
+
+    private static void serve(Receiver receiver) throws Exception {
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in, 1 << 16));
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new OutputStream() {
             @Override
@@ -445,7 +514,12 @@ public final class Crossover {
 
     /** The warm child as a gRPC server: prints its port, serves until its standard input closes. */
     private static void grpcChild() throws Exception {
-        Receiver receiver = new Receiver();
+        try (Receiver receiver = new Receiver()) {
+            serveGrpc(receiver);
+        }
+    }
+
+    private static void serveGrpc(Receiver receiver) throws Exception {
         ServerServiceDefinition service = ServerServiceDefinition.builder("grove.Crossover")
                 .addMethod(SUM, ServerCalls.asyncUnaryCall((Message m, StreamObserver<Double> response) -> {
                     try {
@@ -470,7 +544,7 @@ public final class Crossover {
         return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
     }
 
-    private static void print(String leg, List<Long> sizes, double[][] micros, long[][] wire) {
+    private static void print(String leg, List<Long> sizes, double[][] micros, long[][] wire, double[] floor) {
         StringBuilder head = new StringBuilder("| payload |");
         StringBuilder rule = new StringBuilder("|---|");
         for (String w : WAYS) {
@@ -493,6 +567,15 @@ public final class Crossover {
                 row.append(String.format(Locale.ROOT, " %,d |", wire[s][w]));
             }
             System.out.println(row);
+        }
+        System.out.println(leg + ": the floor of a copying way (the sender's copy into a region, a message of 8 bytes,"
+                + " the receiver's new array, its copy out of a region and the sum), and the most a copying way could"
+                + " be faster than plain Fory");
+        System.out.println("| payload | copying floor | plain Fory / floor |");
+        System.out.println("|---|---|---|");
+        for (int s = 0; s < sizes.size(); s++) {
+            System.out.printf(Locale.ROOT, "| %s | %s | %.1fx |%n", human(sizes.get(s)), time(floor[s]),
+                    micros[s][0] / floor[s]);
         }
     }
 
