@@ -51,8 +51,9 @@ import java.util.Locale;
  *     closed by both sides once the answer is back;
  * <li>a view shared once, before timing: each message carries its (fan-out) reference.
  * </ol>
- * After the ways at each size, the copying floor: the least a way that hands the receiver its own array must
- * do (see {@link #copyingFloor}), so that the table says how much any copying way could gain on plain Fory.
+ * After the ways at each size, the copying floor: the least a way that hands the receiver its own array
+ * through a region must do (see {@link #copyingFloor}), so that the table says how much the bridge or the
+ * sharing stream could gain on plain Fory from their threshold (64 KiB) up; below it they send arrays inline.
  * Each way runs a quarter of its messages (at least 2) unmeasured first at each size, so that both JVMs are warm for that
  * size (compiled code, and for the shared ways the regions and mappings a steady stream reuses).
  * Writes the table to standard output and a chart of time per message against size to
@@ -206,7 +207,7 @@ public final class Crossover {
                 System.gc();
                 link.call(COLLECT, new byte[0]);
                 long[] t = new long[rounds];
-                // Closed unsealed: the region is deleted.
+                // Never sealed: closed, the region is deleted (or kept a few seconds as a spare).
                 try (ArrayWriter<SharedDoubleArray> region = Grove.allocateForOverwrite(SharedDoubleArray.class, data.length)) {
                     for (int r = 0; r < Math.max(2, rounds / 4); r++) {
                         copyingFloor(link, data, region);
@@ -223,7 +224,8 @@ public final class Crossover {
     }
 
     /**
-     * What any way that hands the receiver its own copy of {@code data} does at least, with a message of 8
+     * What any way that hands the receiver its own copy of {@code data} through a region does at least (the
+     * bridge and the sharing stream from their threshold up), with a message of 8
      * bytes: the sender copies the array into a region it keeps ({@code region}, when given: Grove's copy into
      * a region, as the bridge makes it, but without the checksum the bridge takes along, since the same
      * region is written again and again; with {@code -Dgrove.checksum=false} the bridge's times moved less than
@@ -301,8 +303,8 @@ public final class Crossover {
     static final class Receiver implements AutoCloseable {
         private final Fory fory = fory();
         private final ForyBridge bridge = ForyBridge.of(fory);
-        /** For the floor: a region per array length, shared once and kept mapped. */
-        private final java.util.Map<Integer, SharedDoubleArray> floorSources = new java.util.HashMap<>();
+        /** For the floor: the region of the length asked for last, shared once and kept mapped. */
+        private SharedDoubleArray floorSource;
 
         double handle(int w, byte[] msg) throws IOException, ClassNotFoundException {
             if (w == COLLECT) {
@@ -311,7 +313,11 @@ public final class Crossover {
             }
             if (w == FLOOR) {
                 int length = (int) java.nio.ByteBuffer.wrap(msg).getLong();
-                return Sums.sum(floorSources.computeIfAbsent(length, n -> Grove.share(payload(8L * n))).toDoubleArray());
+                if (floorSource == null || floorSource.length() != length) {
+                    close();
+                    floorSource = Grove.share(payload(8L * length));
+                }
+                return Sums.sum(floorSource.toDoubleArray());
             }
             Object value = switch (w) {
                 case 0, 4, 5 -> fory.deserialize(msg);
@@ -332,7 +338,10 @@ public final class Crossover {
 
         @Override
         public void close() {
-            floorSources.values().forEach(SharedDoubleArray::close);
+            if (floorSource != null) {
+                floorSource.close();
+                floorSource = null;
+            }
         }
     }
 

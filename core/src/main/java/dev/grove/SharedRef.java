@@ -18,8 +18,9 @@ import java.util.Objects;
  *
  * <p>Text form ({@link #toString()}, {@link #parse}): {@code path#id}, then {@code ~ticket} (16 hex digits)
  * for a consumed-once reference, then {@code @boot} (8 hex digits) when the boot is known, then
- * {@code @directory} for a store other than the default one. An id of 0 is not checked: it is what a
- * consumed-once reference read from reference bytes shows, and serializers refuse it without a ticket.
+ * {@code @directory} for a store other than the default one. An id of 0 is what a consumed-once reference
+ * read from reference bytes shows (its ticket is checked instead); without a ticket, {@link #parse} and the
+ * serializers refuse it.
  * References written before boots and stores were carried ({@code path#id}) are still read, and are not
  * checked against the boot.
  */
@@ -47,6 +48,8 @@ public final class SharedRef implements java.io.Serializable {
 
     /**
      * A reference from its parts, as a serializer reads them back (into the default store, boot unchecked).
+     * A {@code regionId} of 0 is not checked when the reference is mapped: any region under that name
+     * passes, whichever it is by then.
      *
      * @throws InvalidPathException if {@code path} is malformed
      */
@@ -59,7 +62,7 @@ public final class SharedRef implements java.io.Serializable {
      * Parses the form {@link #toString()} produces: {@code path#id} with the id in 16 hex digits, optionally
      * followed by {@code ~ticket}, {@code @boot} and {@code @directory}.
      *
-     * @throws InvalidPathException if {@code text} is not in that form
+     * @throws InvalidPathException if {@code text} is not in that form, or its id is 0 without a ticket
      */
     public static SharedRef parse(String text) {
         int hash = text.indexOf('#');
@@ -81,7 +84,8 @@ public final class SharedRef implements java.io.Serializable {
         if (!rest.isEmpty() && rest.charAt(0) != '@') {
             throw new InvalidPathException("malformed reference (expected ~ or @ after the id): ref=" + text);
         }
-        return withSuffix(text.substring(0, hash), id, ticket, rest, text);
+        return withSuffix(text.substring(0, hash), wireChecked(id, ticket, text.substring(0, hash)), ticket, rest,
+                text);
     }
 
     // ------------------------------------------------------------------ reference bytes

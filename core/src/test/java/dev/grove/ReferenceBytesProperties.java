@@ -151,6 +151,8 @@ class ReferenceBytesProperties {
         assertTrue(assertThrows(InvalidPathException.class, () -> SharedRef.fromBytes(noId)).getMessage().contains("id=0"));
         assertThrows(InvalidPathException.class, () -> SharedRef.fromWire(ref.path(), hash));
         assertEquals(9, SharedRef.fromWire(ref.path() + "~0000000000000009", hash).ticket());
+        assertThrows(InvalidPathException.class, () -> SharedRef.parse(ref.path() + "#0000000000000000"));
+        assertEquals(9, SharedRef.parse(ref.path() + "#0000000000000000~0000000000000009").ticket());
         byte[] noTicket = new SharedRef(ref.path(), 7, 5, null, 9).toBytes();
         noTicket[0] &= ~0x10;
         assertThrows(InvalidPathException.class, () -> SharedRef.fromBytes(noTicket),

@@ -207,7 +207,8 @@ public final class ForyBridge {
     /**
      * Reads what {@link #serialize} wrote.
      *
-     * @throws dev.grove.GroveException if the shared part is gone, stale or damaged
+     * @throws dev.grove.GroveException if the shared part is gone, stale or damaged, or its reference is
+     *                                  malformed ({@link dev.grove.InvalidPathException})
      * @throws IllegalArgumentException  if {@code bytes} is not a bridge message (wrapping a
      *                                   {@link StreamCorruptedException})
      */
@@ -244,7 +245,14 @@ public final class ForyBridge {
             ref = SharedRef.fromBytes(java.util.Arrays.copyOfRange(bytes, in.position(), in.position() + refLength));
             in.position(in.position() + refLength);
         } else {
-            String text = new String(bytes, in.position(), refLength, java.nio.charset.StandardCharsets.UTF_8);
+            // Written with writeUTF: modified UTF-8, which only readUTF decodes exactly.
+            String text;
+            try {
+                text = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes, in.position() - 2,
+                        refLength + 2)).readUTF();
+            } catch (IOException e) {
+                throw new StreamCorruptedException("malformed reference text: " + e);
+            }
             in.position(in.position() + refLength);
             ref = SharedRef.fromWire(text, in.getLong());
         }

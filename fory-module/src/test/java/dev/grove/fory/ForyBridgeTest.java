@@ -347,16 +347,27 @@ class ForyBridgeTest {
         assertEquals(dev.grove.Delivery.ONCE, ref.delivery());
         assertTrue(length <= 32, "reference bytes: " + length);
 
-        java.io.ByteArrayOutputStream v2 = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream out = new java.io.DataOutputStream(v2)) {
-            out.write(wire, 0, 6);
-            out.writeUTF(ref.wireText());
-            out.writeLong(ref.wireId());
-            out.write(wire, 8 + length, wire.length - 8 - length);
-        }
-        byte[] earlier = v2.toByteArray();
-        earlier[1] = 2;
-        Measurements back = (Measurements) bridge.deserialize(earlier);
+        // A version 2 writer sent the wire text and the wire id of the region's real id (reference bytes of a
+        // consumed-once reference carry none): read it from the region's header.
+        long id = Regions.header(dev.grove.internal.Store.defaultStore(), ref.regionName()).id();
+        long wireId = id ^ dev.grove.internal.Hashing.fnv1a(ref.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        java.util.function.LongFunction<byte[]> version2 = wid -> {
+            java.io.ByteArrayOutputStream v2 = new java.io.ByteArrayOutputStream();
+            try (java.io.DataOutputStream out = new java.io.DataOutputStream(v2)) {
+                out.write(wire, 0, 6);
+                out.writeUTF(ref.wireText());
+                out.writeLong(wid);
+                out.write(wire, 8 + length, wire.length - 8 - length);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            byte[] b = v2.toByteArray();
+            b[1] = 2;
+            return b;
+        };
+        assertThrows(dev.grove.StaleReferenceException.class, () -> bridge.deserialize(version2.apply(wireId ^ 1)),
+                "version 2's region id is checked");
+        Measurements back = (Measurements) bridge.deserialize(version2.apply(wireId));
         assertArrayEquals(m.temperatures, back.temperatures);
         assertArrayEquals(m.raw, back.raw);
 
