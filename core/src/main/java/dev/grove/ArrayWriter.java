@@ -178,8 +178,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
             inOrder = putInOrder == offset;
             putInOrder = inOrder ? offset + src.byteSize() : -1;
         }
-        // A small put stays a gap in the recorded checksums, which the seal reads again: cheaper than joining.
-        if (!inOrder || src.byteSize() < KnownCrcs.WORTH_RECORDING || !region().store().checksum()) {
+        if (!inOrder || !region().store().checksum()) {
             Copies.copy(src, dst);
             return;
         }
@@ -208,11 +207,11 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         }
         int n = java.lang.reflect.Array.getLength(array);
         long offset = Math.multiplyExact(index, element.size());
-        if (e == ElementType.BOOLEAN || !Copies.NATIVE_LITTLE_ENDIAN) {
+        if (e.copiesAsBytes()) {
+            copyIn(e.heapSegment(array), offset);
+        } else {
             // Element by element, or with the bytes swapped into the format's little-endian order.
             e.copyIn(array, segment().asSlice(offset, (long) n * e.size()), 0);
-        } else {
-            copyIn(e.heapSegment(array), offset);
         }
         return this;
     }

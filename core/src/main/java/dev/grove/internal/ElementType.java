@@ -159,6 +159,15 @@ public enum ElementType {
         }
     }
 
+    /**
+     * Whether arrays of this type are copied to and from regions as they lie in memory ({@link #heapSegment}):
+     * not booleans (one byte each, checked on the way out), and only where the machine's byte order is the
+     * format's.
+     */
+    public boolean copiesAsBytes() {
+        return this != BOOLEAN && Copies.NATIVE_LITTLE_ENDIAN;
+    }
+
     /** The elements of {@code array} (of this type, not boolean) as a heap segment, in the machine's byte order. */
     public MemorySegment heapSegment(Object array) {
         return switch (this) {
@@ -184,7 +193,7 @@ public enum ElementType {
             for (int i = 0; i < count; i++) {
                 a[i] = bool(src.get(ValueLayout.JAVA_BYTE, offset + i), offset + i);
             }
-        } else if (Copies.NATIVE_LITTLE_ENDIAN) {
+        } else if (copiesAsBytes()) {
             Copies.copy(src.asSlice(offset, (long) count * size()), heapSegment(out));
         } else {
             MemorySegment.copy(src, layout, offset, out, 0, count);

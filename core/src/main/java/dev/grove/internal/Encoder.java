@@ -406,19 +406,16 @@ public final class Encoder {
                 type.set(out, at, x);
                 at += type.size();
             }
-        } else if (type != ElementType.BOOLEAN && Copies.NATIVE_LITTLE_ENDIAN) {
+        } else if (type.copiesAsBytes()) {
             copy(type.heapSegment(src), p);
         } else {
             type.copyIn(src, out, p);
         }
     }
 
-    /**
-     * Copies {@code src} in at {@code p}: checksummed as it goes if the region will be checksummed and the
-     * array is large enough for that to spare the seal more than joining its checksum costs.
-     */
+    /** Copies {@code src} in at {@code p}, checksummed as it goes if the region will be checksummed. */
     private void copy(MemorySegment src, long p) {
-        if (known != null && src.byteSize() >= KnownCrcs.WORTH_RECORDING) {
+        if (known != null) {
             known.copy(src, out.asSlice(p, src.byteSize()), p);
         } else {
             Copies.copy(src, out.asSlice(p, src.byteSize()));

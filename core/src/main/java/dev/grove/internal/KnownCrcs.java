@@ -15,7 +15,7 @@ public final class KnownCrcs {
      * Smaller parts are not worth recording: joining a part's checksum costs about as much as checksumming
      * a few KiB again, so many small arrays would make sealing slower, not faster.
      */
-    public static final long WORTH_RECORDING = 64 << 10;
+    static final long WORTH_RECORDING = 64 << 10;
 
     private record Part(long offset, long length, int crc) {
     }
@@ -24,9 +24,14 @@ public final class KnownCrcs {
 
     /**
      * Copies {@code src} to {@code dst}, of the same size, which lies at byte {@code regionOffset} of the
-     * region (large copies on several cores), and records the checksum of the bytes copied.
+     * region (large copies on several cores), and records the checksum of the bytes copied if they are
+     * {@link #WORTH_RECORDING} (smaller ones stay a gap, which the seal reads again).
      */
     public void copy(MemorySegment src, MemorySegment dst, long regionOffset) {
+        if (src.byteSize() < WORTH_RECORDING) {
+            Copies.copy(src, dst);
+            return;
+        }
         int crc = Checksums.copy(src, dst);
         synchronized (this) {
             parts.add(new Part(regionOffset, dst.byteSize(), crc));
