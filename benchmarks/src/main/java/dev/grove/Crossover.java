@@ -184,42 +184,53 @@ public final class Crossover {
                 if (only != null) {
                     rounds = (int) Math.max(20, Math.min(20_000, (8L << 30) / sizes.get(s)));
                 }
-                long[] t = new long[rounds];
                 long[] bytes = new long[1];
-                // No way pays for the garbage the one before it left, on either side (a 256 MiB way after
-                // another one could otherwise spend its messages in full collections).
-                System.gc();
-                link.call(COLLECT, new byte[0]);
+                int way = w;
                 Fory wayFory = w == 4 ? perMessageFory : fory;
                 try (SharedDoubleArray once = w == 5 ? Grove.share(data) : null) {
-                    for (int r = 0; r < Math.max(2, rounds / 4); r++) {
-                        send(link, w, data, wayFory, bridge, null, once);
-                    }
-                    for (int r = 0; r < rounds; r++) {
-                        t[r] = send(link, w, data, wayFory, bridge, bytes, once);
-                    }
+                    micros[s][w] = medianMicros(link, rounds, () -> send(link, way, data, wayFory, bridge, bytes, once));
                 }
-                Arrays.sort(t);
-                micros[s][w] = t[rounds / 2] / 1e3;
                 wire[s][w] = bytes[0];
             }
             if (only == null) {
-                System.gc();
-                link.call(COLLECT, new byte[0]);
-                long[] t = new long[rounds];
                 // Never sealed: closed, the region is deleted (or kept a few seconds as a spare).
                 try (ArrayWriter<SharedDoubleArray> region = Grove.allocateForOverwrite(SharedDoubleArray.class, data.length)) {
-                    for (int r = 0; r < Math.max(2, rounds / 4); r++) {
-                        copyingFloor(link, data, region);
-                    }
-                    for (int r = 0; r < rounds; r++) {
-                        t[r] = copyingFloor(link, data, region);
-                    }
+                    floor[s] = medianMicros(link, rounds, () -> copyingFloor(link, data, region));
                 }
-                Arrays.sort(t);
-                floor[s] = t[rounds / 2] / 1e3;
             }
             System.out.printf(Locale.ROOT, "%s: %s done%n", link.name(), human(sizes.get(s)));
+        }
+    }
+
+    /** One message, sent and answered: the nanoseconds it took. */
+    private interface Timed {
+        long run() throws IOException;
+    }
+
+    /**
+     * The median, in microseconds, of {@code rounds} messages of {@code one}, after a quarter as many (at least
+     * 2) unmeasured ones. Both JVMs collect their garbage first: no measurement pays for the garbage the one
+     * before it left (a 256 MiB way after another one could otherwise spend its messages in full collections).
+     */
+    private static double medianMicros(Link link, int rounds, Timed one) throws IOException {
+        System.gc();
+        link.call(COLLECT, new byte[0]);
+        for (int r = 0; r < Math.max(2, rounds / 4); r++) {
+            one.run();
+        }
+        long[] t = new long[rounds];
+        for (int r = 0; r < rounds; r++) {
+            t[r] = one.run();
+        }
+        Arrays.sort(t);
+        return t[rounds / 2] / 1e3;
+    }
+
+    /** Fails unless {@code sum} is the sum of the {@link #payload} of {@code length} elements. */
+    private static void checkSum(String way, double sum, int length) {
+        double want = 0.125 * (double) length * (length - 1);
+        if (sum != want) {
+            throw new IllegalStateException("child summed wrong: way=" + way + " sum=" + sum + " expected=" + want);
         }
     }
 
@@ -243,10 +254,7 @@ public final class Crossover {
         }
         double sum = link.call(FLOOR, java.nio.ByteBuffer.allocate(8).putLong(length).array());
         long t = System.nanoTime() - t0;
-        double want = 0.125 * (double) length * (length - 1);
-        if (sum != want) {
-            throw new IllegalStateException("child summed wrong: way=floor sum=" + sum + " expected=" + want);
-        }
+        checkSum("floor", sum, length);
         return t;
     }
 
@@ -276,10 +284,7 @@ public final class Crossover {
         if (perMessage != null) {
             perMessage.close();
         }
-        double want = 0.125 * (double) data.length * (data.length - 1);
-        if (sum != want) {
-            throw new IllegalStateException("child summed wrong: way=" + WAYS[w] + " sum=" + sum + " expected=" + want);
-        }
+        checkSum(WAYS[w], sum, data.length);
         if (wireOut != null) {
             wireOut[0] = msg.length;
         }
