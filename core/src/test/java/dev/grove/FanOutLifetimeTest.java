@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.test.Await;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
 import dev.grove.test.KernelLocks;
@@ -72,8 +73,8 @@ class FanOutLifetimeTest {
                 refs.add(v.ref().toString());
                 sums.add(Child.sum(v));
             }
-            Leaks.sleep(LEASE_MILLIS + 300);
             for (SharedList<Object> v : views) {
+                Await.leaseEnded(v);
                 KernelLocks.assertHeldHere(v, "in round " + round + " after its lease ended");
             }
             for (ChildJvm c : children) {

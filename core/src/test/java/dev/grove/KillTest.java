@@ -2,10 +2,12 @@ package dev.grove;
 
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
+import dev.grove.test.Await;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
 import dev.grove.test.KernelLocks;
 import dev.grove.test.Leaks;
+import dev.grove.test.Progress;
 import dev.grove.test.RegionFiles;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,7 @@ class KillTest {
         SharedDoubleArray myRecycled = Grove.share(new double[1 << 17]); // made from the spare just released
         myRecycled.ref();
         Path myRecycledFile = RegionFiles.fileOf(myRecycled);
+        int insideOperations = 0;
         try (ChildJvm survivor = ChildJvm.start(Child.class)) {
             survivor.expect("ready", 30);
             survivor.send("map " + mine.path());
@@ -60,11 +63,14 @@ class KillTest {
                     victim.expect("map ", 30);
                     victim.send("share 5000");
                     victim.expect("share ", 30);
-                    victim.send("churn");
-                    victim.expect("churn started", 30);
-                    Leaks.sleep(random.nextInt(150));
-                    victim.kill();
+                    Progress.Landing at;
+                    try (Progress progress = Progress.create(Path.of("target", "kill-progress"))) {
+                        victim.send("churn " + progress.path());
+                        victim.expect("churn started", 30);
+                        at = progress.killDuringOperations(victim, 20, random);
+                    }
                     assertFalse(victim.isAlive());
+                    insideOperations += at.inside() ? 1 : 0;
                 }
                 long sweptAt = System.currentTimeMillis(); // a lease ending after this may still stand
                 List<String> freed = Regions.sweep(store, 0);
@@ -89,13 +95,17 @@ class KillTest {
                             "round " + round + ": only the live regions and leased ones remain, not " + name);
                 }
             }
-            Leaks.sleep(2_100); // the dead children's last leases end
-            Regions.sweep(store, 0);
-            assertEquals(live.stream().map(p -> p.getFileName().toString()).sorted().toList(),
-                    store.regionNames().stream().sorted().toList(), "after the leases only the live regions remain");
+            List<String> liveNames = live.stream().map(p -> p.getFileName().toString()).sorted().toList();
+            Await.until("once the dead children's last leases end, a sweep leaves only the live regions " + liveNames,
+                    () -> {
+                        Regions.sweep(store, 0);
+                        return store.regionNames().stream().sorted().toList().equals(liveNames);
+                    });
             survivor.send("exit");
             assertEquals(0, survivor.waitFor(30));
         }
+        System.out.println("kill test: " + ROUNDS + " kills, " + insideOperations + " inside share, map or close");
+        assertTrue(insideOperations >= ROUNDS / 2, "kills inside an operation: " + insideOperations + " of " + ROUNDS);
         mine.close();
         myRecycled.close();
         Regions.dropSpares(store);

@@ -2,6 +2,7 @@ package dev.grove;
 
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
+import dev.grove.test.Await;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
 import dev.grove.test.Leaks;
@@ -45,12 +46,10 @@ class LifetimeTest {
     @Test
     void garbageCollectionReleasesUnreachableViews() {
         Path file = shareAndForget();
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (Files.exists(file) && System.nanoTime() < deadline) {
+        Await.until("the Cleaner released the region after its view became unreachable: " + file, () -> {
             System.gc();
-            Leaks.sleep(20);
-        }
-        assertFalse(Files.exists(file), "the Cleaner released the region after its view became unreachable");
+            return !Files.exists(file);
+        });
     }
 
     private static Path shareAndForget() {
@@ -61,6 +60,7 @@ class LifetimeTest {
     void useFromAnotherThreadAfterReleaseThrowsInsteadOfCrashing() throws Exception {
         SharedDoubleArray v = Grove.share(new double[1 << 16]);
         AtomicReference<Throwable> seen = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicLong passes = new java.util.concurrent.atomic.AtomicLong();
         Thread reader = new Thread(() -> {
             try {
                 double s = 0;
@@ -68,6 +68,7 @@ class LifetimeTest {
                     for (long i = 0; i < v.length(); i++) {
                         s += v.getDouble(i);
                     }
+                    passes.incrementAndGet();
                     if (s < 0) {
                         return;
                     }
@@ -77,9 +78,9 @@ class LifetimeTest {
             }
         });
         reader.start();
-        Leaks.sleep(100);
+        Await.until("the reader thread is reading", () -> passes.get() > 0);
         v.close();
-        reader.join(10_000);
+        reader.join(Await.DEFAULT_SECONDS * 1000L);
         assertFalse(reader.isAlive(), "the reader stopped");
         assertInstanceOf(RegionReleasedException.class, seen.get());
     }
@@ -123,13 +124,11 @@ class LifetimeTest {
             assertTrue(Files.exists(file));
             child.send("forget");
             child.expect("forget", 30);
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (Files.exists(file) && System.nanoTime() < deadline) {
+            Await.until("the child's Cleaner released its unreachable view of " + file, () -> {
                 child.send("gc");
                 child.expect("gc", 30);
-                Leaks.sleep(100);
-            }
-            assertFalse(Files.exists(file), "the child's Cleaner released its unreachable view");
+                return !Files.exists(file);
+            });
             child.send("exit");
             assertEquals(0, child.waitFor(30));
         }
@@ -162,7 +161,8 @@ class LifetimeTest {
         SharedDoubleArray v = Grove.share(new double[] {7});
         SharedRef ref = v.ref();
         v.close();
-        Leaks.sleep(400);
+        Path file = Store.defaultStore().file(ref.regionName());
+        Await.until("the last holder here deleted " + file + " when its lease ended", () -> !Files.exists(file));
         try (ChildJvm child = ChildJvm.start(Child.class)) {
             child.expect("ready", 30);
             child.send("ref " + ref);
@@ -171,7 +171,7 @@ class LifetimeTest {
             child.send("exit");
             assertEquals(0, child.waitFor(30));
         }
-        assertFalse(Files.exists(Store.defaultStore().file(ref.regionName())));
+        assertFalse(Files.exists(file));
     }
 
     @Test
@@ -183,19 +183,20 @@ class LifetimeTest {
         Path file = RegionFiles.fileOf(v);
         v.close();
         assertTrue(Files.exists(file), "leased");
-        long deadline = System.nanoTime() + 6_000_000_000L; // periodic sweeps run once a minute
-        while (Files.exists(file) && System.nanoTime() < deadline) {
-            Leaks.sleep(20);
-        }
-        assertFalse(Files.exists(file), "deleted when the lease ended");
+        // Periodic sweeps run once a minute: a deletion within 45 s came from the reminder at the lease end.
+        Await.until("deleted when the lease ended, without waiting for a sweep: " + file, 45, () -> !Files.exists(file));
 
-        // A lease moved further after the release (by another process's ref(), say) is respected.
+        // A lease moved further after the release (by another process's ref(), say) is respected. Three seconds:
+        // the lease must not end before this thread has moved it.
+        System.setProperty("grove.lease.seconds", "3");
         SharedDoubleArray w = Grove.share(new double[] {9});
         w.ref();
         Path other = RegionFiles.fileOf(w);
+        String otherName = other.getFileName().toString();
         w.close();
         Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
-        Leaks.sleep(1_500);
+        assertTrue(Regions.deletionReminderPending(otherName), "a reminder waits for the first lease end");
+        Await.until("the reminder at the first lease end ran", () -> !Regions.deletionReminderPending(otherName));
         assertTrue(Files.exists(other), "the longer lease still runs");
         endLeaseAndSweep(other);
     }
@@ -207,7 +208,7 @@ class LifetimeTest {
             child.send("publish 1");
             SharedRef ref = SharedRef.parse(child.expect("publish ", 30));
             Path file = Store.defaultStore().file(ref.regionName());
-            Leaks.sleep(60);
+            Await.leaseEnded(file);
             child.send("exit");
             assertEquals(0, child.waitFor(30));
             assertFalse(Files.exists(file), "deleted by the child, on time or at its exit");
@@ -237,7 +238,7 @@ class LifetimeTest {
                 assertNull(child.poll(400), "the child's lease waits for the lock");
                 assertEquals(before, Files.getLastModifiedTime(file).toMillis(), "and has not moved the time");
                 // A holder that never lets go (a stopped process) delays other leases by a second, no more.
-                String late = child.poll(10_000);
+                String late = child.poll(60_000);
                 assertNotNull(late, "the child gave up waiting while the lock was still held");
                 assertTrue(late.startsWith("ref-of "), late);
             }

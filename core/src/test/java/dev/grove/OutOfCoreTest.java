@@ -31,7 +31,7 @@ class OutOfCoreTest {
     static void cleanUp() throws IOException {
         Leaks.assertNoRegionsLeft(30);
         if (Files.exists(DISK)) {
-            assertEquals(List.of(), RegionStore.open(DISK).awaitEmpty(Duration.ofSeconds(20)), "regions left on disk");
+            assertEquals(List.of(), RegionStore.open(DISK).awaitEmpty(Duration.ofSeconds(120)), "regions left on disk");
             try (Stream<Path> all = Files.walk(DISK)) {
                 for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
                     Files.delete(p);

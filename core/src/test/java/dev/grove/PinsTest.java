@@ -2,6 +2,7 @@ package dev.grove;
 
 import dev.grove.internal.Inspector;
 import dev.grove.internal.Store;
+import dev.grove.test.Await;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
 import dev.grove.test.KernelLocks;
@@ -14,6 +15,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,7 +43,7 @@ class PinsTest {
         Pin pin = STORE.pin(ref, null);
         Path file = STORE.file(ref.path());
         try {
-            Thread.sleep((Long.getLong("grove.lease.seconds", 30) + 1) * 1000);
+            Await.leaseEnded(file);
             STORE.sweep();
             assertTrue(Files.exists(file), "a pinned region outlives the sender's view and the lease");
             try (SharedDoubleArray back = Grove.map(ref, SharedDoubleArray.class)) {
@@ -76,8 +78,7 @@ class PinsTest {
             child.kill(); // its creator dies holding it
         }
         // No holder left (asked of the kernel), no lease was taken, a sweep runs: the file stays, same inode.
-        Thread.sleep(500);
-        assertFalse(KernelLocks.lockedByAnyone(file), "nobody holds the region");
+        Await.until("the kernel dropped the dead creator's lock on " + file, () -> !KernelLocks.lockedByAnyone(file));
         STORE.sweep();
         assertTrue(Files.exists(file), "a pinned region is not swept");
         assertEquals(inode, Files.getAttribute(file, "unix:ino"));
@@ -114,7 +115,9 @@ class PinsTest {
             assertTrue(pin.expires().isPresent());
         }
         assertTrue(Files.exists(file), "pinned for 1.5 s");
-        Thread.sleep(2_600); // past the pin and the test lease (2 s)
+        Instant pinEnd = pin.expires().orElseThrow();
+        Await.until("the pin's time has passed", () -> Instant.now().isAfter(pinEnd));
+        Await.leaseEnded(file);
         STORE.sweep();
         assertFalse(Files.exists(file), "the pin expired");
         assertTrue(STORE.pins("/" + file.getFileName()).isEmpty(), "the sweep deleted the expired pin file");

@@ -1,7 +1,9 @@
 package dev.grove;
 
-import dev.grove.test.ChildJvm;
+import dev.grove.test.Await;
 import dev.grove.test.Child;
+import dev.grove.test.ChildJvm;
+import dev.grove.test.KernelLocks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +11,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -27,40 +33,40 @@ class ReaperTest {
     @Test
     void leasedRegionsOfExitedProcessesAreFreedWhenTheLeaseEndsByOneReaper() throws Exception {
         List<String> options = List.of("-Dgrove.store=" + STORE, "-Dgrove.lease.seconds=6", "-Dgrove.reaper=true");
-        List<Path> files = new java.util.ArrayList<>();
+        Map<Path, Long> leaseEnds = new LinkedHashMap<>();
         try (ChildJvm a = ChildJvm.start(options, Child.class); ChildJvm b = ChildJvm.start(options, Child.class)) {
             for (ChildJvm c : List.of(a, b)) {
                 c.expect("ready", 60);
                 c.send("publish 7"); // shares, takes a reference (a 6 s lease), closes its view
-                String ref = c.expect("publish ", 30);
-                files.add(STORE.resolve(SharedRef.parse(ref).regionName()));
+                Path f = STORE.resolve(SharedRef.parse(c.expect("publish ", 30)).regionName());
+                leaseEnds.put(f, Files.getLastModifiedTime(f).toMillis()); // a lease ends at the file's time
             }
             a.closeInput();
             b.closeInput();
-            assertEquals(0, a.waitFor(30));
-            assertEquals(0, b.waitFor(30));
+            assertEquals(0, a.waitFor(60));
+            assertEquals(0, b.waitFor(60));
         }
-        for (Path f : files) {
-            assertTrue(Files.exists(f), "the lease keeps the region after its creator exited: " + f);
-        }
-        // Each exiting child starts one; the second finds the store's reaper lock taken and leaves (after
-        // waiting two seconds for it, in case the first was about to leave).
-        Thread.sleep(2_500);
-        List<ProcessHandle> reapers = reapers();
-        assertEquals(1, reapers.size(), "one reaper for the store, whatever the number of exiting processes");
-        assertTrue(dev.grove.test.KernelLocks.lockedByAnyone(STORE.resolve(".grove-reaper-lock")),
-                "the reaper holds the store's reaper lock");
-        long until = System.currentTimeMillis() + 20_000;
-        while (files.stream().anyMatch(Files::exists) && System.currentTimeMillis() < until) {
-            Thread.sleep(100);
-        }
-        for (Path f : files) {
-            assertFalse(Files.exists(f), "deleted when its lease ended, with no Grove process left: " + f);
-        }
-        for (ProcessHandle r : reapers) {
-            assertTrue(r.onExit().completeOnTimeout(null, 15, java.util.concurrent.TimeUnit.SECONDS).get() != null
-                    || !r.isAlive(), "the reaper exits once nothing is left to wait for");
-        }
+        // Each exiting child starts a reaper; a second one finds the store's reaper lock taken and leaves. Watched
+        // until both files are gone: the lock never has two holders, a reaper holds it, and no file goes early.
+        Path lock = STORE.resolve(".grove-reaper-lock");
+        Set<Long> holders = new HashSet<>();
+        Await.until("the reaper deleted " + leaseEnds.keySet(), 60 + 6, () -> {
+            long now = System.currentTimeMillis();
+            for (Map.Entry<Path, Long> e : leaseEnds.entrySet()) {
+                assertTrue(Files.exists(e.getKey()) || now >= e.getValue(),
+                        "deleted only once its lease ended: " + e.getKey() + " leaseEnd=" + e.getValue() + " now=" + now);
+            }
+            assertTrue(KernelLocks.locksOn(lock) <= 1, "one holder of " + lock + " at a time, by /proc/locks");
+            for (ProcessHandle r : reapers()) {
+                if (KernelLocks.lockedBy(r.pid(), lock)) {
+                    holders.add(r.pid());
+                }
+            }
+            return leaseEnds.keySet().stream().noneMatch(Files::exists);
+        });
+        assertFalse(holders.isEmpty(), "a reaper held the store's reaper lock while the leases ran");
+        Await.until("every reaper of the store exited once nothing was left to wait for: " + reapers(),
+                60, () -> reapers().isEmpty());
     }
 
     private static List<ProcessHandle> reapers() {

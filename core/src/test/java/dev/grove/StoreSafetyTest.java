@@ -131,7 +131,7 @@ class StoreSafetyTest {
         run("mkfifo", "-m", "600", store.file(fifo).toString());
         Files.createSymbolicLink(store.file(link), target);
         try {
-            assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
                 assertEquals(0, dev.grove.cli.GroveCommand.run(new String[] {"ls"}, new java.io.PrintStream(out),
                         new java.io.PrintStream(out)));

@@ -75,8 +75,8 @@ class StoresTest {
                 assertEquals(Child.digest(data), child.expect("ref ", 30));
             }
         }
-        assertEquals(List.of(), memory.awaitEmpty(Duration.ofSeconds(20)));
-        assertEquals(List.of(), disk.awaitEmpty(Duration.ofSeconds(20)));
+        assertEquals(List.of(), memory.awaitEmpty(Duration.ofSeconds(120)));
+        assertEquals(List.of(), disk.awaitEmpty(Duration.ofSeconds(120)));
 
         // Recycling: a region released with no lease running stays in the tmpfs store as a spare (one file,
         // renamed, unsealed), ready for the next region; the disk store, recycling off, deletes it at once.
@@ -91,8 +91,8 @@ class StoresTest {
             assertEquals(1, regionFiles(MEMORY), "the next region is made from the spare");
             assertEquals(data.length, again.length());
         }
-        assertEquals(List.of(), memory.awaitEmpty(Duration.ofSeconds(20)));
-        assertEquals(List.of(), disk.awaitEmpty(Duration.ofSeconds(20)));
+        assertEquals(List.of(), memory.awaitEmpty(Duration.ofSeconds(120)));
+        assertEquals(List.of(), disk.awaitEmpty(Duration.ofSeconds(120)));
     }
 
     /** On tmpfs, retained: sealed regions stay until deleted, whoever sweeps. */
@@ -176,7 +176,7 @@ class StoresTest {
     static void removeStores() throws IOException {
         for (Path dir : new Path[] {MEMORY, MEMORY_NO_REUSE, DISK, RETAINED}) {
             if (Files.exists(dir)) {
-                List<String> left = RegionStore.open(dir).awaitEmpty(Duration.ofSeconds(20));
+                List<String> left = RegionStore.open(dir).awaitEmpty(Duration.ofSeconds(120));
                 assertEquals(List.of(), left, "regions left in " + dir);
                 try (Stream<Path> all = Files.walk(dir)) {
                     for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {

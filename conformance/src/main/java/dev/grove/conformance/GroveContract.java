@@ -2,15 +2,15 @@ package dev.grove.conformance;
 
 import dev.grove.ArrayWriter;
 import dev.grove.Grove;
+import dev.grove.RegionNotFoundException;
+import dev.grove.RegionReleasedException;
+import dev.grove.RegionStore;
 import dev.grove.SharedByteArray;
 import dev.grove.SharedDoubleArray;
 import dev.grove.SharedList;
 import dev.grove.SharedMap;
 import dev.grove.SharedObject;
 import dev.grove.SharedRef;
-import dev.grove.RegionNotFoundException;
-import dev.grove.RegionReleasedException;
-import dev.grove.RegionStore;
 
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
@@ -323,7 +323,7 @@ public final class GroveContract {
             SharedDoubleArray held = (SharedDoubleArray) back;
             try {
                 held.ref(); // a reference taken from a mapped view (once, this dropped the holder's lock)
-                sleep(leaseMillis + 500); // that reference's lease, and the first one, have ended
+                awaitLeaseEnd(file, leaseMillis); // that reference's lease, and the first one, have ended
                 RegionStore.defaultStore().sweep();
                 check(Files.exists(file), t.name(), "the region was freed while a view of it was still held: " + file);
                 check(Holders.of(file).contains(ProcessHandle.current().pid()), t.name(),
@@ -432,6 +432,22 @@ public final class GroveContract {
     private static void closeIfView(Object o) {
         if (o instanceof SharedObject so) {
             so.close();
+        }
+    }
+
+    /**
+     * Waits until the lease recorded on region {@code file} has ended: a lease ends at the file's modification time
+     * (docs/FORMAT.md, "Lifetime"), read from the file system, never guessed from a delay. Fails after the lease
+     * plus a minute.
+     */
+    private static void awaitLeaseEnd(Path file, long leaseMillis) throws java.io.IOException {
+        long deadline = System.currentTimeMillis() + leaseMillis + 60_000;
+        while (Files.exists(file) && Files.getLastModifiedTime(file).toMillis() >= System.currentTimeMillis()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("the lease of " + file + " never ended: it runs until "
+                        + Files.getLastModifiedTime(file).toInstant() + ", more than a minute past the store's lease");
+            }
+            sleep(20);
         }
     }
 

@@ -569,12 +569,17 @@ public final class Regions {
         schedule(() -> {
             LOCK.lock();
             try {
-                LEASED.remove(name, lease);
                 sweepOne(store, name, DEFAULT_GRACE_MILLIS);
             } finally {
+                LEASED.remove(name, lease); // after the sweep: a test waiting for the reminder sees it done
                 LOCK.unlock();
             }
         }, left + 20);
+    }
+
+    /** Whether a reminder to delete region {@code name} at its lease end is pending in this process. */
+    public static boolean deletionReminderPending(String name) {
+        return LEASED.containsKey(name);
     }
 
     /** Tasks waiting on the sweeper thread (tests watch it for reminders that pile up). */

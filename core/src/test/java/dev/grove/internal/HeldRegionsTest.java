@@ -5,6 +5,7 @@ import dev.grove.Grove;
 import dev.grove.SharedDoubleArray;
 import dev.grove.SharedObject;
 import dev.grove.cli.GroveCommand;
+import dev.grove.test.Await;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
 import dev.grove.test.KernelLocks;
@@ -251,7 +252,7 @@ class HeldRegionsTest {
      * and map each view: the views are still held here, so nothing may be freed and every map must work.
      */
     static void afterTheLeaseAnotherProcessSweepsThenMaps(List<? extends SharedObject> held) {
-        Leaks.sleep(LEASE_MILLIS + 300);
+        held.forEach(Await::leaseEnded);
         try (ChildJvm child = ChildJvm.start(Child.class)) {
             child.expect("ready", 30);
             child.send("sweep");

@@ -6,6 +6,7 @@ import dev.grove.RegionNotFoundException;
 import dev.grove.SharedByteArray;
 import dev.grove.SharedDoubleArray;
 import dev.grove.SharedRef;
+import dev.grove.test.Await;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
 import dev.grove.test.Leaks;
@@ -206,11 +207,7 @@ class RecyclingTest {
         List<String> spares = spares();
         assertEquals(1, spares.size());
         Path file = Store.defaultStore().file(spares.get(0));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (Files.exists(file) && System.nanoTime() < deadline) {
-            Leaks.sleep(20);
-        }
-        assertFalse(Files.exists(file), "deleted after its idle time");
+        Await.until("the idle spare " + file + " was deleted after its idle time", () -> !Files.exists(file));
         assertEquals(List.of(), spares());
     }
 
@@ -315,13 +312,26 @@ class RecyclingTest {
         try (ChildJvm child = ChildJvm.start(Child.class)) {
             child.expect("ready", 30);
             child.send("recycle " + rounds);
-            for (String line = child.receive(30); !line.equals("recycle done"); line = child.receive(30)) {
+            // Each view is checked again once the child has reported its next round: it went on meanwhile.
+            SharedDoubleArray previous = null;
+            double previousK = 0;
+            for (String line = child.receive(30); ; line = child.receive(30)) {
+                if (previous != null) {
+                    try (SharedDoubleArray v = previous) {
+                        double k = previousK;
+                        assertTrue(v.doubleStream().allMatch(x -> x == k), "round " + k + " while the child went on");
+                    }
+                    previous = null;
+                }
+                if (line.equals("recycle done")) {
+                    break;
+                }
                 String[] w = line.split(" ");
                 double k = Double.parseDouble(w[2]);
-                try (SharedDoubleArray v = Grove.map(w[1], SharedDoubleArray.class)) {
-                    assertTrue(v.doubleStream().allMatch(x -> x == k), "round " + k + " right after mapping");
-                    Leaks.sleep(2);
-                    assertTrue(v.doubleStream().allMatch(x -> x == k), "round " + k + " while the child goes on");
+                try {
+                    previous = Grove.map(w[1], SharedDoubleArray.class);
+                    assertTrue(previous.doubleStream().allMatch(x -> x == k), "round " + k + " right after mapping");
+                    previousK = k;
                     mapped++;
                 } catch (RegionNotFoundException e) {
                     gone++;

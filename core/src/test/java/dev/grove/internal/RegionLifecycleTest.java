@@ -4,6 +4,7 @@ import dev.grove.ArrayWriter;
 import dev.grove.Grove;
 import dev.grove.RegionNotFoundException;
 import dev.grove.SharedDoubleArray;
+import dev.grove.test.Await;
 import dev.grove.test.KernelLocks;
 import dev.grove.test.Leaks;
 import dev.grove.test.RegionFiles;
@@ -63,11 +64,7 @@ class RegionLifecycleTest {
             assertTrue(Regions.pendingSweeperTasks() - before <= 2,
                     "reminders pending: before=" + before + " after=" + Regions.pendingSweeperTasks());
             assertTrue(Files.exists(file), "the lease still keeps the file");
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (Files.exists(file) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertFalse(Files.exists(file), "the reminder deleted the file after the lease: " + file);
+            Await.until("the reminder deleted the file after the lease: " + file, () -> !Files.exists(file));
         } finally {
             System.setProperty("grove.lease.seconds", "2");
         }
@@ -139,11 +136,7 @@ class RegionLifecycleTest {
         assertFalse(KernelLocks.lockedBy(PID, copy), "RELEASED: this process holds no lock on the file");
         assertTrue(Files.exists(copy), "its lease (two minutes) keeps the file after the last holder");
         // The mapping is kept, unlocked, for a while (Warm): its descriptor goes when that ends.
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (KernelLocks.descriptorsOn(PID, ino) != 0 && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(0, KernelLocks.descriptorsOn(PID, ino), "RELEASED and idle: no descriptor of this process on the file");
+        Await.until("RELEASED and idle: no descriptor of this process on the file", () -> KernelLocks.descriptorsOn(PID, ino) == 0);
         RegionFiles.delete(name);
     }
 

@@ -2,9 +2,9 @@ package dev.grove.test;
 
 import dev.grove.ArrayWriter;
 import dev.grove.Grove;
-import dev.grove.SharedMatrix;
 import dev.grove.GroveException;
 import dev.grove.SharedDoubleArray;
+import dev.grove.SharedMatrix;
 import dev.grove.SharedObject;
 import dev.grove.SharedRef;
 import dev.grove.internal.Regions;
@@ -32,8 +32,8 @@ import java.util.List;
  *     {@code check-bytes HEX K} the same for a reference given as its reference bytes in hex;
  * <li>{@code share-recycled N}: share a double[N] and close it (a spare, if N is large), share another (made
  *     from that spare), take its reference, hold it, answer its path;
- * <li>{@code churn}: share, reference, map, read and release regions, small and recycled ones, in a loop until
- *     killed;
+ * <li>{@code churn PROGRESS}: share, reference, map, read and release regions, small and recycled ones, in a loop
+ *     until killed, marking each round in the {@link Progress} file PROGRESS;
  * <li>{@code sweep}: run a sweep of the store as any process may, answer the names it freed;
  * <li>{@code forget}: drop every held view without closing it (the garbage collector must release them);
  * <li>{@code fill REF FROM TO}: map a double array shared for writing, write {@code i * 0.5 + 1} into
@@ -223,16 +223,19 @@ public final class Child {
                         System.out.println(ok ? "check ok" : "error WrongContent");
                     }
                     case "churn" -> {
+                        Progress progress = Progress.open(java.nio.file.Path.of(w[1]));
                         System.out.println("churn started");
                         double[] large = new double[1 << 17]; // 1 MiB: closed ones become spares, reused next
                         for (long i = 0; ; i++) {
                             double[] d = i % 2 == 0 ? new double[1 + (int) (i % 5000)] : large;
+                            progress.enter();
                             try (SharedDoubleArray v = Grove.share(d)) {
                                 SharedDoubleArray again = i % 3 == 0 ? Grove.map(v.ref()) : Grove.map(v.path());
                                 try (again) {
                                     again.getDouble(d.length - 1);
                                 }
                             }
+                            progress.leave();
                         }
                     }
                     case "recycle" -> {

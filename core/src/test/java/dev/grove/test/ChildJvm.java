@@ -15,8 +15,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A child JVM on this JVM's java binary and class path, talking line by line over its stdin and stdout.
  * Every child is bounded in time and killed by pid when closed; none outlives the test that started it.
+ * Deadlines given in seconds are raised to at least {@link #MIN_SECONDS}: only a failing test reaches one, and on
+ * a loaded machine a fresh JVM can take many seconds to answer.
  */
 public final class ChildJvm implements AutoCloseable {
+    /** The least time any wait for a child allows. */
+    public static final int MIN_SECONDS = 60;
     private static final String EOF = "\u0000EOF";
     private final Process process;
     private final PrintWriter in;
@@ -136,6 +140,7 @@ public final class ChildJvm implements AutoCloseable {
      * @throws AssertionError if none comes within {@code seconds} or the child ended
      */
     public String receive(int seconds) {
+        seconds = Math.max(seconds, MIN_SECONDS);
         String line = poll(TimeUnit.SECONDS.toMillis(seconds));
         if (line == null) {
             throw new AssertionError("child " + pid() + " sent nothing within " + seconds + " s; stderr:\n" + stderr());
@@ -164,6 +169,7 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Reads lines until one starts with {@code prefix}, returning the rest of it. */
     public String expect(String prefix, int seconds) {
+        seconds = Math.max(seconds, MIN_SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             int left = (int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime()));
@@ -194,6 +200,7 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Waits for the child to end by itself and returns its exit code; kills it after {@code seconds}. */
     public int waitFor(int seconds) {
+        seconds = Math.max(seconds, MIN_SECONDS);
         try {
             if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
                 kill();
@@ -211,7 +218,7 @@ public final class ChildJvm implements AutoCloseable {
     public void kill() {
         process.destroyForcibly();
         try {
-            process.waitFor(30, TimeUnit.SECONDS);
+            process.waitFor(MIN_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -226,7 +233,7 @@ public final class ChildJvm implements AutoCloseable {
         if (process.isAlive()) {
             in.close();
             try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) { // a child left running by a failed test
                     kill();
                 }
             } catch (InterruptedException e) {

@@ -32,24 +32,33 @@ public final class KernelLocks {
 
     /** Whether any process holds any lock on {@code file}, by {@code /proc/locks}. */
     public static boolean lockedByAnyone(Path file) {
+        return locksOn(file) > 0;
+    }
+
+    /** How many locks {@code /proc/locks} lists on {@code file}, read at once (0 if the file does not exist). */
+    public static int locksOn(Path file) {
         long ino = inode(file);
         if (ino < 0) {
-            return false;
+            return 0;
         }
         try {
+            int n = 0;
             for (String line : Files.readAllLines(Path.of("/proc/locks"))) {
                 String[] w = line.trim().split("\\s+");
-                if (w.length >= 6 && w[5].endsWith(":" + ino)) {
-                    return true;
+                if (w.length >= 6 && !w[1].equals("->") && w[5].endsWith(":" + ino)) {
+                    n++;
                 }
             }
-            return false;
+            return n;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Whether a descriptor of process {@code pid} that is open on {@code file} holds a lock on it. */
+    /**
+     * Whether a descriptor of process {@code pid} that is open on {@code file} holds a lock on it (false once
+     * the process is gone).
+     */
     public static boolean lockedBy(long pid, Path file) {
         long ino = inode(file);
         if (ino < 0) {
@@ -66,6 +75,8 @@ public final class KernelLocks {
                 }
             }
             return false;
+        } catch (NoSuchFileException e) {
+            return false; // the process has ended
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * <li>{@code probe DIR WARMDIR NAME I}: open WARMDIR first (loading the classes), then measure opening DIR and
  *     reading element I of object NAME: answer the value, the bytes read by system calls meanwhile
  *     ({@code rchar} of {@code /proc/self/io}) and how many regions this process maps;
- * <li>{@code churn DIR}: commit version after version of {@link #expected} until killed; answer {@code started};
+ * <li>{@code churn DIR PROGRESS}: commit version after version of {@link #expected} until killed, marking each
+ *     {@code commit()} in the {@link Progress} file PROGRESS; answer {@code started};
  * <li>{@code exit}.
  * </ul>
  */
@@ -66,11 +67,14 @@ public final class LazyChild {
                 }
                 case "churn" -> {
                     LazyStore s = LazyStore.open(Path.of(w[1]));
+                    Progress progress = Progress.open(Path.of(w[2]));
                     System.out.println("started");
                     for (;;) {
                         long k = s.version() + 1;
                         apply(k, s::put, s::remove);
+                        progress.enter();
                         s.commit();
+                        progress.leave();
                     }
                 }
                 case "exit" -> {

@@ -14,9 +14,10 @@ public final class Leaks {
      * Waits (collecting garbage) until this process maps no region, then until no unleased region file
      * remains after a sweep. Released regions this process keeps for reuse are deleted first: they are a
      * bounded cache, not a leak (their own lifetime is tested in {@code RecyclingTest}). Fails naming what
-     * is left.
+     * is left, after {@code seconds} or {@link Await#DEFAULT_SECONDS}, whichever is longer.
      */
     public static void assertNoRegionsLeft(int seconds) {
+        seconds = Math.max(seconds, Await.DEFAULT_SECONDS); // reached only when something leaked: be generous
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         Store store = Store.defaultStore();
         List<String> mapped;

@@ -23,7 +23,8 @@ import java.util.StringJoiner;
  *     with y, as the bits of each double in hex;
  * <li>{@code race NAME}: try to register NAME, answer {@code won} or {@code lost};
  * <li>{@code cycles N PREFIX}: N times register, retrieve, release the views, unregister a name of its own;
- * <li>{@code churn PREFIX}: answer {@code started}, then register, replace and unregister names until killed;
+ * <li>{@code churn PREFIX PROGRESS}: answer {@code started}, then register, replace and unregister names until
+ *     killed, marking each operation in the {@link Progress} file PROGRESS;
  * <li>{@code map REF}: map a reference and share an array, close both (sharing and mapping only);
  * <li>{@code exit}.
  * </ul>
@@ -112,9 +113,11 @@ public final class NamespaceChild {
                         System.out.println("cycles ok");
                     }
                     case "churn" -> {
+                        Progress progress = Progress.open(Path.of(w[2]));
                         System.out.println("churn started");
                         for (long i = 0; ; i++) {
                             String name = w[1] + (i % 3);
+                            progress.enter();
                             if (ns.names().contains(name)) {
                                 if (i % 2 == 0) {
                                     ns.replace(Map.of(name, new double[] {i}));
@@ -125,6 +128,7 @@ public final class NamespaceChild {
                                 ns.register(name, new double[(int) (i % 5) * 100 + 1]);
                                 ns.view(name).close();
                             }
+                            progress.leave();
                         }
                     }
                     case "map" -> {

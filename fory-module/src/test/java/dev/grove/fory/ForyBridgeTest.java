@@ -275,7 +275,7 @@ class ForyBridgeTest {
             assertEquals(inMemory, java.util.Set.copyOf(RegionStore.defaultStore().regionNames()), "none in memory");
             Measurements back = (Measurements) bridge.deserialize(wire);
             assertArrayEquals(m.temperatures, back.temperatures);
-            assertEquals(java.util.List.of(), RegionStore.open(disk).awaitEmpty(java.time.Duration.ofSeconds(20)));
+            assertEquals(java.util.List.of(), RegionStore.open(disk).awaitEmpty(java.time.Duration.ofSeconds(120)));
         });
     }
 

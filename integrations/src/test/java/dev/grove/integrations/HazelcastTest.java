@@ -2,6 +2,7 @@ package dev.grove.integrations;
 
 import dev.grove.RegionStore;
 import example.app.Unlisted;
+import dev.grove.test.Await;
 import dev.grove.test.ChildJvm;
 import dev.grove.test.Leaks;
 import org.junit.jupiter.api.AfterAll;
@@ -114,8 +115,7 @@ class HazelcastTest {
         RegionStore store = RegionStore.defaultStore();
         Path file = store.file(path);
         try {
-            long lease = Long.getLong("grove.lease.seconds", 30);
-            Thread.sleep((lease + 1) * 1000);
+            Await.leaseEnded(file);
             store.sweep();
             assertTrue(Files.exists(file), "a pinned region must survive its creator, its lease and a sweep: " + file);
             try (ChildJvm reader = Children.start(HazelcastChild.class, "client", cluster, Integer.toString(ports[0]))) {

@@ -76,7 +76,7 @@ class AutoSharingTest {
             assertEquals(inMemory, java.util.Set.copyOf(dev.grove.RegionStore.defaultStore().regionNames()));
             Payload back = (Payload) Streams.read(wire);
             assertArrayEquals(p.values, back.values);
-            assertEquals(List.of(), dev.grove.RegionStore.open(disk).awaitEmpty(java.time.Duration.ofSeconds(20)));
+            assertEquals(List.of(), dev.grove.RegionStore.open(disk).awaitEmpty(java.time.Duration.ofSeconds(120)));
         });
     }
 

@@ -4,11 +4,15 @@ import dev.grove.ArrayWriter;
 import dev.grove.Grove;
 import dev.grove.SharedDoubleArray;
 import dev.grove.SharedMatrix;
+import dev.grove.test.Await;
 import dev.grove.test.Leaks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * mid-call, cancellation, a result array written by the workers, and the round-trip latency of a chunk.
  */
 class ParallelTest {
+    private static final Path COUNTERS = Path.of("target", "started-counters").toAbsolutePath();
     private static WorkerPool pool;
     private static Workers threads;
 
@@ -35,14 +40,33 @@ class ParallelTest {
     }
 
     @AfterAll
-    static void stopWorkers() {
+    static void stopWorkers() throws IOException {
         List<Long> pids = pool.pids();
         pool.close();
         threads.close();
         for (long pid : pids) {
-            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " exited");
+            Await.until("worker " + pid + " exited", () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         }
         Leaks.assertNoRegionsLeft(30);
+        try (var files = Files.list(COUNTERS)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
+    /** A new file counting the elements a call has started (see {@link Stats#slowlyCounted}). */
+    private static Path counter() throws IOException {
+        Files.createDirectories(COUNTERS);
+        return Files.createTempFile(COUNTERS, "started-", "");
+    }
+
+    private static long started(Path counter) {
+        try {
+            return Files.size(counter);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static List<Workers> both() {
@@ -286,20 +310,20 @@ class ParallelTest {
     @Test
     void aWorkerKilledMidCallIsReplacedAndItsChunkRetried() throws Exception {
         List<Long> before = pool.pids();
+        Path counter = counter();
+        String c = counter.toString();
         CompletableFuture<List<Long>> f = Parallel.on(pool).chunkSize(20).memApplyAsync(new double[400][1],
-                Margin.ROWS, (row, vars) -> Stats.slowly(row.index(), 5), Map.of());
-        Thread.sleep(300);
+                Margin.ROWS, (row, vars) -> Stats.slowlyCounted(row.index(), 5, c), Map.of());
+        // Past the first chunk of each worker: both are inside chunks now, 15 of 20 chunks still to run.
+        Await.until("both workers are running chunks", () -> started(counter) > 25);
+        assertFalse(f.isDone(), "the kill lands inside the call");
         ProcessHandle.of(before.getFirst()).ifPresent(ProcessHandle::destroyForcibly);
-        List<Long> got = f.get(120, TimeUnit.SECONDS);
+        List<Long> got = f.get(Await.DEFAULT_SECONDS, TimeUnit.SECONDS);
         for (int i = 0; i < 400; i++) {
             assertEquals(i, got.get(i));
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (pool.size() < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(2, pool.size(), "the dead worker was replaced");
-        assertFalse(pool.pids().contains(before.getFirst()));
+        assertTrue(started(counter) > 400, "the dead worker's chunk ran again: " + started(counter) + " elements started");
+        Await.until("the dead worker was replaced", () -> pool.size() == 2 && !pool.pids().contains(before.getFirst()));
     }
 
     /**
@@ -319,9 +343,12 @@ class ParallelTest {
     @Test
     void closingThePoolFailsTheRunningCallInsteadOfLeavingItHanging() throws Exception {
         WorkerPool p = WorkerPool.start(1);
+        Path counter = counter();
+        String c = counter.toString();
         CompletableFuture<List<Long>> f = Parallel.on(p).chunkSize(1).memApplyAsync(new double[1000][1], Margin.ROWS,
-                (row, vars) -> Stats.slowly(row.index(), 10), Map.of());
-        Thread.sleep(200);
+                (row, vars) -> Stats.slowlyCounted(row.index(), 10, c), Map.of());
+        Await.until("the call is running", () -> started(counter) > 0);
+        assertFalse(f.isDone());
         p.close();
         java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
                 () -> f.get(60, TimeUnit.SECONDS));
@@ -340,15 +367,20 @@ class ParallelTest {
     @Test
     void cancellingStopsTheWorkersCurrentChunks() throws Exception {
         for (Workers w : both()) {
+            Path counter = counter();
+            String c = counter.toString();
             CompletableFuture<List<Long>> f = Parallel.on(w).chunkSize(1).memApplyAsync(new double[10_000][1],
-                    Margin.ROWS, (row, vars) -> Stats.slowly(row.index(), 10), Map.of());
-            Thread.sleep(200);
-            long start = System.nanoTime();
+                    Margin.ROWS, (row, vars) -> Stats.slowlyCounted(row.index(), 10, c), Map.of());
+            Await.until(w + ": the call is running", () -> started(counter) > 0);
             assertTrue(f.cancel(true));
-            // The next call runs at once: the cancelled one's remaining 10,000 x 10 ms are not being worked off.
+            long atCancel = started(counter);
+            // The next call runs once the cancelled one's current elements end (one per worker at most, their
+            // sleeps interrupted), not after the remaining 10,000 x 10 ms are worked off.
             List<Long> next = Parallel.on(w).memApply(new double[4][1], Margin.ROWS, (row, vars) -> row.index(), Map.of());
             assertEquals(List.of(0L, 1L, 2L, 3L), next);
-            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), w + ": the cancelled call stopped");
+            long after = started(counter);
+            assertTrue(after - atCancel <= 4, w + ": the cancelled call stopped, yet " + (after - atCancel)
+                    + " more of its elements started after cancel()");
         }
     }
 
@@ -363,12 +395,9 @@ class ParallelTest {
                 assertTrue(ProcessHandle.of(pid).isPresent(), "worker " + pid + " runs");
             }
             ProcessHandle.of(parent.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             for (long pid : pids) {
-                while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
-                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "worker " + pid + " exited");
+                Await.until("worker " + pid + " exited after its parent was killed",
+                        () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
             }
         }
     }

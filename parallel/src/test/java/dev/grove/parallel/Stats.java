@@ -25,6 +25,20 @@ final class Stats {
         return i;
     }
 
+    /**
+     * As {@link #slowly}, first appending one byte to the file {@code counter}: its size counts the elements
+     * started, in this JVM and in worker JVMs alike, so that a test waits for work to be under way.
+     */
+    static long slowlyCounted(long i, int millis, String counter) {
+        try {
+            java.nio.file.Files.write(java.nio.file.Path.of(counter), new byte[1],
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return slowly(i, millis);
+    }
+
     static long slowly(long i, int millis) {
         try {
             Thread.sleep(millis);
