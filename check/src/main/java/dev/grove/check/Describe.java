@@ -69,7 +69,74 @@ final class Describe {
         } else if (v instanceof Record r) {
             record(b, r, depth);
         } else {
-            b.append(v);
+            b.append(escape(String.valueOf(v))); // a toString may hold any generated text
+        }
+    }
+
+    /**
+     * {@code s} with every unit a console or an XML report cannot carry written as {@code \\uXXXX}: lone
+     * surrogates, control characters other than line breaks and tabs, and U+FFFE / U+FFFF. Surrogate pairs stay.
+     */
+    static String escape(String s) {
+        StringBuilder b = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean pair = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+            boolean bad = !pair && (Character.isSurrogate(c) || c < 0x20 && c != '\n' && c != '\r' && c != '\t'
+                    || c >= 0x7f && c < 0xa0 || c == 0xfffe || c == 0xffff);
+            if (bad && b == null) {
+                b = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (bad) {
+                b.append(String.format("\\u%04x", (int) c));
+            } else if (b != null) {
+                b.append(c);
+            }
+            if (pair) {
+                if (b != null) {
+                    b.append(s.charAt(i + 1));
+                }
+                i++;
+            }
+        }
+        return b == null ? s : b.toString();
+    }
+
+    /**
+     * {@code t} itself if its text and its causes' are printable; otherwise a stand-in that prints the same class
+     * name and the escaped message, with the same stack trace and escaped causes.
+     */
+    static Throwable escaped(Throwable t) {
+        if (t == null || printable(t)) {
+            return t;
+        }
+        Escaped e = new Escaped(t.getClass().getName(), escape(String.valueOf(t.getMessage())), escaped(t.getCause()));
+        e.setStackTrace(t.getStackTrace());
+        return e;
+    }
+
+    private static boolean printable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && !escape(m).equals(m)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A failure whose message held units a report cannot carry, retold with them escaped. */
+    static final class Escaped extends AssertionError {
+        private final String type;
+
+        Escaped(String type, String message, Throwable cause) {
+            super(message, cause);
+            this.type = type;
+        }
+
+        @Override
+        public String toString() {
+            return type + " (message escaped): " + getMessage();
         }
     }
 

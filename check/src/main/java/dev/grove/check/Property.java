@@ -5,7 +5,10 @@ import java.util.SplittableRandom;
 
 /**
  * A property: a check that must hold for every value of a generator. {@link #check} runs it on fresh
- * values; on the first failure it shrinks the input to a simpler one that fails the same way and throws a
+ * values; on the first failure it runs the same input again a few times ({@link #replays}). If a replay
+ * passes, the failure does not depend on the input alone (an intermittent fault: a dropped connection, a
+ * race), and the report says so, with how often the input passed, instead of shrinking a counterexample that
+ * would not reproduce. Otherwise it shrinks the input to a simpler one that fails the same way and throws a
  * {@link PropertyFailure} naming both, with the seed that reproduces the run.
  *
  * <pre>{@code
@@ -14,8 +17,9 @@ import java.util.SplittableRandom;
  *
  * <p>System properties, for every property of a run: {@code grove.check.seed} (a fixed run seed, as a
  * failure report prints it), {@code grove.check.scale} (multiplies every property's tries: 10 for a
- * long run), {@code grove.check.shrinkRuns} (at most this many runs spent shrinking, 1000 by default) and
- * {@code grove.check.shrinkSeconds} (at most this long, 60 by default).
+ * long run), {@code grove.check.shrinkRuns} (at most this many runs spent shrinking, 1000 by default),
+ * {@code grove.check.shrinkSeconds} (at most this long, 60 by default) and {@code grove.check.replays} (runs of a
+ * failing input again before shrinking, 3 by default).
  *
  * @param <T> the type of generated values
  */
@@ -25,6 +29,7 @@ public final class Property<T> {
     private int tries = 100;
     private Long seed;
     private int shrinkRuns = Integer.getInteger("grove.check.shrinkRuns", 1000);
+    private int replays = Integer.getInteger("grove.check.replays", 3);
 
     private Property(Gen<T> gen) {
         this.gen = gen;
@@ -69,6 +74,18 @@ public final class Property<T> {
         return this;
     }
 
+    /**
+     * How many times a failing input is run again before it is taken as a counterexample (3 by default, or
+     * {@code grove.check.replays}); 0 takes every failure as reproducible.
+     */
+    public Property<T> replays(int replays) {
+        if (replays < 0) {
+            throw new IllegalArgumentException("replays=" + replays + " must not be negative");
+        }
+        this.replays = replays;
+        return this;
+    }
+
     /** What a passed run did. */
     public record Summary(String name, long seed, int passed, int discarded) {
     }
@@ -104,6 +121,14 @@ public final class Property<T> {
             } else if (outcome.failure() == null) {
                 passed++;
             } else {
+                int passedReplays = 0;
+                for (int r = 0; r < replays; r++) {
+                    Outcome<T> again = run(Source.replaying(outcome.choices()), body);
+                    passedReplays += again.failure() == null && !again.discarded() ? 1 : 0;
+                }
+                if (passedReplays > 0) {
+                    throw PropertyFailure.intermittent(label, runSeed, attempt, outcome, passedReplays, replays);
+                }
                 Outcome<T> shrunk = new Shrinker<>(this, body, outcome, source).shrink();
                 throw PropertyFailure.report(label, runSeed, attempt, outcome, shrunk);
             }

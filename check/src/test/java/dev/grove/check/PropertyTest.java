@@ -81,6 +81,40 @@ class PropertyTest {
         assertTrue(f.getCause() instanceof AssertionError, f.getCause().toString());
     }
 
+    /** A failure that does not follow from the input (every 7th run fails) is replayed and called intermittent. */
+    @Test
+    void aFailureThatTheSameInputDoesNotRepeatIsReportedAsIntermittent() {
+        AtomicInteger runs = new AtomicInteger();
+        PropertyFailure f = assertThrows(PropertyFailure.class, () -> Property.forAll(Gens.ints()).tries(100)
+                .check(x -> assertTrue(runs.incrementAndGet() % 7 != 0, "run " + runs.get())));
+        assertTrue(f.getMessage().contains("failed on try 7, intermittently: the same input passed 3 of 3 replays"),
+                f.getMessage());
+        assertEquals(10, runs.get(), "the failing run and three replays, no shrinking");
+        // A failure the input decides is replayed too, fails each time, and is shrunk as before.
+        PropertyFailure real = assertThrows(PropertyFailure.class, () -> Property.forAll(Gens.ints()).tries(100)
+                .check(x -> assertTrue(x < 1000, "small")));
+        assertEquals(1000, real.counterexample(), real.getMessage());
+    }
+
+    /** Lone surrogates and control characters in a value's text, or in a failure's message, are escaped. */
+    @Test
+    void reportsEscapeWhatAConsoleCannotCarry() {
+        Object odd = new Object() {
+            @Override
+            public String toString() {
+                return "x\ud800\u0001y\ud83d\ude00";
+            }
+        };
+        assertEquals("x\\ud800\\u0001y\ud83d\ude00", Describe.of(odd), "a surrogate pair stays");
+        PropertyFailure f = assertThrows(PropertyFailure.class, () -> Property.forAll(s -> odd).tries(1)
+                .check(v -> {
+                    throw new IllegalStateException("bad " + v);
+                }));
+        assertTrue(f.getMessage().contains("bad x\\ud800\\u0001y"), f.getMessage());
+        assertTrue(f.getCause().toString().startsWith("java.lang.IllegalStateException (message escaped): bad x\\ud800"),
+                f.getCause().toString());
+    }
+
     @Test
     void aPropertyThatDiscardsEverythingFails() {
         PropertyFailure f = assertThrows(PropertyFailure.class,

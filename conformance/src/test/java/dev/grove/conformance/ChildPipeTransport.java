@@ -13,6 +13,7 @@ class ChildPipeTransport implements Transport {
     private final Codec codec;
     private final ChildJvm peer;
     private long sequence;
+    private volatile long replyBytes = -1;
 
     /** A failure the peer reported: its exception class, and the message. */
     static final class PeerFailure extends Exception {
@@ -25,9 +26,18 @@ class ChildPipeTransport implements Transport {
     }
 
     ChildPipeTransport(Codec codec) {
+        this(codec, "close");
+    }
+
+    /** With {@code views} "keep", a peer that keeps every view it decodes (a broken one). */
+    ChildPipeTransport(Codec codec, String views) {
         this.codec = codec;
-        this.peer = ChildJvm.start(FLAGS, EchoPeer.class, codec.name().equals("fory") ? "fory" : "java");
+        this.peer = ChildJvm.start(FLAGS, EchoPeer.class, codec.name().equals("fory") ? "fory" : "java", views);
         peer.expect("ready", 60);
+    }
+
+    long peerPid() {
+        return peer.pid();
     }
 
     @Override
@@ -40,7 +50,14 @@ class ChildPipeTransport implements Transport {
             String[] p = answer.substring(6).split(" ", 2);
             throw new PeerFailure(p[0], p.length > 1 ? p[1] : "");
         }
-        return codec.decode(Base64.getDecoder().decode(answer.substring(3)));
+        byte[] reply = Base64.getDecoder().decode(answer.substring(3));
+        replyBytes = reply.length;
+        return codec.decode(reply);
+    }
+
+    @Override
+    public long lastReplyBytes() {
+        return replyBytes;
     }
 
     /** Documented: the peer reported, and stayed alive to report, an exception its codec documents. */

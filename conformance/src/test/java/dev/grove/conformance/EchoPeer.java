@@ -9,8 +9,9 @@ import java.util.Base64;
 
 /**
  * The peer of the child-JVM bindings: reads {@code <n> <base64>} lines, decodes each message with the
- * codec named in its argument, and answers {@code <n> ok <base64 of the re-encoded value>} or
- * {@code <n> error <class> <message>}.
+ * codec named in its first argument, and answers {@code <n> ok <base64 of the re-encoded value>} or
+ * {@code <n> error <class> <message>}, then closes what it decoded; with a second argument {@code keep}, it keeps
+ * every view instead (a broken peer, for the kit's own tests).
  */
 public final class EchoPeer {
     private EchoPeer() {
@@ -18,6 +19,8 @@ public final class EchoPeer {
 
     public static void main(String[] args) throws Exception {
         Codec codec = Codec.named(args[0]);
+        boolean keep = args.length > 1 && args[1].equals("keep");
+        java.util.List<Object> kept = new java.util.ArrayList<>();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         System.out.println("ready");
         String line;
@@ -33,7 +36,9 @@ public final class EchoPeer {
                 System.out.println(n + " error " + e.getClass().getName() + " "
                         + String.valueOf(e.getMessage()).replaceAll("\\p{Cntrl}", "?"));
             } finally {
-                if (received instanceof SharedObject so) {
+                if (keep) {
+                    kept.add(received);
+                } else if (received instanceof SharedObject so) {
                     so.close();
                 }
             }

@@ -7,6 +7,7 @@ import java.util.function.UnaryOperator;
 /** Both ends in this JVM: encode, pass the bytes on, decode, and encode and decode the answer. */
 class InProcessTransport implements Transport {
     final Codec codec;
+    private volatile long replyBytes = -1;
 
     InProcessTransport(Codec codec) {
         this.codec = codec;
@@ -16,7 +17,9 @@ class InProcessTransport implements Transport {
     public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
         Object received = codec.decode(wire.apply(codec.encode(value)));
         try {
-            return codec.decode(codec.encode(received));
+            byte[] reply = codec.encode(received);
+            replyBytes = reply.length;
+            return codec.decode(reply);
         } finally {
             if (received instanceof SharedObject so) {
                 so.close();
@@ -27,6 +30,11 @@ class InProcessTransport implements Transport {
     @Override
     public boolean isDocumentedFailure(Throwable failure) {
         return codec.isDocumented(failure);
+    }
+
+    @Override
+    public long lastReplyBytes() {
+        return replyBytes;
     }
 
     @Override
