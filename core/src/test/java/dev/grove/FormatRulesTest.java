@@ -106,6 +106,130 @@ class FormatRulesTest {
         }), v -> ((SharedMap<?>) v).get("a"), "not reachable from its key's home slot");
     }
 
+    /** Rule: entry[0] with bit 63 cleared is 0; a null first string is written 0x8000000000000000 and read back. */
+    @Test
+    void aNullFirstStringIsEntryZeroWithTheNullBit() {
+        byte[] b = region(new String[] {null, "a"});
+        assertEquals(Long.MIN_VALUE, u64(b, root(b) + 16 + 8), "entry[0] of {null, \"a\"}");
+        String name = write(b);
+        try (StringList back = Grove.map("/" + name)) {
+            assertEquals(Arrays.asList(null, "a"), back);
+        } finally {
+            delete(name);
+        }
+    }
+
+    /** Rule: a sealed region's id is not 0 (0 marks a spare). */
+    @Test
+    void aSealedRegionWithIdZeroIsRefused() {
+        expectOnMap(edit(region(new double[] {1}), b -> putU64(b, 24, 0)), "sealed region with region id 0");
+    }
+
+    /** Rule: the body checksum is not checked on map, only by an explicit verification. */
+    @Test
+    void theBodyChecksumIsCheckedByVerifyNotByMap() {
+        byte[] bad = edit(region(new double[] {1, 2}), b -> b[root(b) + 16 + 8] ^= 1); // a bit of element 1
+        String name = write(bad);
+        try {
+            try (SharedDoubleArray v = Grove.map("/" + name)) {
+                assertEquals(1.0, v.getDouble(0), "mapped and read without reading the whole body");
+            }
+            RegionCorruptException e = assertThrows(RegionCorruptException.class, () -> Grove.verify("/" + name));
+            BadInputTest.assertMessage(e, "/" + name, "checksum");
+        } finally {
+            delete(name);
+        }
+    }
+
+    /** Rule: a node's padded end is at most its parent's offset. */
+    @Test
+    void aChildThatRunsIntoItsParentIsRefused() {
+        byte[] list = region(List.of(new double[] {1}, "x"));
+        expectOnRead(edit(list, b -> {
+            int last = (int) u64(b, root(b) + 16 + 8 + 8); // child 1, the string, right below the list
+            putU64(b, last + 8, u64(b, last + 8) + 8);
+        }), v -> ((SharedList<?>) v).get(1), "node overlaps the node that contains it");
+    }
+
+    /** Rule: a child's subtree starts after the padded end of the nearest earlier non-null sibling. */
+    @Test
+    void aSiblingThatOverlapsTheNextIsRefused() {
+        byte[] list = region(List.of(new double[] {1}, new double[] {2}));
+        expectOnRead(edit(list, b -> {
+            int first = (int) u64(b, root(b) + 16 + 8);
+            putU64(b, first + 8, 16); // two elements: its payload now runs over child 1's node header
+        }), v -> ((SharedList<?>) v).get(1), "node shared with or before an earlier sibling's subtree");
+    }
+
+    /** Rule: a table with no columns has no rows. */
+    @Test
+    void aTableWithNoColumnsHasNoRows() {
+        byte[] empty = region(Table.builder().build());
+        assertEquals(0, u64(empty, root(empty) + 16), "rows of a table with no columns");
+        expectOnMap(edit(empty, b -> putU64(b, root(b) + 16, 5)), "table with no columns has rows");
+    }
+
+    /** Rule: map keys and column names are well-formed under either aux value, and distinct as stored bytes. */
+    @Test
+    void keysAndColumnNamesAreWellFormedAndDistinctAsBytes() {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        m.put("a", 1);
+        m.put("b", 2);
+        expectOnRead(edit(region(m), b -> b[dev.grove.test.Bytes.indexOf(b, "ab".getBytes(StandardCharsets.US_ASCII)) + 1]
+                = (byte) 0xFF), v -> ((SharedMap<?>) v).get("a"), "malformed string bytes");
+        byte[] table = region(Table.builder().column("p", new int[] {1}).column("q", new int[] {2}).build());
+        expectOnRead(edit(table, b -> b[dev.grove.test.Bytes.indexOf(b, "pq".getBytes(StandardCharsets.US_ASCII))]
+                = (byte) 0xC0), v -> ((SharedTable) v).column(0), "malformed string bytes");
+        expectOnRead(edit(table, b -> b[dev.grove.test.Bytes.indexOf(b, "pq".getBytes(StandardCharsets.US_ASCII)) + 1]
+                = 'p'), v -> ((SharedTable) v).column(0), "duplicate column name");
+    }
+
+    /** Rule: under aux bit 0, bytes are WTF-8: no overlong forms, and a surrogate pair never as two 3-byte sequences. */
+    @Test
+    void wtf8RefusesOverlongFormsAndSplitPairs() {
+        byte[] lone = region("\ud800\ud800ab"); // aux bit 0 set: ED A0 80 ED A0 80 61 62
+        int at = root(lone) + 16;
+        assertEquals(1, u32(lone, root(lone) + 4), "a lone surrogate sets aux bit 0");
+        expectOnRead(edit(lone, b -> b[at + 4] = (byte) 0xB0), v -> v.toString(), "malformed string bytes");
+        expectOnRead(edit(lone, b -> {
+            b[at + 6] = (byte) 0xC1;
+            b[at + 7] = (byte) 0xA1;
+        }), v -> v.toString(), "malformed string bytes");
+        String name = write(lone);
+        try (SharedObject v = Grove.map("/" + name)) {
+            assertEquals("\ud800\ud800ab", v.toString(), "two lone high surrogates are well-formed");
+        } finally {
+            delete(name);
+        }
+    }
+
+    /** Rule: an empty List is a list of count 0; a List of nulls only is a string array. */
+    @Test
+    void anEmptyListIsAListAndAllNullsAStringArray() {
+        byte[] empty = region(List.of());
+        assertEquals(26, u32(empty, root(empty)));
+        assertEquals(0, u64(empty, root(empty) + 16));
+        byte[] nulls = region(Arrays.asList(null, null));
+        assertEquals(25, u32(nulls, root(nulls)));
+    }
+
+    /** Rules of the reference text: names of A-Z a-z 0-9 _ -, hex written lower case and read in either case. */
+    @Test
+    void referenceTextNamesAndHexCase() {
+        try (SharedDoubleArray v = Grove.share(new double[] {1})) {
+            SharedRef ref = v.ref();
+            String text = ref.toString();
+            String hex = text.substring(text.indexOf('#') + 1, text.indexOf('#') + 17);
+            assertEquals(hex.toLowerCase(java.util.Locale.ROOT), hex, "written lower case");
+            int id = text.indexOf('#') + 1;
+            String upper = text.substring(0, id) + text.substring(id, id + 16).toUpperCase(java.util.Locale.ROOT)
+                    + text.substring(id + 16);
+            assertEquals(ref, SharedRef.parse(upper), "read in either case");
+        }
+        assertThrows(InvalidPathException.class, () -> SharedRef.parse("/a~b#0000000000000001"));
+        assertThrows(InvalidPathException.class, () -> Grove.map("/na me"));
+    }
+
     // ---------------------------------------------------------------- map index layout
 
     private static long slots(byte[] b) {

@@ -211,7 +211,7 @@ class LifetimeTest {
             Await.leaseEnded(file);
             child.send("exit");
             assertEquals(0, child.waitFor(30));
-            assertFalse(Files.exists(file), "deleted by the child, on time or at its exit");
+            assertFalse(Files.exists(file), "deleted by the child, on time or at its exit; its stderr:\n" + child.stderr());
         }
     }
 

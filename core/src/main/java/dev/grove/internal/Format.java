@@ -300,6 +300,10 @@ public final class Format {
             throw new RegionCorruptException("a sealed region marked writable: " + where + " flags=0x"
                     + Integer.toHexString(flags));
         }
+        if ((flags & FLAG_SEALED) != 0 && seg.get(U64, H_ID) == 0) {
+            // Id 0 marks a spare, which is never sealed; a sealed region with it would match any reference.
+            throw new RegionCorruptException("sealed region with region id 0: " + where);
+        }
         int reserved = seg.get(U32, H_RESERVED);
         if (reserved != 0) {
             throw new RegionCorruptException("reserved header field is not 0: " + where + " reserved=0x"

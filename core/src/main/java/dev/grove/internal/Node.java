@@ -46,9 +46,10 @@ public final class Node {
     }
 
     /**
-     * The node at {@code offset}, which must lie above {@code low} and below {@code limit} (its parent's
-     * offset): children come before parents, which rules out cycles, and after their earlier siblings'
-     * subtrees, which rules out shared children.
+     * The node at {@code offset}, which must lie above {@code low} and end (padding included) by {@code limit}
+     * (its parent's offset, or the region size for the root): children come before parents, which rules out
+     * cycles, and after their earlier siblings' subtrees, which rules out shared children and overlapping
+     * payloads.
      */
     private static Node at(MemorySegment seg, long offset, long low, long limit, String path, int depth) {
         if (depth > Encoder.MAX_DEPTH + 1) {
@@ -70,6 +71,10 @@ public final class Node {
         if (length < 0 || length > room) {
             throw corrupt("node length outside the region", path,
                     "offset=" + offset + " length=" + length + " size=" + size);
+        }
+        if (length > limit - offset - NODE_HEADER) { // limit and offset are 8-aligned: so is the padded end
+            throw corrupt("node overlaps the node that contains it", path,
+                    "offset=" + offset + " length=" + length + " parent=" + limit);
         }
         Node n = new Node(seg, path, offset, tag, aux, length, depth, low);
         n.checkShape();
@@ -109,6 +114,9 @@ public final class Node {
                     "offset=" + offset + " type=" + tagName(tag) + " length=" + length
                             + (length >= 8 && !isScalar(tag) && !isPrimitiveArray(tag) && tag != STRING
                             ? " count=" + count() : ""));
+        }
+        if (tag == TABLE && u64(8) == 0 && u64(0) != 0) {
+            throw corrupt("table with no columns has rows", path, "offset=" + offset + " rows=" + u64(0));
         }
         if (tag == STRING_ARRAY && (entry(0) & ~NULL_STRING) != 0) {
             throw corrupt("first string does not start at 0", path, "offset=" + offset + " start=" + (entry(0) & ~NULL_STRING));
@@ -243,14 +251,21 @@ public final class Node {
     }
 
     /**
-     * The offset of the last non-null child before slot {@code i}, or this node's own bound: what child
-     * {@code i}'s subtree must lie above. Scans back over nulls only, so a pass over all children is linear.
+     * What child {@code i}'s subtree must lie above: the last byte of the last non-null child before slot
+     * {@code i} (its padded end, less one), or this node's own bound. Scans back over nulls only, so a pass over
+     * all children is linear. An earlier child's offset or length out of range is that child's to report, when
+     * it is read; its offset alone then bounds the later ones, as before lengths were checked here.
      */
     private long lowBefore(long i) {
         for (long j = i - 1; j >= 0; j--) {
             long off = u64(childTable() + 8 * j);
             if (off != 0) {
-                return off;
+                long size = seg.byteSize();
+                if (off < 0 || (off & 7) != 0 || off > size - NODE_HEADER) {
+                    return off;
+                }
+                long length = seg.get(U64, off + 8);
+                return length < 0 || length > size - off - NODE_HEADER ? off : off + NODE_HEADER + align8(length) - 1;
             }
         }
         return low;
@@ -273,10 +288,10 @@ public final class Node {
             }
         }
         if (tag == TABLE) {
-            java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
             for (long i = 0; i < n.count(); i++) {
-                String name = n.string(i, path + "#names[" + i + "]");
-                if (!seen.add(name)) {
+                String name = n.wellFormedString(i, path + "#names[" + i + "]");
+                if (!seen.add(java.nio.ByteBuffer.wrap(n.stringBytes(i)))) {
                     throw corrupt("duplicate column name", path, "index=" + i + " name=" + name);
                 }
             }
@@ -398,7 +413,7 @@ public final class Node {
             }
         }
         java.util.BitSet seen = new java.util.BitSet();
-        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.Set<java.nio.ByteBuffer> names = new java.util.HashSet<>();
         long runStart = (empty + 1) & mask;
         for (long k = 1; k < slots; k++) {
             long s = (empty + k) & mask;
@@ -411,11 +426,11 @@ public final class Node {
                 throw corrupt("map index holds an entry twice", path, "entry=" + e + " slot=" + s);
             }
             seen.set((int) e);
-            String key = keys.string(e, path + "#keys[" + e + "]");
-            if (!names.add(key)) {
+            String key = keys.wellFormedString(e, path + "#keys[" + e + "]");
+            byte[] raw = keys.stringBytes(e);
+            if (!names.add(java.nio.ByteBuffer.wrap(raw))) {
                 throw corrupt("duplicate map key", path, "entry=" + e + " key=" + key);
             }
-            byte[] raw = seg.asSlice(keys.stringStart(e), keys.stringLength(e)).toArray(ValueLayout.JAVA_BYTE);
             long home = Hashing.fnv1a(raw) & mask;
             if (((s - home) & mask) > ((s - runStart) & mask)) {
                 throw corrupt("map entry not reachable from its key's home slot", path,
@@ -425,6 +440,16 @@ public final class Node {
         if (seen.cardinality() != n) {
             throw corrupt("map index misses entries", path, "indexed=" + seen.cardinality() + " count=" + n);
         }
+    }
+
+    /** The stored bytes of string {@code i} of a string array (not null). */
+    byte[] stringBytes(long i) {
+        return seg.asSlice(stringStart(i), stringLength(i)).toArray(ValueLayout.JAVA_BYTE);
+    }
+
+    /** String {@code i} of a string array (not null), refusing malformed bytes whatever the aux bit says. */
+    String wellFormedString(long i, String elementPath) {
+        return Wtf8.decodeStrict(seg, stringStart(i), (int) stringLength(i), (aux & AUX_WTF8) != 0, elementPath);
     }
 
     /** The value of a STRING node. */

@@ -43,6 +43,8 @@ public final class Regions {
     /** How long an unsealed file with no holders is left alone: its creator may be between create and lock. */
     public static final long DEFAULT_GRACE_MILLIS = 10_000;
     private static final long SWEEP_PERIOD_SECONDS = 60;
+    /** How long the exit waits for another thread's release or sweep before it leaves the rest to a sweep. */
+    private static final long EXIT_WAIT_SECONDS = 5;
     private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
     /**
      * Regions released here while leased, by name, with the lease end of their latest reminder: deleted when
@@ -864,8 +866,12 @@ public final class Regions {
      */
     private static void releaseAllAtExit() {
         try {
-            // Another thread may be in the middle of a release or a sweep, which takes microseconds.
-            if (!LOCK.tryLock(1, TimeUnit.SECONDS)) {
+            // Another thread may be in the middle of a release or a sweep. That takes microseconds, yet in fresh
+            // JVMs shutting down right after a lease ended the wait was seen to pass a second (which thread held
+            // the lock is not known yet): wait a while, and say so if it is not over, rather than leave silently.
+            if (!LOCK.tryLock(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                log(System.Logger.Level.WARNING, "exit left this process's regions to the next sweep or the reaper:"
+                        + " another thread held the region lock for " + EXIT_WAIT_SECONDS + " s", null);
                 return;
             }
         } catch (InterruptedException e) {

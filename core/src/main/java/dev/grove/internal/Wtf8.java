@@ -69,6 +69,32 @@ public final class Wtf8 {
         if (!wtf8) {
             return new String(b, StandardCharsets.UTF_8);
         }
+        return decodeWtf8(b, offset, path);
+    }
+
+    /**
+     * As {@link #decode}, but malformed bytes are corrupt under either aux value: for map keys and column names,
+     * which must be distinct as stored bytes, and so must be well-formed for equal names to have equal bytes.
+     */
+    public static String decodeStrict(MemorySegment seg, long offset, int length, boolean wtf8, String path) {
+        byte[] b = new byte[length];
+        MemorySegment.copy(seg, ValueLayout.JAVA_BYTE, offset, b, 0, length);
+        if (wtf8) {
+            return decodeWtf8(b, offset, path);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw malformed(path, offset);
+        }
+    }
+
+    /**
+     * WTF-8 as docs/FORMAT.md defines it: shortest-form UTF-8 in which a lone surrogate may stand as its 3-byte
+     * sequence, but a surrogate pair never does (it is written as the 4-byte sequence of its code point).
+     */
+    private static String decodeWtf8(byte[] b, long offset, String path) {
+        int length = b.length;
         StringBuilder sb = new StringBuilder(length);
         int i = 0;
         while (i < length) {
@@ -85,7 +111,10 @@ public final class Wtf8 {
                 }
                 cp = (cp << 6) | (bk & 0x3F);
             }
-            if (cp > Character.MAX_CODE_POINT) {
+            boolean overlong = need == 1 && cp < 0x80 || need == 2 && cp < 0x800 || need == 3 && cp < 0x10000;
+            boolean splitPair = Character.isLowSurrogate((char) cp) && cp <= 0xFFFF && !sb.isEmpty()
+                    && Character.isHighSurrogate(sb.charAt(sb.length() - 1)) && i >= 3 && (b[i - 3] & 0xFF) == 0xED;
+            if (cp > Character.MAX_CODE_POINT || overlong || splitPair) {
                 throw malformed(path, offset + i);
             }
             sb.appendCodePoint(cp);
