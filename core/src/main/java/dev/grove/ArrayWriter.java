@@ -8,6 +8,7 @@ import dev.grove.internal.KnownCrcs;
 import dev.grove.internal.Node;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
+import dev.grove.internal.Writable;
 import dev.grove.internal.Store;
 
 import java.lang.foreign.MemorySegment;
@@ -99,7 +100,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
             throw new IllegalArgumentException("negative length: " + length);
         }
         long bytes = Math.multiplyExact(length, e.size());
-        Regions.Writable w = Regions.createNode(store, e.arrayTag(), 0, new long[0], bytes, zeroed);
+        Writable w = Regions.createNode(store, e.arrayTag(), 0, new long[0], bytes, zeroed);
         return new ArrayWriter<>(type, w.hold(), w.node(), w.elements(), e, true);
     }
 
@@ -112,7 +113,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
             throw new IllegalArgumentException("negative shape: rows=" + rows + " cols=" + cols);
         }
         long bytes = Math.multiplyExact(Math.multiplyExact(rows, cols), e.size());
-        Regions.Writable w = Regions.createNode(store, Format.MATRIX, Format.matrixAux(e), new long[] {rows, cols}, bytes, true);
+        Writable w = Regions.createNode(store, Format.MATRIX, Format.matrixAux(e), new long[] {rows, cols}, bytes, true);
         return new ArrayWriter<>(SharedMatrix.class, w.hold(), w.node(), w.elements(), e, true);
     }
 
@@ -281,7 +282,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
             throw new IllegalStateException("only the region's creator hands it out for writing: region=/" + r.name());
         }
         if (!shared) {
-            Regions.shareForWriting(new Regions.Writable(hold, node, elements));
+            Regions.shareForWriting(new Writable(hold, node, elements));
             shared = true;
         }
         return RegionStore.refTo(r, "/" + r.name(), 0);
@@ -312,7 +313,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         if (done.get()) {
             throw new IllegalStateException("array already sealed or discarded: region=/" + r.name());
         }
-        if (shared && !Regions.closeForWriting(new Regions.Writable(hold, node, elements), wait.toMillis())) {
+        if (shared && !Regions.closeForWriting(new Writable(hold, node, elements), wait.toMillis())) {
             throw new RegionInUseException("another writer still maps the region: region=/" + r.name()
                     + " waited=" + wait.toMillis() + "ms (writers close their ArrayWriter before the creator seals)");
         }
@@ -324,7 +325,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
             // Only if the puts in order covered every element and no other process wrote any.
             reuse = putInOrder == elements.byteSize() && !shared ? known : null;
         }
-        Hold sealed = new Regions.Writable(hold, node, elements).seal(r.store().checksum(), reuse);
+        Hold sealed = new Writable(hold, node, elements).seal(r.store().checksum(), reuse);
         return type.cast(Views.view(sealed.region().rootNode(), sealed));
     }
 

@@ -6,6 +6,7 @@ import dev.grove.internal.Hold;
 import dev.grove.internal.Node;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
+import dev.grove.internal.Writable;
 import dev.grove.internal.Store;
 
 import java.lang.foreign.MemorySegment;
@@ -158,7 +159,7 @@ public final class TableWriter implements AutoCloseable {
         if (!done.compareAndSet(false, true)) {
             throw new IllegalStateException("table already sealed or discarded: region=/" + region().name());
         }
-        Hold sealed = new Regions.Writable(hold, root, null).seal(region().store().checksum());
+        Hold sealed = new Writable(hold, root, null).seal(region().store().checksum());
         return (SharedTable) Views.view(sealed.region().rootNode(), sealed);
     }
 

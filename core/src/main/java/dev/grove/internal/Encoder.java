@@ -44,7 +44,7 @@ public final class Encoder {
     /**
      * A primitive array ({@code cols == 1}) or matrix that already lives in a region, with its element type:
      * copied with one bulk copy. With {@code data} null, the elements are left as they are: the caller writes
-     * into a region whose body is zero already ({@code Regions.create(store, size, true)}), so a column its
+     * into a region whose body is zero already ({@code Creation.create(store, size, true)}), so a column its
      * writer fills afterwards is touched once, by that writer.
      */
     public record SharedArray(ElementType type, long rows, long cols, MemorySegment data) {

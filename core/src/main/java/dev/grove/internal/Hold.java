@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Hold {
     private final Region region;
     private final AtomicBoolean released = new AtomicBoolean();
-    /** The consumed-once ticket this hold releases when it is released, or 0 ({@link Regions#open}). */
+    /** The consumed-once ticket this hold releases when it is released, or 0 ({@link Mapping#open}). */
     private volatile long onceTicket;
     /** Where this hold was taken, when {@code -Dgrove.debug.holds=true}; null otherwise. */
     final Throwable origin;

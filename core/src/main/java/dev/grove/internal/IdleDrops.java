@@ -14,7 +14,7 @@ import java.util.function.ToLongFunction;
  * each entry is dropped once it has been idle for longer than the idle time, by a task on the sweeper thread
  * of which at most one is pending (keeping an entry must not wake a thread), and every entry of a store when
  * asked. Dropping is the owner's: {@code drop} must remove the entry ({@link #remove}) and let go of what it
- * holds. Everything here runs under {@link Regions#LOCK}.
+ * holds. Everything here runs under {@link Mapping#LOCK}.
  */
 final class IdleDrops<E> {
     private final Map<String, E> entries = new LinkedHashMap<>();
@@ -71,13 +71,13 @@ final class IdleDrops<E> {
 
     private void schedule(long delayMillis) {
         if (!pending) {
-            pending = Regions.schedule(this::dropIdle, delayMillis);
+            pending = Housekeeping.schedule(this::dropIdle, delayMillis);
         }
     }
 
     /** Drops the entries idle for longer than the idle time, and schedules the next drop if any remain. */
     void dropIdle() {
-        Regions.LOCK.lock();
+        Mapping.LOCK.lock();
         try {
             pending = false;
             long cutoff = System.currentTimeMillis() - idleMillis.getAsLong();
@@ -93,7 +93,7 @@ final class IdleDrops<E> {
                 schedule(next - cutoff + 50);
             }
         } finally {
-            Regions.LOCK.unlock();
+            Mapping.LOCK.unlock();
         }
     }
 

@@ -54,8 +54,8 @@ public final class Inspector {
                 long created = mtime;
                 long keep = mtime;
                 try {
-                    Format.Header h = Regions.header(store, name);
-                    keep = Regions.keepsUntil(mtime, h);
+                    Format.Header h = Mapping.header(store, name);
+                    keep = Deletion.keepsUntil(mtime, h);
                     // Id 0 marks a released region its creator keeps mapped for reuse (see Spares).
                     state = h.sealed() ? "sealed" : h.id() == 0 ? "spare" : "writing";
                     created = h.createdMillis();
@@ -65,7 +65,7 @@ public final class Inspector {
                     state = "corrupt";
                 }
                 List<Long> pids = locks.holders(((Number) inode).longValue());
-                out.add(new Entry(name, size, state, pids, !pids.isEmpty() || Regions.isHeld(store, name),
+                out.add(new Entry(name, size, state, pids, !pids.isEmpty() || Mapping.isHeld(store, name),
                         now - created, Math.max(0, keep - now), pins.getOrDefault(name, 0)));
             } catch (IOException e) {
                 // Deleted while listing.

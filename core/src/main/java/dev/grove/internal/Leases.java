@@ -63,7 +63,7 @@ public final class Leases {
             throw new StoreException("cannot record lease: region=/" + r.name() + " store=" + r.store()
                     + " error=" + e, e);
         }
-        Regions.checkHeldIfDebugging(r);
+        Mapping.checkHeldIfDebugging(r);
     }
 
     /** How much longer than asked a lease is recorded: a sixteenth, at most two seconds. */

@@ -174,7 +174,7 @@ public final class Names {
         boolean dirty = state.get(Format.U64, DIRTY) != 0;
         if (gen == 0 || dirty) {
             if (dirty) {
-                Regions.log(System.Logger.Level.WARNING, "namespace directory left mid-update by a process that died;"
+                Housekeeping.log(System.Logger.Level.WARNING, "namespace directory left mid-update by a process that died;"
                         + " rebuilding it from the registration pins: store=" + store + " generation=" + gen, null);
             }
             rebuild(gen + 1);
@@ -188,7 +188,7 @@ public final class Names {
             } catch (MisconfiguredException e) {
                 throw e; // this JVM cannot open any directory: nothing to rebuild, and others' files stay
             } catch (RuntimeException e) {
-                Regions.log(System.Logger.Level.WARNING, "namespace directory unreadable, rebuilt from the"
+                Housekeeping.log(System.Logger.Level.WARNING, "namespace directory unreadable, rebuilt from the"
                         + " registration pins: store=" + store + " generation=" + gen, e);
                 rebuild(gen + 1);
             }
@@ -223,7 +223,7 @@ public final class Names {
             if (before != null) {
                 Registration loser = before.registeredMillis() <= r.registeredMillis() ? before : r;
                 Pins.unpin(store, loser.pin());
-                Regions.deleteIfFree(store, loser.regionName());
+                Deletion.deleteIfFree(store, loser.regionName());
                 if (loser == r) {
                     continue;
                 }
@@ -235,10 +235,10 @@ public final class Names {
                 fresh.put(k, r.text());
             } catch (RuntimeException e) {
                 // One entry the map cannot hold must not make every namespace of the store unusable.
-                Regions.log(System.Logger.Level.WARNING, "registration dropped while rebuilding (the directory cannot"
+                Housekeeping.log(System.Logger.Level.WARNING, "registration dropped while rebuilding (the directory cannot"
                         + " hold it): namespace=" + r.namespace() + " variable.length=" + r.variable().length(), e);
                 Pins.unpin(store, r.pin());
-                Regions.deleteIfFree(store, r.regionName());
+                Deletion.deleteIfFree(store, r.regionName());
             }
         });
         map = fresh;
@@ -278,7 +278,7 @@ public final class Names {
             try {
                 map.close();
             } catch (RuntimeException e) {
-                Regions.log(System.Logger.Level.DEBUG, "closing an old namespace directory failed: store=" + store, e);
+                Housekeeping.log(System.Logger.Level.DEBUG, "closing an old namespace directory failed: store=" + store, e);
             }
             map = null;
         }

@@ -203,7 +203,7 @@ public final class Pins {
                 try {
                     Files.deleteIfExists(directory(storeDir, false).resolve(p.name()));
                 } catch (IOException e) {
-                    Regions.log(System.Logger.Level.DEBUG, "sweep could not delete expired pin=" + p.name(), e);
+                    Housekeeping.log(System.Logger.Level.DEBUG, "sweep could not delete expired pin=" + p.name(), e);
                 }
             }
         }

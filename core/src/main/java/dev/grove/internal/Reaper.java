@@ -44,7 +44,7 @@ public final class Reaper {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
         } catch (IOException | RuntimeException | java.net.URISyntaxException e) {
-            Regions.log(System.Logger.Level.WARNING, "could not start a reaper for store=" + store
+            Housekeeping.log(System.Logger.Level.WARNING, "could not start a reaper for store=" + store
                     + "; its leased regions wait for the next Grove process to sweep", e);
         }
     }
@@ -58,7 +58,7 @@ public final class Reaper {
             }
             long end = System.currentTimeMillis() + MAX_LIFE_MILLIS;
             while (System.currentTimeMillis() < end) {
-                Regions.sweep(store, Regions.DEFAULT_GRACE_MILLIS);
+                Deletion.sweep(store, Deletion.DEFAULT_GRACE_MILLIS);
                 long next = nextDeadline(store);
                 if (next < 0) {
                     return;
@@ -95,8 +95,8 @@ public final class Reaper {
                 long now = System.currentTimeMillis();
                 Native.Stat st = f.stat();
                 long mtime = st.mtimeMillis();
-                long keep = Regions.keepsUntil(f, st); // the lease, or a consumed-once reference's deadline
-                long when = keep > now ? keep : mtime + Regions.DEFAULT_GRACE_MILLIS;
+                long keep = Deletion.keepsUntil(f, st); // the lease, or a consumed-once reference's deadline
+                long when = keep > now ? keep : mtime + Deletion.DEFAULT_GRACE_MILLIS;
                 if (when > now) {
                     next = next < 0 ? when : Math.min(next, when);
                 }

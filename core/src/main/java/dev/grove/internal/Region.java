@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * process-wide table of open regions ({@link #TABLE}) equal to the set of regions not yet {@code RELEASED}:
  * "this process has the file open" is exactly "the table has it". What keeps a region file alive across
  * processes (holders' locks, leases, pins, a retained store) is decided on disk, by the deleters in
- * {@link Regions}, not here.
+ * {@link Deletion}, not here.
  */
 public final class Region {
     /** Where a region file stands in this process. States only move forward, along {@link #NEXT}. */
@@ -165,7 +165,7 @@ public final class Region {
 
     /**
      * SEALED (or WRITING, for a writer that gave up) to SPARE: the file (renamed by the caller to
-     * {@code spareName}) stays open and mapped here for reuse. Under {@link Regions#LOCK}, with no holds left.
+     * {@code spareName}) stays open and mapped here for reuse. Under {@link Mapping#LOCK}, with no holds left.
      */
     void kept(String spareName) {
         move(state, State.SPARE);
@@ -176,7 +176,7 @@ public final class Region {
 
     /**
      * SPARE to SEALED again: a region kept while a consumed-once reference to it is out (under its own name,
-     * still sealed on disk) is mapped by this very process. Under {@link Regions#LOCK}, by {@link Spares}.
+     * still sealed on disk) is mapped by this very process. Under {@link Mapping#LOCK}, by {@link Spares}.
      */
     void reclaimed() {
         move(State.SPARE, State.SEALED);
@@ -195,14 +195,14 @@ public final class Region {
 
     /**
      * To RELEASED from WRITING, SEALED or SPARE: the caller unmaps and closes (or deletes) the file. Under
-     * {@link Regions#LOCK}.
+     * {@link Mapping#LOCK}.
      */
     void released() {
         move(state, State.RELEASED);
     }
 
     /**
-     * Under {@link Regions#LOCK}, when the count of holds reached zero: whether the region is still one that a
+     * Under {@link Mapping#LOCK}, when the count of holds reached zero: whether the region is still one that a
      * release must take care of (nobody took a new hold in between, and nobody released it already).
      */
     boolean releasable() {
@@ -222,7 +222,7 @@ public final class Region {
     }
 
     /**
-     * Claims a sealed region if it still has a claim, without {@link Regions#LOCK}. The count may only move
+     * Claims a sealed region if it still has a claim, without {@link Mapping#LOCK}. The count may only move
      * up from a positive value there: once it reaches zero the region is on its way to release, and since
      * states only move forward a region seen SEALED with a positive count is still SEALED.
      */
@@ -240,7 +240,7 @@ public final class Region {
         return remember(new Hold(this));
     }
 
-    /** Under {@link Regions#LOCK}: takes back a sealed region whose count reached zero but is not released yet. */
+    /** Under {@link Mapping#LOCK}: takes back a sealed region whose count reached zero but is not released yet. */
     Hold resurrect() {
         if (state != State.SEALED) {
             throw new IllegalStateException("region lifecycle: region=/" + name + " state=" + state + " (cannot be resurrected)");
@@ -258,7 +258,7 @@ public final class Region {
             throw new IllegalStateException("hold count went negative: region=/" + name + " holds=" + left);
         }
         if (left == 0) {
-            Regions.released(this);
+            Mapping.released(this);
         }
     }
 

@@ -34,7 +34,7 @@ import java.util.List;
  * before anything else happens to the file. It keeps its name, so the receiver's kept mapping of it
  * ({@link Warm}) serves the next message too.
  *
- * <p>Everything here runs under {@link Regions#LOCK}.
+ * <p>Everything here runs under {@link Mapping#LOCK}.
  */
 final class Spares {
     /** Smaller regions cost little to make fresh. */
@@ -119,7 +119,7 @@ final class Spares {
             }
         } catch (IOException | RuntimeException e) {
             if (to != null) {
-                Regions.log(System.Logger.Level.DEBUG, "a region being made a spare was deleted instead: path=" + to, e);
+                Housekeeping.log(System.Logger.Level.DEBUG, "a region being made a spare was deleted instead: path=" + to, e);
                 deleteQuietly(to);
             }
             return false;
@@ -245,7 +245,7 @@ final class Spares {
             reused++;
             return r.reuse(s.name(), id, size);
         } catch (IOException | RuntimeException e) {
-            Regions.log(System.Logger.Level.DEBUG, "a region in flight could not be reused and is dropped: region=/"
+            Housekeeping.log(System.Logger.Level.DEBUG, "a region in flight could not be reused and is dropped: region=/"
                     + s.name(), e);
             if (SPARES.get(s.name()) == s) {
                 remove(s);
@@ -268,7 +268,7 @@ final class Spares {
             reused++;
             return best.region().reuse(name, id, size);
         } catch (IOException | RuntimeException e) {
-            Regions.log(System.Logger.Level.DEBUG, "a spare could not be taken and is deleted: spare=" + best.name(), e);
+            Housekeeping.log(System.Logger.Level.DEBUG, "a spare could not be taken and is deleted: spare=" + best.name(), e);
             // Under whichever name the file is now, nobody else can want it.
             discard(best, store.file(best.name()));
             deleteQuietly(store.file(name));
@@ -285,7 +285,7 @@ final class Spares {
         return SPARES.dropAll(store);
     }
 
-    /** At exit: deletes the spare files but leaves the mappings, as {@link Regions} does for regions. */
+    /** At exit: deletes the spare files but leaves the mappings, as {@link Deletion} does for regions. */
     static void deleteAllAtExit() {
         for (Spare s : SPARES.values()) {
             if (s.inFlight()) {
@@ -295,7 +295,7 @@ final class Spares {
                 s.region().handle().unlock();
                 Files.deleteIfExists(s.store().file(s.name()));
             } catch (IOException | RuntimeException e) {
-                Regions.log(System.Logger.Level.DEBUG, "exit left spare=" + s.name() + " to the sweep elsewhere", e);
+                Housekeeping.log(System.Logger.Level.DEBUG, "exit left spare=" + s.name() + " to the sweep elsewhere", e);
             }
         }
     }
@@ -336,10 +336,10 @@ final class Spares {
         Region r = s.region();
         r.released();
         if (s.inFlight()) {
-            Regions.unmapAndFree(r);
+            Mapping.unmapAndFree(r);
             return;
         }
-        Regions.closeArena(r.arena());
+        Housekeeping.closeArena(r.arena());
         deleteQuietly(file);
         r.handle().close(); // and with it the lock
     }
@@ -348,7 +348,7 @@ final class Spares {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            Regions.log(System.Logger.Level.DEBUG, "left to the sweep (an unsealed file without holders): path=" + file, e);
+            Housekeeping.log(System.Logger.Level.DEBUG, "left to the sweep (an unsealed file without holders): path=" + file, e);
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.List;
  * after {@code grove.warm.seconds} idle (default 2; 0 keeps none), the oldest first beyond 64 entries or
  * {@code grove.warm.bytes} (default 1 GiB) of mappings.
  *
- * <p>Everything here runs under {@link Regions#LOCK}.
+ * <p>Everything here runs under {@link Mapping#LOCK}.
  */
 final class Warm {
     private static final int MAX_ENTRIES = 64;
@@ -99,7 +99,7 @@ final class Warm {
             boolean expected = h.sealed() && (expectedId == 0 || h.id() == expectedId);
             // Nothing else holds it and nothing keeps it: dead, however it looks. The cold path deletes it
             // and says so, as it would had this process never mapped it.
-            boolean dead = !store.recentlyRetained() && Regions.keepsUntil(st.mtimeMillis(), h) <= System.currentTimeMillis()
+            boolean dead = !store.recentlyRetained() && Deletion.keepsUntil(st.mtimeMillis(), h) <= System.currentTimeMillis()
                     && !e.file().lockedElsewhere();
             if (!expected || dead) {
                 close(e);
@@ -108,7 +108,7 @@ final class Warm {
             revived++;
             return Region.mapped(store, name, h.id(), h.root(), e.file(), e.arena(), e.mapping(), false);
         } catch (IOException | RuntimeException ex) {
-            Regions.log(System.Logger.Level.DEBUG, "a kept mapping failed its checks and is dropped: region=/" + name, ex);
+            Housekeeping.log(System.Logger.Level.DEBUG, "a kept mapping failed its checks and is dropped: region=/" + name, ex);
             close(e);
             return null;
         }
@@ -138,7 +138,7 @@ final class Warm {
     }
 
     private static void close(Entry e) {
-        Regions.closeArena(e.arena());
+        Housekeeping.closeArena(e.arena());
         e.file().close();
     }
 

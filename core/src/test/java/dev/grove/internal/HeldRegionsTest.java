@@ -49,7 +49,7 @@ class HeldRegionsTest {
     @AfterEach
     void restore() {
         System.setProperty("grove.lease.seconds", "2");
-        Regions.dropSpares(Store.defaultStore());
+        Mapping.dropSpares(Store.defaultStore());
     }
 
     @AfterAll
@@ -66,7 +66,7 @@ class HeldRegionsTest {
             KernelLocks.assertHeldHere(v, "after ref()");
             v.ref();
             KernelLocks.assertHeldHere(v, "after a second ref()");
-            Regions.checkHeld();
+            Mapping.checkHeld();
             afterTheLeaseAnotherProcessSweepsThenMaps(List.of(v));
         }
     }
@@ -81,16 +81,16 @@ class HeldRegionsTest {
             KernelLocks.assertHeldHere(v, "on a region made from a spare");
             v.ref();
             KernelLocks.assertHeldHere(v, "on a region made from a spare, after ref()");
-            Regions.checkHeld();
+            Mapping.checkHeld();
             afterTheLeaseAnotherProcessSweepsThenMaps(List.of(v));
         }
     }
 
     @Test
     void anAllocatedArrayIsHeldWhileWrittenAndAfterSealing() {
-        List<String> before = Regions.mappedHere();
+        List<String> before = Mapping.mappedHere();
         try (ArrayWriter<SharedDoubleArray> w = Grove.allocate(SharedDoubleArray.class, 1 << 18)) {
-            List<String> added = new ArrayList<>(Regions.mappedHere());
+            List<String> added = new ArrayList<>(Mapping.mappedHere());
             added.removeAll(before);
             assertEquals(1, added.size(), added.toString());
             String name = added.getFirst();
@@ -129,9 +129,9 @@ class HeldRegionsTest {
             actions.put("grove ls", () -> grove("ls"));
             actions.put("grove inspect", () -> grove("inspect", v.path()));
             actions.put("grove verify", () -> grove("verify", v.path()));
-            actions.put("a header read", () -> Regions.header(Store.defaultStore(), name));
-            actions.put("isHeld", () -> assertTrue(Regions.isHeld(Store.defaultStore(), name)));
-            actions.put("a sweep here", () -> assertFalse(Regions.sweep(Store.defaultStore(), 0).contains(name)));
+            actions.put("a header read", () -> Mapping.header(Store.defaultStore(), name));
+            actions.put("isHeld", () -> assertTrue(Mapping.isHeld(Store.defaultStore(), name)));
+            actions.put("a sweep here", () -> assertFalse(Deletion.sweep(Store.defaultStore(), 0).contains(name)));
             actions.put("another descriptor opened and closed", () -> {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                     ch.size();
@@ -143,7 +143,7 @@ class HeldRegionsTest {
             for (Map.Entry<String, ThrowingRunnable> a : actions.entrySet()) {
                 a.getValue().run();
                 KernelLocks.assertHeldHere(v, "after " + a.getKey());
-                Regions.checkHeld();
+                Mapping.checkHeld();
             }
             afterTheLeaseAnotherProcessSweepsThenMaps(List.of(v));
         }
@@ -153,18 +153,18 @@ class HeldRegionsTest {
     @Test
     void theHoldCheckNamesARegionWhoseLockIsGone() throws Exception {
         try (SharedDoubleArray v = Grove.share(new double[10])) {
-            Hold h = Regions.open(Store.defaultStore(), Path.of(v.path()).getFileName().toString(), 0);
+            Hold h = Mapping.open(Store.defaultStore(), Path.of(v.path()).getFileName().toString(), 0);
             RegionFile f = h.region().handle();
             try {
                 f.unlock();
                 assertFalse(KernelLocks.heldHere(v));
-                IllegalStateException e = assertThrows(IllegalStateException.class, Regions::checkHeld);
+                IllegalStateException e = assertThrows(IllegalStateException.class, Mapping::checkHeld);
                 assertTrue(e.getMessage().contains(v.path()), e.getMessage());
             } finally {
                 f.lock(false);
                 h.release();
             }
-            Regions.checkHeld();
+            Mapping.checkHeld();
         }
     }
 
@@ -244,7 +244,7 @@ class HeldRegionsTest {
         for (String n : store.regionNames()) {
             Files.setLastModifiedTime(store.file(n), FileTime.fromMillis(System.currentTimeMillis() - 1));
         }
-        Regions.sweep(store, Regions.DEFAULT_GRACE_MILLIS);
+        Deletion.sweep(store, Deletion.DEFAULT_GRACE_MILLIS);
     }
 
     /**

@@ -34,7 +34,7 @@ class RecyclingTest {
         System.clearProperty("grove.recycle.bytes");
         System.clearProperty("grove.recycle.seconds");
         System.setProperty("grove.lease.seconds", "2");
-        Regions.dropSpares(Store.defaultStore());
+        Mapping.dropSpares(Store.defaultStore());
     }
 
     @AfterAll
@@ -49,11 +49,11 @@ class RecyclingTest {
     }
 
     private static List<String> spares() {
-        Regions.LOCK.lock();
+        Mapping.LOCK.lock();
         try {
             return Spares.names();
         } finally {
-            Regions.LOCK.unlock();
+            Mapping.LOCK.unlock();
         }
     }
 
@@ -222,7 +222,7 @@ class RecyclingTest {
         assertEquals(1, spares().size(), "room for one only; the older was deleted");
         assertTrue(Spares.bytes() <= size + size / 2);
         System.setProperty("grove.recycle.bytes", "0");
-        Regions.dropSpares(Store.defaultStore());
+        Mapping.dropSpares(Store.defaultStore());
         Grove.share(filled(1)).close();
         assertEquals(List.of(), spares(), "0 turns recycling off");
     }
@@ -235,15 +235,15 @@ class RecyclingTest {
             List<String> childs = shareAndCloseIn(child);
             assertEquals(1, childs.size(), "the child keeps one spare: " + childs);
             spare = childs.get(0);
-            assertTrue(Regions.isHeld(store, spare));
-            Regions.sweep(store, 0);
+            assertTrue(Mapping.isHeld(store, spare));
+            Deletion.sweep(store, 0);
             assertTrue(Files.exists(store.file(spare)), "a live process's spare is left alone");
             child.kill();
         }
-        assertFalse(Regions.isHeld(store, spare), "the kernel dropped the dead child's lock");
-        Regions.sweep(store, Regions.DEFAULT_GRACE_MILLIS);
+        assertFalse(Mapping.isHeld(store, spare), "the kernel dropped the dead child's lock");
+        Deletion.sweep(store, Deletion.DEFAULT_GRACE_MILLIS);
         assertTrue(Files.exists(store.file(spare)), "unsealed files get a grace period");
-        assertEquals(List.of(spare), Regions.sweep(store, 0), "then the sweep deletes it");
+        assertEquals(List.of(spare), Deletion.sweep(store, 0), "then the sweep deletes it");
 
         try (ChildJvm child = ChildJvm.start(Child.class)) {
             assertEquals(1, shareAndCloseIn(child).size());

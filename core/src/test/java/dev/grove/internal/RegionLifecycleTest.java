@@ -33,7 +33,7 @@ class RegionLifecycleTest {
 
     @AfterEach
     void dropSpares() {
-        Regions.dropSpares(Store.defaultStore());
+        Mapping.dropSpares(Store.defaultStore());
     }
 
     @AfterAll
@@ -55,14 +55,14 @@ class RegionLifecycleTest {
                 ref = a.ref();
                 file = RegionFiles.fileOf(a);
             }
-            int before = Regions.pendingSweeperTasks();
+            int before = Housekeeping.pendingTasks();
             for (int i = 0; i < 200; i++) {
                 try (SharedDoubleArray again = Grove.map(ref)) {
                     assertEquals(3, again.length());
                 }
             }
-            assertTrue(Regions.pendingSweeperTasks() - before <= 2,
-                    "reminders pending: before=" + before + " after=" + Regions.pendingSweeperTasks());
+            assertTrue(Housekeeping.pendingTasks() - before <= 2,
+                    "reminders pending: before=" + before + " after=" + Housekeeping.pendingTasks());
             assertTrue(Files.exists(file), "the lease still keeps the file");
             Await.until("the reminder deleted the file after the lease: " + file, () -> !Files.exists(file));
         } finally {
@@ -108,7 +108,7 @@ class RegionLifecycleTest {
             written = reused;
         }
         assertEquals(Region.State.SPARE, written.state());
-        Regions.dropSpares(Store.defaultStore());
+        Mapping.dropSpares(Store.defaultStore());
         assertEquals(Region.State.RELEASED, written.state());
         assertFalse(Region.TABLE.containsValue(written));
         assertEquals(0, KernelLocks.descriptorsOn(PID, ino), "RELEASED: no descriptor of this process on the file");
@@ -146,10 +146,10 @@ class RegionLifecycleTest {
             Region r = regionWriting();
             // A region being written here is not a region any reader may see, even in this process.
             RegionNotFoundException e = assertThrows(RegionNotFoundException.class,
-                    () -> Regions.open(Store.defaultStore(), r.name(), 0));
+                    () -> Mapping.open(Store.defaultStore(), r.name(), 0));
             assertTrue(e.getMessage().contains("state WRITING"), e.getMessage());
             try (SharedDoubleArray v = w.seal()) {
-                IllegalStateException twice = assertThrows(IllegalStateException.class, () -> Regions.seal(r, 40, false));
+                IllegalStateException twice = assertThrows(IllegalStateException.class, () -> Creation.seal(r, 40, false));
                 assertTrue(twice.getMessage().contains("state=SEALED expected=WRITING next=SEALED"), twice.getMessage());
                 assertTrue(twice.getMessage().contains("region=/" + r.name()), twice.getMessage());
                 assertEquals(0.0, v.getDouble(3));

@@ -1,0 +1,319 @@
+package dev.grove.internal;
+
+import dev.grove.StoreException;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Why a region file is deleted, and when: the keep rule, sweeps, the deleters, reminders at a lease's end, and
+ * release at exit. This is the one file that answers "why was my region file deleted?".
+ *
+ * <p>Liveness across processes rests on file locks: every process that maps a region holds a shared
+ * lock on its file for as long as the mapping lives; the kernel drops it when the process exits, however
+ * it exits. A region file may be deleted only by someone holding an exclusive lock on it, which exists only
+ * when nobody maps it. The file's modification time doubles as its lease: handing out a reference moves it
+ * into the future, and nobody deletes the file before that time ({@link #keepsUntil(long, Format.Header)} also
+ * counts an outstanding consumed-once reference's deadline). Beyond that, a pin, a retained store, or (for a
+ * file not yet sealed) a grace period for its writer keeps a file.
+ *
+ * <p>The locks are open file description locks ({@link RegionFile}): they belong to the descriptor that
+ * took them, so opening and closing other descriptors of a held file (a sweep, a listing, a checksum, in this
+ * process or another) never drops them, and the lease time is set through the holding descriptor. With
+ * {@code -Dgrove.debug.holds=true}, every region this process creates, recycles or leases is checked
+ * against the kernel's own record of its locks ({@link Mapping#checkHeld}).
+ */
+final class Deletion {
+    /** How long an unsealed file with no holders is left alone: its creator may be between create and lock. */
+    static final long DEFAULT_GRACE_MILLIS = 10_000;
+
+    private static final long SWEEP_PERIOD_SECONDS = 60;
+
+    /** How long the exit waits for another thread's release or sweep before it leaves the rest to a sweep. */
+    private static final long EXIT_WAIT_SECONDS = 5;
+
+    private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Regions released here while leased, by name, with the lease end of their latest reminder: deleted when
+     * the lease ends, or at exit if it has.
+     */
+    private static final Map<String, Lease> LEASED = new ConcurrentHashMap<>();
+
+    private record Lease(Store store, long until) {
+    }
+
+    /**
+     * Until when the file open as {@code f} (whose {@link RegionFile#stat()} is {@code st}) must be kept even
+     * without holders: see {@link #keepsUntil(long, Format.Header)}.
+     */
+    static long keepsUntil(RegionFile f, Native.Stat st) {
+        return keepsUntil(st.mtimeMillis(), headerOrNull(f, st.size()));
+    }
+
+    /**
+     * The one rule for how long a region file is kept without holders: until its lease (the file's
+     * modification time, {@code mtimeMillis}) or an outstanding consumed-once reference's deadline (in its
+     * header {@code h}, if readable), whichever is later.
+     */
+    static long keepsUntil(long mtimeMillis, Format.Header h) {
+        return Math.max(mtimeMillis, h == null ? 0 : h.onceKeepsUntil());
+    }
+
+    /**
+     * For a region released here while its lease runs: tries again when the lease ends, instead of leaving
+     * the file (a whole message's arrays, for the serializers) to the next periodic sweep.
+     */
+    static void deleteAtLeaseEnd(Store store, String name, long leaseEnd) {
+        long left = leaseEnd - System.currentTimeMillis();
+        Lease pending = LEASED.get(name);
+        if (left < 0 || pending != null && pending.store() == store && pending.until() == leaseEnd) {
+            // A reminder for that very time is pending: a region mapped and released a thousand times under an
+            // hour's lease would otherwise leave a thousand of them. (Any other time gets its own reminder: the
+            // time a region is kept until can move either way, as a consumed-once deadline ends early.)
+            return;
+        }
+        Lease lease = new Lease(store, leaseEnd);
+        LEASED.put(name, lease);
+        Housekeeping.schedule(() -> {
+            Mapping.LOCK.lock();
+            try {
+                sweepOne(store, name, DEFAULT_GRACE_MILLIS);
+            } finally {
+                LEASED.remove(name, lease); // after the sweep: a test waiting for the reminder sees it done
+                Mapping.LOCK.unlock();
+            }
+        }, left + 20);
+    }
+
+    /** Whether a reminder to delete region {@code name} at its lease end is pending in this process. */
+    static boolean deletionReminderPending(String name) {
+        return LEASED.containsKey(name);
+    }
+
+    /**
+     * Deletes the file open as {@code f} if no other descriptor holds it and its lease has run out. An
+     * unsealed file (or one whose header cannot be read) must also be older than {@code graceMillis}. A
+     * shared lock {@code f} holds is converted to the exclusive one in one step. If another descriptor holds
+     * the file, {@code f} keeps the lock it had; otherwise it has none on return.
+     *
+     * @return whether the file was deleted
+     */
+    static boolean deleteIfUnused(RegionFile f, Path file, long graceMillis, boolean checkSealed)
+            throws IOException {
+        return deleteOrSayWhy(f, file, graceMillis, checkSealed) == DELETED;
+    }
+
+    /** What {@link #deleteOrSayWhy} did: deleted the file, or left it to another holder, or kept it for a lease, pin or grace period. */
+    static final int DELETED = 1, HELD = -1, KEPT = 0;
+
+    /** As {@link #deleteIfUnused}, saying why a file is not deleted: {@link #HELD} or {@link #KEPT}. */
+    static int deleteOrSayWhy(RegionFile f, Path file, long graceMillis, boolean checkSealed)
+            throws IOException {
+        // The usual case, a reference's lease still running (its end is the file's mtime), keeps the file
+        // without taking and dropping the exclusive lock. Leases only ever grow, so even the time seen when
+        // the file was opened cannot make this wrong, only late (a later release or sweep deletes the file).
+        if (System.currentTimeMillis() < f.openedStat().mtimeMillis()) {
+            return KEPT;
+        }
+        if (!f.tryLock(true)) {
+            return HELD;
+        }
+        try {
+            Native.Stat st = f.stat();
+            if (!f.stillAt(file, st)) {
+                return HELD; // renamed or deleted meanwhile: no longer this name's to keep or delete
+            }
+            // Read under the exclusive lock: nobody can issue a consumed-once ticket meanwhile (only holders do).
+            Format.Header h = headerOrNull(f, st.size());
+            long leaseEnd = keepsUntil(st.mtimeMillis(), h);
+            long now = System.currentTimeMillis();
+            boolean sealed = !checkSealed || (h != null && h.sealed());
+            long deadline = sealed ? leaseEnd : Math.max(leaseEnd, st.mtimeMillis() + graceMillis);
+            if (now < deadline || Pins.pinned(file.getParent(), file.getFileName().toString())
+                    || (sealed && Store.isRetained(file.getParent()))) {
+                return KEPT;
+            }
+            Files.deleteIfExists(file);
+            return DELETED;
+        } finally {
+            f.unlock();
+        }
+    }
+
+    /** The checked header of the file open as {@code f}, or null if it has none (too short, or damaged). */
+    private static Format.Header headerOrNull(RegionFile f, long size) {
+        try {
+            return readHeader(f, f.path().getFileName().toString(), size);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The checked header of the region file open as {@code f}, of {@code size} bytes, read through the descriptor. */
+    static Format.Header readHeader(RegionFile f, String name, long size) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(Format.HEADER_SIZE, 8); // zeroed: a short file reads as too small
+            f.read(buf, 0);
+            return Format.readHeader(buf, size, name);
+        }
+    }
+
+    /**
+     * Deletes every region file in the store that no process holds and whose lease has run out; unsealed
+     * files must also be older than {@code graceMillis}. Safe to run at any time from any process.
+     *
+     * @return names of the regions deleted
+     */
+    static List<String> sweep(Store store, long graceMillis) {
+        Pins.dropExpired(store.directory());
+        List<String> freed = new ArrayList<>();
+        for (String name : store.regionNames()) {
+            Mapping.LOCK.lock();
+            try {
+                if (sweepOne(store, name, graceMillis)) {
+                    freed.add(name);
+                }
+            } finally {
+                Mapping.LOCK.unlock();
+            }
+        }
+        return freed;
+    }
+
+    /**
+     * Deletes region {@code name} now if nothing keeps it (no holder, lease or pin): after an unpin, so that
+     * the region goes at once rather than at the next sweep.
+     */
+    static boolean deleteIfFree(Store store, String name) {
+        Mapping.LOCK.lock();
+        try {
+            return sweepOne(store, name, DEFAULT_GRACE_MILLIS);
+        } finally {
+            Mapping.LOCK.unlock();
+        }
+    }
+
+    /**
+     * Deletes region {@code name} now whatever its lease, pins or retention, unless a process (this one
+     * included) holds it.
+     *
+     * @return whether it was deleted; false if it is held or already gone
+     */
+    static boolean deleteUnheld(Store store, String name) {
+        Mapping.LOCK.lock();
+        Path file = store.file(name);
+        try (RegionFile f = RegionFile.open(file)) {
+            if (Mapping.heldHere(name) || !f.tryLock(true)) {
+                return false;
+            }
+            if (!f.stillAt(file, f.stat())) {
+                return false;
+            }
+            Files.deleteIfExists(file);
+            return true;
+        } catch (NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new StoreException("cannot delete region=/" + name + " store=" + store + " error=" + e, e);
+        } finally {
+            Mapping.LOCK.unlock();
+        }
+    }
+
+    /** The sweep of one file, under {@link Mapping#LOCK}: never one this process has open. */
+    private static boolean sweepOne(Store store, String name, long graceMillis) {
+        if (Mapping.heldHere(name)) {
+            return false;
+        }
+        Path file = store.file(name);
+        try (RegionFile f = RegionFile.open(file)) {
+            return deleteIfUnused(f, file, graceMillis, true);
+        } catch (RegionFile.NotRegularFileException e) {
+            // A link or a FIFO under a region's name: never followed, never locked, left for a person to see.
+            Housekeeping.log(System.Logger.Level.WARNING, "sweep skips a store entry that is not a region file: path=" + file
+                    + " (" + e.getReason() + ")", null);
+            return false;
+        } catch (NoSuchFileException e) {
+            return false; // another process freed it first
+        } catch (IOException e) {
+            Housekeeping.log(System.Logger.Level.DEBUG, "sweep could not examine region=/" + name + " store=" + store, e);
+            return false;
+        }
+    }
+
+    /**
+     * At a normal exit, gives up this process's holds and deletes the regions nobody else holds and no
+     * lease protects, instead of leaving them to the next sweep. Mappings are left alone: other shutdown
+     * hooks may still read them, and the kernel unmaps everything at exit anyway.
+     */
+    private static void releaseAllAtExit() {
+        try {
+            // Another thread may be in the middle of a release or a sweep. That takes microseconds, yet in fresh
+            // JVMs shutting down right after a lease ended the wait was seen to pass a second (which thread held
+            // the lock is not known yet): wait a while, and say so if it is not over, rather than leave silently.
+            if (!Mapping.LOCK.tryLock(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                Housekeeping.log(System.Logger.Level.WARNING, "exit left this process's regions to the next sweep or the reaper:"
+                        + " another thread held the region lock for " + EXIT_WAIT_SECONDS + " s", null);
+                return;
+            }
+        } catch (InterruptedException e) {
+            return;
+        }
+        Set<Store> waiting = new java.util.HashSet<>();
+        try {
+            for (Region r : Region.TABLE.values()) {
+                if (r.state() != Region.State.SEALED && r.state() != Region.State.WRITING && !Spares.inFlight(r)) {
+                    continue; // spares are deleted below; a file being created is left to its grace period
+                }
+                try {
+                    if (!deleteIfUnused(r.handle(), r.file(), 0, false)) {
+                        waiting.add(r.store());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    Housekeeping.log(System.Logger.Level.DEBUG, "exit left region=/" + r.name() + " to the sweep", e);
+                }
+            }
+            Spares.deleteAllAtExit();
+            LEASED.forEach((name, lease) -> {
+                // A file already gone (deleted by another process, or its whole store removed) needs no reaper.
+                if (!sweepOne(lease.store(), name, DEFAULT_GRACE_MILLIS) && Files.exists(lease.store().file(name))) {
+                    waiting.add(lease.store());
+                }
+            });
+        } finally {
+            Mapping.LOCK.unlock();
+        }
+        // Leases still run on regions this process released: nobody else may come to sweep them.
+        if (Reaper.enabled()) {
+            waiting.forEach(Reaper::start);
+        }
+    }
+
+    /** Sweeps every store this process has used, once at first use and then periodically. */
+    static void startSweeper(Store store) {
+        if (!SWEPT.add(store.directory())) {
+            return;
+        }
+        Housekeeping.start(Deletion::releaseAllAtExit);
+        Housekeeping.every(SWEEP_PERIOD_SECONDS, () -> {
+            try {
+                sweep(store, DEFAULT_GRACE_MILLIS);
+            } catch (RuntimeException e) {
+                Housekeeping.log(System.Logger.Level.WARNING, "periodic sweep failed, retried next period: store=" + store, e);
+            }
+        });
+    }
+
+    private Deletion() {
+    }
+}
