@@ -19,91 +19,94 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The kit can fail: deliberately broken transports are caught by the checks meant for them. */
 class BrokenTransportsTest {
 
-    /** Sends contents instead of references: what a stack without Grove's serializers does. */
-    static final class CopyingTransport extends InProcessTransport {
-        CopyingTransport() {
-            super(new Codec.ForyCodec());
+    /** What a broken stack does with one call; {@code plain} is the working in-process stack it breaks. */
+    interface Call {
+        Object roundTrip(Broken plain, Object value, UnaryOperator<byte[]> wire) throws Exception;
+    }
+
+    /** The in-process stack, broken the way {@code call} says: each deliberately broken transport is one of these. */
+    static final class Broken extends InProcessTransport {
+        private final Call call;
+
+        Broken(Codec codec, Call call) {
+            super(codec);
+            this.call = call;
         }
 
         @Override
         public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
-            Object copy = value instanceof SharedList<?> l ? new ArrayList<>(l) : value;
-            return codec.decode(wire.apply(codec.encode(copy)));
+            return call.roundTrip(this, value, wire);
+        }
+
+        /** The working stack's round trip. */
+        Object plain(Object value, UnaryOperator<byte[]> wire) throws Exception {
+            return super.roundTrip(value, wire);
+        }
+
+        /** The working stack's round trip, then {@code after} applied to what came back. */
+        Object plainThen(Object value, UnaryOperator<byte[]> wire, UnaryOperator<Object> after) throws Exception {
+            return after.apply(plain(value, wire));
         }
     }
 
-    /** Takes no lease: a reference whose sender lets go is dead before it arrives. */
-    static final class LeaseDroppingTransport extends InProcessTransport {
-        LeaseDroppingTransport() {
-            super(new Codec.ForyCodec());
-        }
+    private static Broken fory(Call call) {
+        return new Broken(new Codec.ForyCodec(), call);
+    }
 
-        @Override
-        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
+    /** Sends contents instead of references: what a stack without Grove's serializers does. */
+    static Transport copying() {
+        return fory((t, value, wire) -> t.codec.decode(wire.apply(t.codec.encode(
+                value instanceof SharedList<?> l ? new ArrayList<>(l) : value))));
+    }
+
+    /** Takes no lease: a reference whose sender lets go is dead before it arrives. */
+    static Transport leaseDropping() {
+        return fory((t, value, wire) -> {
             String lease = System.getProperty("grove.lease.seconds");
             System.setProperty("grove.lease.seconds", "0");
             byte[] bytes;
             try {
-                bytes = codec.encode(value);
+                bytes = t.codec.encode(value);
             } finally {
                 System.setProperty("grove.lease.seconds", lease);
             }
-            return codec.decode(wire.apply(bytes));
-        }
+            return t.codec.decode(wire.apply(bytes));
+        });
     }
 
     /** Hides failures: answers null when it cannot read a message. */
-    static final class SwallowingTransport extends InProcessTransport {
-        SwallowingTransport() {
-            super(new Codec.JavaIoCodec());
-        }
-
-        @Override
-        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) {
+    static Transport swallowing() {
+        return new Broken(new Codec.JavaIoCodec(), (t, value, wire) -> {
             try {
-                return super.roundTrip(value, wire);
+                return t.plain(value, wire);
             } catch (Exception e) {
                 return null;
             }
-        }
+        });
     }
 
     /** Delivers something else than what was sent. */
-    static final class MixingTransport extends InProcessTransport {
-        MixingTransport() {
-            super(new Codec.ForyCodec());
-        }
-
-        @Override
-        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
-            Object back = super.roundTrip(value, wire);
+    static Transport mixing() {
+        return fory((t, value, wire) -> t.plainThen(value, wire, back -> {
             if (back instanceof SharedObject so && so.path().indexOf('[') < 0) {
                 so.close();
                 return Grove.share(List.of("not", "what", "was", "sent"));
             }
             return back;
-        }
+        }));
     }
 
     /**
      * Writes references as their text without the consumed-once ticket (what a hand-written codec that
      * knows only {@code path#id} does): the reference arrives as a fan-out one.
      */
-    static final class TicketDroppingTransport extends InProcessTransport {
-        TicketDroppingTransport() {
-            super(new Codec.ForyCodec());
-        }
-
-        @Override
-        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
-            if (value instanceof dev.grove.SharedRef r) {
-                return dev.grove.SharedRef.parse(r.path() + "#" + java.util.HexFormat.of().toHexDigits(r.regionId()));
-            }
-            return super.roundTrip(value, wire);
-        }
+    static Transport ticketDropping() {
+        return fory((t, value, wire) -> value instanceof dev.grove.SharedRef r
+                ? dev.grove.SharedRef.parse(r.path() + "#" + java.util.HexFormat.of().toHexDigits(r.regionId()))
+                : t.plain(value, wire));
     }
 
-    /** Fails every call: a stack that cannot connect, say. */
+    /** Fails every call: a stack that cannot connect, say (an {@code IOException}, which it documents). */
     static final class FailingTransport extends InProcessTransport {
         FailingTransport() {
             super(new Codec.ForyCodec());
@@ -121,74 +124,52 @@ class BrokenTransportsTest {
     }
 
     /** Releases what it receives before handing it over: the receiver holds a view of nothing. */
-    static final class ReleasingTransport extends InProcessTransport {
-        ReleasingTransport() {
-            super(new Codec.ForyCodec());
-        }
-
-        @Override
-        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
-            Object back = super.roundTrip(value, wire);
+    static Transport releasing() {
+        return fory((t, value, wire) -> t.plainThen(value, wire, back -> {
             if (back instanceof SharedObject so) {
                 so.close();
             }
             return back;
-        }
+        }));
     }
 
     /** Fails every 41st call, as a connection that drops now and then does. */
-    static final class FlakyTransport extends InProcessTransport {
-        private int calls;
-
-        FlakyTransport() {
-            super(new Codec.ForyCodec());
-        }
-
-        @Override
-        public synchronized Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
-            if (++calls % 41 == 0) {
-                throw new java.io.IOException("connection reset by peer (call " + calls + ")");
+    static Transport flaky() {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        return fory((t, value, wire) -> {
+            int n = calls.incrementAndGet();
+            if (n % 41 == 0) {
+                throw new java.io.IOException("connection reset by peer (call " + n + ")");
             }
-            return super.roundTrip(value, wire);
-        }
+            return t.plain(value, wire);
+        });
     }
 
     /** Decodes the view and answers with a copy of its contents: requests stay small, replies carry the data. */
-    static final class CopyingReplyTransport extends InProcessTransport {
-        CopyingReplyTransport() {
-            super(new Codec.ForyCodec());
-        }
-
-        @Override
-        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
-            Object received = codec.decode(wire.apply(codec.encode(value)));
+    static Transport copyingReplies() {
+        return fory((t, value, wire) -> {
+            Object received = t.codec.decode(wire.apply(t.codec.encode(value)));
             try {
                 Object copy = received instanceof dev.grove.SharedDoubleArray d ? d.toDoubleArray() : received;
-                return codec.decode(codec.encode(copy));
+                return t.codec.decode(t.codec.encode(copy));
             } finally {
                 if (received instanceof SharedObject so) {
                     so.close();
                 }
             }
-        }
+        });
     }
 
     /** Answers a sub-view of strings with a copy of them: the root arrives as a view, the parts do not. */
-    static final class SubViewCopyingTransport extends InProcessTransport {
-        SubViewCopyingTransport() {
-            super(new Codec.ForyCodec());
-        }
-
-        @Override
-        public Object roundTrip(Object value, UnaryOperator<byte[]> wire) throws Exception {
-            Object back = super.roundTrip(value, wire);
+    static Transport subViewCopying() {
+        return fory((t, value, wire) -> t.plainThen(value, wire, back -> {
             if (back instanceof SharedList<?> l && l.path().indexOf('[') >= 0 && !l.isEmpty() && l.get(0) instanceof String) {
                 String[] copy = l.toArray(new String[0]);
                 l.close();
                 return copy;
             }
             return back;
-        }
+        }));
     }
 
     /**
@@ -220,10 +201,10 @@ class BrokenTransportsTest {
 
     @Test
     void aTransportThatFailsOneCallIn41IsCaughtAndCalledIntermittent() {
-        AssertionError plain = assertThrows(AssertionError.class, () -> GroveContract.plainCalls(new FlakyTransport(), 50));
+        AssertionError plain = assertThrows(AssertionError.class, () -> GroveContract.plainCalls(flaky(), 50));
         assertTrue(plain.getMessage().contains("intermittent: plain call 41 of 50 failed after 40 passed")
                 && plain.getMessage().contains("connection reset by peer"), plain.getMessage());
-        Transport t = new FlakyTransport();
+        Transport t = flaky();
         PropertyFailure p = assertThrows(PropertyFailure.class, () -> Property.forAll(GroveGenerators.anyShareable())
                 .tries(60).check(g -> GroveContract.roundTrip(t, g, 0)));
         assertTrue(p.getMessage().contains("failed on try 41, intermittently: the same input passed 3 of 3 replays")
@@ -236,14 +217,14 @@ class BrokenTransportsTest {
 
     @Test
     void aReplyCarryingACopyIsCaughtBySize() {
-        AssertionError e = assertThrows(AssertionError.class, () -> GroveContract.size(new CopyingReplyTransport()));
+        AssertionError e = assertThrows(AssertionError.class, () -> GroveContract.size(copyingReplies()));
         assertTrue(e.getMessage().contains("the reply carried a copy of 10 doubles, not a reference")
                 && e.getMessage().contains("double[10] (a copy)"), e.getMessage());
     }
 
     @Test
     void aSubViewThatComesBackAsACopyIsCalledACopy() {
-        AssertionError e = assertThrows(AssertionError.class, () -> GroveContract.roundTrip(new SubViewCopyingTransport(),
+        AssertionError e = assertThrows(AssertionError.class, () -> GroveContract.roundTrip(subViewCopying(),
                 List.of(new String[] {"a", "b"}, 1.5), 5));
         assertTrue(e.getMessage().contains("a copy arrived instead of a view for the sub-view")
                 && e.getMessage().contains("String[2] (a copy)"), e.getMessage());
@@ -297,7 +278,7 @@ class BrokenTransportsTest {
     @Test
     void aReceiverWhoseViewIsReleasedEarlyIsCaughtByHolding() {
         AssertionError e = assertThrows(AssertionError.class,
-                () -> GroveContract.holding(new ReleasingTransport(), 500));
+                () -> GroveContract.holding(releasing(), 500));
         assertTrue(e.getMessage().contains("freed while a view of it was still held")
                 || e.getMessage().contains("released before its holder let go")
                 || e.getMessage().contains("no lock of the holding process"), e.getMessage());
@@ -329,7 +310,7 @@ class BrokenTransportsTest {
 
     @Test
     void copyingIsCaughtBySizeAndIdentity() {
-        Transport t = new CopyingTransport();
+        Transport t = copying();
         AssertionError size = assertThrows(AssertionError.class, () -> GroveContract.size(t));
         assertTrue(size.getMessage().contains("depends on the data size"), size.getMessage());
         AssertionError identity = assertThrows(AssertionError.class, () -> GroveContract.identity(t, new double[] {1, 2}));
@@ -339,20 +320,20 @@ class BrokenTransportsTest {
     @Test
     void droppingTheTicketIsCaughtByConsumedOnce() {
         AssertionError e = assertThrows(AssertionError.class,
-                () -> GroveContract.consumedOnce(new TicketDroppingTransport()));
+                () -> GroveContract.consumedOnce(ticketDropping()));
         assertTrue(e.getMessage().contains("came back changed"), e.getMessage());
     }
 
     @Test
     void droppingLeasesIsCaughtByLifetime() {
         AssertionError e = assertThrows(AssertionError.class,
-                () -> GroveContract.lifetime(new LeaseDroppingTransport(), 2000));
+                () -> GroveContract.lifetime(leaseDropping(), 2000));
         assertTrue(e.getMessage().contains("no lease kept it"), e.getMessage());
     }
 
     @Test
     void hidingFailuresIsCaughtByCorruption() throws Exception {
-        Transport t = new SwallowingTransport();
+        Transport t = swallowing();
         int caught = 0;
         for (long seed = 0; seed < 40; seed++) {
             try {
@@ -368,7 +349,7 @@ class BrokenTransportsTest {
     @Test
     void deliveringSomethingElseIsCaughtByRoundTrip() {
         AssertionError e = assertThrows(AssertionError.class,
-                () -> GroveContract.roundTrip(new MixingTransport(), List.of(1, "a", 2.5), 5));
+                () -> GroveContract.roundTrip(mixing(), List.of(1, "a", 2.5), 5));
         assertTrue(e.getMessage().contains("changed the value"), e.getMessage());
     }
 
@@ -380,7 +361,7 @@ class BrokenTransportsTest {
     @Test
     void propertiesShrinkBrokenTransportsToTheSimplestInput() {
         PropertyFailure copying = assertThrows(PropertyFailure.class, () -> Property.forAll(GroveGenerators.anyShareable())
-                .tries(200).check(g -> GroveContract.identity(new CopyingTransport(), g)));
+                .tries(200).check(g -> GroveContract.identity(copying(), g)));
         System.out.println("copying transport: " + copying.getMessage());
         // A list of at most one element, or an array of at most one (a primitive array shares as a list too).
         Object smallest = copying.counterexample();
@@ -390,7 +371,7 @@ class BrokenTransportsTest {
         assertTrue(copying.getCause().getMessage().contains("a copy arrived"), copying.getCause().getMessage());
 
         PropertyFailure mixing = assertThrows(PropertyFailure.class, () -> Property.forAll(GroveGenerators.anyShareable())
-                .tries(200).check(g -> GroveContract.roundTrip(new MixingTransport(), g, 5)));
+                .tries(200).check(g -> GroveContract.roundTrip(mixing(), g, 5)));
         System.out.println("mixing transport: " + mixing.getMessage());
         assertTrue(String.valueOf(mixing.counterexample()).length() <= 10, mixing.getMessage());
     }
