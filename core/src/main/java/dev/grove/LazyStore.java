@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.Clock;
 import dev.grove.internal.LockFile;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
@@ -404,9 +405,9 @@ public final class LazyStore implements AutoCloseable {
             return;
         }
         long wait = Long.getLong("grove.lazy.writerWaitMillis", WRITER_WAIT_MILLIS);
-        long deadline = System.currentTimeMillis() + wait;
+        long deadline = Clock.millis() + wait;
         while (!writerLock().tryLock(true)) {
-            if (System.currentTimeMillis() > deadline) {
+            if (Clock.millis() > deadline) {
                 throw new StoreException("another process is writing this store: store=" + dir + " waited="
                         + wait + "ms (one writer at a time; readers are never blocked)");
             }

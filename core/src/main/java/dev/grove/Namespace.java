@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.Clock;
 import dev.grove.internal.Names;
 import dev.grove.internal.Registration;
 import dev.grove.internal.Pins;
@@ -169,7 +170,7 @@ public final class Namespace {
         Registration[] reg = new Registration[1];
         Pins.pin(internal, r.name(), pin -> {
             reg[0] = new Registration(name, variable, ref.toString(), r.name(), describe(view),
-                    r.segment().byteSize(), System.currentTimeMillis(), ProcessHandle.current().pid(),
+                    r.segment().byteSize(), Clock.millis(), ProcessHandle.current().pid(),
                     System.getProperty("user.name", "?"), pin);
             return reg[0].text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         });

@@ -1,5 +1,6 @@
 package dev.grove;
 
+import dev.grove.internal.Clock;
 import dev.grove.internal.ElementType;
 
 import dev.grove.internal.BootMark;
@@ -341,7 +342,7 @@ public final class RegionStore {
             throw new IllegalArgumentException("view belongs to another store: path=" + view.path() + " store="
                     + r.store() + " this=" + store);
         }
-        long expires = duration == null ? 0 : Math.max(1, System.currentTimeMillis() + duration.toMillis());
+        long expires = duration == null ? 0 : Math.max(1, Clock.millis() + duration.toMillis());
         String name = Pins.pin(store, r.name(), expires);
         return new Pin(this, name, r.name(), duration == null ? null : Instant.ofEpochMilli(expires));
     }
@@ -469,9 +470,9 @@ public final class RegionStore {
      *         region, {@code mapped-here=NAME} or {@code file=NAME}
      */
     public List<String> awaitEmpty(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = Clock.nanos() + timeout.toNanos();
         List<String> left = leftovers();
-        while (!left.isEmpty() && System.nanoTime() < deadline) {
+        while (!left.isEmpty() && Clock.nanos() < deadline) {
             System.gc();
             try {
                 Thread.sleep(50);

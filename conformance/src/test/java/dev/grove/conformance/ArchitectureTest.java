@@ -83,6 +83,34 @@ class ArchitectureTest {
                 .check(MAIN);
     }
 
+    /** Core reads time only through its clock, so that time has one owner a test can replace. */
+    @Test
+    void onlyTheClockReadsTheSystemClocks() {
+        clockRule("dev.grove", "dev.grove.internal..", "dev.grove.cli..").check(MAIN);
+    }
+
+    /** The clock rule can fail: a class planted in this module's tests that reads the time itself is caught. */
+    @Test
+    void aPlantedReadOfTheSystemClockIsCaught() {
+        JavaClasses planted = new ClassFileImporter().importClasses(PlantedClockRead.class);
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> clockRule("dev.grove.conformance..").check(planted));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("PlantedClockRead"), e.getMessage());
+    }
+
+    private static com.tngtech.archunit.lang.ArchRule clockRule(String... packages) {
+        return noClasses().that().resideInAnyPackage(packages).and().doNotHaveFullyQualifiedName("dev.grove.internal.Clock")
+                .should().callMethod(System.class, "currentTimeMillis").orShould().callMethod(System.class, "nanoTime")
+                .because("time is read in one place, dev.grove.internal.Clock");
+    }
+
+    /** Reads the time the way the rule forbids. */
+    static final class PlantedClockRead {
+        long now() {
+            return System.nanoTime();
+        }
+    }
+
     /** Each published jar's {@code Automatic-Module-Name} is its package (read from the jars Maven packaged). */
     @Test
     void everyJarNamesItsModule() throws IOException {

@@ -5,6 +5,7 @@ import dev.grove.SharedDoubleArray;
 import dev.grove.SharedRef;
 import dev.grove.SharedTable;
 import dev.grove.Table;
+import dev.grove.internal.Clock;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 
@@ -43,9 +44,9 @@ public final class Demo {
         Table table = b.build();
         long bytes = (long) ROWS * COLS * Double.BYTES;
 
-        long t0 = System.nanoTime();
+        long t0 = Clock.nanos();
         try (SharedTable shared = Grove.share(table)) {
-            long shareNanos = System.nanoTime() - t0;
+            long shareNanos = Clock.nanos() - t0;
             Path file = Path.of(System.getProperty("grove.store", "/dev/shm/grove-" + System.getProperty("user.name")),
                     shared.path().substring(1));
             System.out.printf("share():   %,d MB copied into region %s in %d ms (%.2f GB/s)%n",
@@ -66,7 +67,7 @@ public final class Demo {
                 expected = sum(col);
             }
             System.out.println("Starting a second JVM that maps the column by reference...");
-            long t1 = System.nanoTime();
+            long t1 = Clock.nanos();
             Process p = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), Demo.class.getName(), "--child", ref.toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -81,7 +82,7 @@ public final class Demo {
                 throw new IllegalStateException("child JVM did not finish in 60 s");
             }
             System.out.printf("child JVM: started, mapped and summed in %d ms wall time (JVM start included)%n",
-                    ms(System.nanoTime() - t1));
+                    ms(Clock.nanos() - t1));
             double childSum = Double.parseDouble(answer.substring(4));
             System.out.printf("sums:      parent %.6f, child %.6f -> %s%n", expected, childSum,
                     Double.compare(expected, childSum) == 0 ? "identical" : "DIFFERENT");
@@ -99,21 +100,21 @@ public final class Demo {
     }
 
     private static void child(SharedRef ref) {
-        long t0 = System.nanoTime();
+        long t0 = Clock.nanos();
         double s;
         long length;
         long mapped;
         long summed;
         try (SharedDoubleArray col = Grove.map(ref)) {
-            mapped = System.nanoTime();
+            mapped = Clock.nanos();
             s = sum(col);
-            summed = System.nanoTime();
+            summed = Clock.nanos();
             length = col.length();
         }
         // Closing unmapped the region here; mapping it again shows the cost without class loading.
-        long t1 = System.nanoTime();
+        long t1 = Clock.nanos();
         try (SharedDoubleArray again = Grove.map(ref)) {
-            long remapped = System.nanoTime();
+            long remapped = Clock.nanos();
             System.out.printf("  [child %d] map(ref): %.1f ms the first time (class loading included), %.3f ms again;"
                             + " %,d doubles summed in %d ms%n", ProcessHandle.current().pid(), (mapped - t0) / 1e6,
                     (remapped - t1) / 1e6, length, ms(summed - mapped));

@@ -195,10 +195,10 @@ final class Creation {
         } finally {
             Mapping.LOCK.unlock();
         }
-        long deadline = System.nanoTime() + millis * 1_000_000;
+        long deadline = Clock.nanos() + millis * 1_000_000;
         try {
             while (r.holds() > 1 || r.handle().lockedElsewhere()) {
-                if (System.nanoTime() > deadline) {
+                if (Clock.nanos() > deadline) {
                     Format.writeHeader(r.writable(), Format.FLAG_WRITABLE, r.id(), w.node(), 0);
                     return false;
                 }

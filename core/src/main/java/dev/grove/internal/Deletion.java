@@ -74,7 +74,7 @@ final class Deletion {
      * the file (a whole message's arrays, for the serializers) to the next periodic sweep.
      */
     static void deleteAtLeaseEnd(Store store, String name, long leaseEnd) {
-        long left = leaseEnd - System.currentTimeMillis();
+        long left = leaseEnd - Clock.millis();
         Lease pending = LEASED.get(name);
         if (left < 0 || pending != null && pending.store() == store && pending.until() == leaseEnd) {
             // A reminder for that very time is pending: a region mapped and released a thousand times under an
@@ -122,7 +122,7 @@ final class Deletion {
         // The usual case, a reference's lease still running (its end is the file's mtime), keeps the file
         // without taking and dropping the exclusive lock. Leases only ever grow, so even the time seen when
         // the file was opened cannot make this wrong, only late (a later release or sweep deletes the file).
-        if (System.currentTimeMillis() < f.openedStat().mtimeMillis()) {
+        if (Clock.millis() < f.openedStat().mtimeMillis()) {
             return KEPT;
         }
         if (!f.tryLock(true)) {
@@ -136,7 +136,7 @@ final class Deletion {
             // Read under the exclusive lock: nobody can issue a consumed-once ticket meanwhile (only holders do).
             Format.Header h = headerOrNull(f, st.size());
             long leaseEnd = keepsUntil(st.mtimeMillis(), h);
-            long now = System.currentTimeMillis();
+            long now = Clock.millis();
             boolean sealed = !checkSealed || (h != null && h.sealed());
             long deadline = sealed ? leaseEnd : Math.max(leaseEnd, st.mtimeMillis() + graceMillis);
             if (now < deadline || Pins.pinned(file.getParent(), file.getFileName().toString())

@@ -140,7 +140,7 @@ public final class Format {
         seg.set(U64, H_SIZE, seg.byteSize());
         seg.set(U64, H_ID, id);
         seg.set(U64, H_ROOT, root);
-        seg.set(U64, H_CREATED, System.currentTimeMillis());
+        seg.set(U64, H_CREATED, Clock.millis());
         seg.set(U32, H_PID, (int) ProcessHandle.current().pid());
         seg.set(U32, H_BODY_CRC, bodyCrc);
         seg.set(U32, H_RESERVED, 0);

@@ -80,7 +80,7 @@ final class IdleDrops<E> {
         Mapping.LOCK.lock();
         try {
             pending = false;
-            long cutoff = System.currentTimeMillis() - idleMillis.getAsLong();
+            long cutoff = Clock.millis() - idleMillis.getAsLong();
             long next = Long.MAX_VALUE;
             for (E e : List.copyOf(entries.values())) {
                 if (since.applyAsLong(e) <= cutoff) {

@@ -30,7 +30,7 @@ public final class Inspector {
     public static List<Entry> list(Store store) {
         List<Entry> out = new ArrayList<>();
         LockTable locks = LockTable.read(store);
-        long now = System.currentTimeMillis();
+        long now = Clock.millis();
         java.util.Map<String, Integer> pins = new java.util.HashMap<>();
         for (Pins.Pin p : Pins.all(store.directory())) {
             if (p.activeAt(now)) {

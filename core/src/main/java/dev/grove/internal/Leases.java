@@ -36,7 +36,7 @@ public final class Leases {
      * cannot overwrite a longer one.
      */
     public static void extend(Region r, long millis) {
-        long until = System.currentTimeMillis() + millis;
+        long until = Clock.millis() + millis;
         if (r.leaseKnownUntil() >= until) {
             return;
         }
@@ -77,12 +77,12 @@ public final class Leases {
      * unlocked update.
      */
     private static boolean waitForLock(RegionFile lockFile) throws IOException {
-        long deadline = System.nanoTime() + LOCK_WAIT_NANOS;
+        long deadline = Clock.nanos() + LOCK_WAIT_NANOS;
         for (;;) {
             if (lockFile.tryLock(true)) {
                 return true;
             }
-            if (System.nanoTime() > deadline) {
+            if (Clock.nanos() > deadline) {
                 return false;
             }
             LockSupport.parkNanos(20_000); // holders keep it for microseconds

@@ -117,7 +117,7 @@ final class Mapping {
             return 0;
         }
         long ticket = Store.newId();
-        return Format.claimOnce(r.mapping(), ticket, System.currentTimeMillis() + millis) ? ticket : 0;
+        return Format.claimOnce(r.mapping(), ticket, Clock.millis() + millis) ? ticket : 0;
     }
 
     private static Hold claim(Store store, String name, long expectedId) {

@@ -169,7 +169,7 @@ public final class Pins {
 
     /** Whether region {@code region} has a pin that has not expired. */
     static boolean pinned(Path storeDir, String region) {
-        long now = System.currentTimeMillis();
+        long now = Clock.millis();
         return of(storeDir, region).stream().anyMatch(p -> p.activeAt(now));
     }
 
@@ -197,7 +197,7 @@ public final class Pins {
      * part of every sweep. A pin is only made while its region is held, so its file exists then.
      */
     static void dropExpired(Path storeDir) {
-        long now = System.currentTimeMillis();
+        long now = Clock.millis();
         for (Pin p : all(storeDir)) {
             if (!p.activeAt(now) || !Files.exists(storeDir.resolve(p.region()), LinkOption.NOFOLLOW_LINKS)) {
                 try {

@@ -56,22 +56,22 @@ public final class Reaper {
             if (!takeWithin(lock, 2_000)) {
                 return; // another reaper serves this store
             }
-            long end = System.currentTimeMillis() + MAX_LIFE_MILLIS;
-            while (System.currentTimeMillis() < end) {
+            long end = Clock.millis() + MAX_LIFE_MILLIS;
+            while (Clock.millis() < end) {
                 Deletion.sweep(store, Deletion.DEFAULT_GRACE_MILLIS);
                 long next = nextDeadline(store);
                 if (next < 0) {
                     return;
                 }
-                Thread.sleep(Math.max(20, Math.min(next, end) - System.currentTimeMillis() + 20));
+                Thread.sleep(Math.max(20, Math.min(next, end) - Clock.millis() + 20));
             }
         }
     }
 
     private static boolean takeWithin(RegionFile lock, long millis) throws Exception {
-        long until = System.currentTimeMillis() + millis;
+        long until = Clock.millis() + millis;
         while (!lock.tryLock(true)) {
-            if (System.currentTimeMillis() > until) {
+            if (Clock.millis() > until) {
                 return false;
             }
             Thread.sleep(50);
@@ -92,7 +92,7 @@ public final class Reaper {
                 }
                 // A lease ends at the file's time (or a ticket's deadline); an unsealed file's grace period ends later. A file past
                 // both that the sweep kept is kept for a reason waiting does not change (a retained store).
-                long now = System.currentTimeMillis();
+                long now = Clock.millis();
                 Native.Stat st = f.stat();
                 long mtime = st.mtimeMillis();
                 long keep = Deletion.keepsUntil(f, st); // the lease, or a consumed-once reference's deadline

@@ -82,7 +82,7 @@ public final class Region {
     private volatile long leaseKnownUntil;
 
     private Region(Store store, String name, long id, State state, boolean mine) {
-        this.madeMillis = System.currentTimeMillis();
+        this.madeMillis = Clock.millis();
         this.store = store;
         this.name = name;
         this.id = id;

@@ -102,7 +102,7 @@ final class Spares {
                 return false; // another process maps it: it stays a region
             }
             try {
-                now = System.currentTimeMillis();
+                now = Clock.millis();
                 // Checked under the exclusive lock, as every deleter does: a pin is only made by a holder.
                 if (f.stat().mtimeMillis() > now || Pins.pinned(r.store().directory(), r.name(), r.madeMillis())
                         || r.store().retained()) {
@@ -131,7 +131,7 @@ final class Spares {
 
     /** Keeps a sealed region with a consumed-once reference out, as it is: name, header, lock and mapping. */
     private static boolean keepInFlight(Region r, long size, long budget) {
-        add(r, r.name(), size, System.currentTimeMillis(), true, budget);
+        add(r, r.name(), size, Clock.millis(), true, budget);
         return true;
     }
 
@@ -218,7 +218,7 @@ final class Spares {
         Region r = s.region();
         RegionFile f = r.handle();
         MemorySegment seg = r.mapping();
-        long now = System.currentTimeMillis();
+        long now = Clock.millis();
         if (Format.onceKeepsUntil(seg) > now) {
             return null; // its receiver has not let go yet: no system call spent
         }
@@ -264,7 +264,7 @@ final class Spares {
             if (best.capacity() > size) {
                 f.truncate(size);
             }
-            f.setModifiedTime(System.currentTimeMillis());
+            f.setModifiedTime(Clock.millis());
             reused++;
             return best.region().reuse(name, id, size);
         } catch (IOException | RuntimeException e) {

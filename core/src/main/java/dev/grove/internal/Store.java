@@ -294,7 +294,7 @@ public final class Store {
         if (retainedSeen) {
             return true;
         }
-        long now = System.nanoTime();
+        long now = Clock.nanos();
         long seen = notRetainedAt;
         if (seen != 0 && now - seen < 1_000_000_000L) {
             return false;
@@ -436,7 +436,7 @@ public final class Store {
      */
     public Space recentSpace() {
         Space s = space;
-        long now = System.nanoTime();
+        long now = Clock.nanos();
         if (s == null || now - s.readAtNanos() > SPACE_FRESH_NANOS || s.total() < (1L << 30) || s.free() < s.total() / 2) {
             s = new Space(totalBytes(), freeBytes(), now);
             space = s;

@@ -62,7 +62,7 @@ final class Warm {
             drop(ENTRIES.values().iterator().next());
         }
         bytes += size;
-        ENTRIES.put(r.name(), new Entry(r.store(), r.name(), r.handle(), r.arena(), seg, System.currentTimeMillis()));
+        ENTRIES.put(r.name(), new Entry(r.store(), r.name(), r.handle(), r.arena(), seg, Clock.millis()));
         return true;
     }
 
@@ -99,7 +99,7 @@ final class Warm {
             boolean expected = h.sealed() && (expectedId == 0 || h.id() == expectedId);
             // Nothing else holds it and nothing keeps it: dead, however it looks. The cold path deletes it
             // and says so, as it would had this process never mapped it.
-            boolean dead = !store.recentlyRetained() && Deletion.keepsUntil(st.mtimeMillis(), h) <= System.currentTimeMillis()
+            boolean dead = !store.recentlyRetained() && Deletion.keepsUntil(st.mtimeMillis(), h) <= Clock.millis()
                     && !e.file().lockedElsewhere();
             if (!expected || dead) {
                 close(e);
