@@ -176,19 +176,22 @@ class LifetimeTest {
 
     @Test
     void theLastHolderHereDeletesTheFileWhenTheLeaseEndsWithoutWaitingForASweep() throws Exception {
-        // Leases of a second: long enough that a stalled test thread does not outrun them.
-        System.setProperty("grove.lease.seconds", "1");
+        // Leases of three seconds: long enough that a stalled test thread does not outrun them.
+        System.setProperty("grove.lease.seconds", "3");
         SharedDoubleArray v = Grove.share(new double[] {8});
         v.ref();
         Path file = RegionFiles.fileOf(v);
         v.close();
         assertTrue(Files.exists(file), "leased");
-        // Periodic sweeps run once a minute: a deletion within 45 s came from the reminder at the lease end.
-        Await.until("deleted when the lease ended, without waiting for a sweep: " + file, 45, () -> !Files.exists(file));
+        // The reminder deletes the file before it stops being pending, so a periodic sweep cannot stand in for it.
+        String name = file.getFileName().toString();
+        assertTrue(Regions.deletionReminderPending(name), "a reminder waits for the lease end");
+        Await.until("the reminder at the lease end ran", () -> !Regions.deletionReminderPending(name));
+        assertFalse(Files.exists(file), "deleted when the lease ended, without waiting for a sweep: " + file);
 
-        // A lease moved further after the release (by another process's ref(), say) is respected. Three seconds:
+        // A lease moved further after the release (by another process's ref(), say) is respected. Five seconds:
         // the lease must not end before this thread has moved it.
-        System.setProperty("grove.lease.seconds", "3");
+        System.setProperty("grove.lease.seconds", "5");
         SharedDoubleArray w = Grove.share(new double[] {9});
         w.ref();
         Path other = RegionFiles.fileOf(w);
@@ -237,7 +240,8 @@ class LifetimeTest {
                 child.send("ref-of 1");
                 assertNull(child.poll(400), "the child's lease waits for the lock");
                 assertEquals(before, Files.getLastModifiedTime(file).toMillis(), "and has not moved the time");
-                // A holder that never lets go (a stopped process) delays other leases by a second, no more.
+                // A holder that never lets go (a stopped process) delays other leases only a while (a second, in
+                // Leases): the child answers while this thread still holds the lock, so it gave up waiting.
                 String late = child.poll(60_000);
                 assertNotNull(late, "the child gave up waiting while the lock was still held");
                 assertTrue(late.startsWith("ref-of "), late);

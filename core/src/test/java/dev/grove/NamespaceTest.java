@@ -278,7 +278,7 @@ class NamespaceTest {
     /**
      * A child killed by pid at random points of register / replace / unregister, 30 times (where each kill landed
      * read from the child's {@link Progress} file): each time another process registers, retrieves and unregisters
-     * without waiting on a lock the victim left, and the store holds exactly the regions the
+     * within a minute (a lock the victim left that is never recovered fails it), and the store holds exactly the regions the
      * directory names, each pinned, nothing orphaned.
      */
     @Test

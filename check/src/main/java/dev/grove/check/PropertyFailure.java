@@ -5,7 +5,9 @@ package dev.grove.check;
  * shrunk counterexample and the first failing input (or, for a failure the same input did not repeat, says it
  * is intermittent). The cause is the failure of the shrunk input. Every text in the report and in its causes
  * is printable: lone surrogates and control characters in generated values are escaped, so that a console or
- * a test report's XML never cuts it short.
+ * a test report's XML never cuts it short. A cause whose message needed that is replaced by a stand-in (an
+ * {@code AssertionError} that prints the original class name, the escaped message and the same stack trace), so
+ * check {@code getCause()} by its text, not by its class, when a generated value may reach its message.
  */
 public final class PropertyFailure extends AssertionError {
     private final transient Object counterexample;

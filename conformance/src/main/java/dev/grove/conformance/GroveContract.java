@@ -440,17 +440,18 @@ public final class GroveContract {
     /**
      * Waits (collecting garbage and sweeping, as a running system would) until this process maps no region
      * and the store holds no region file, then fails naming what is left: one line per holder (its pid and
-     * command line, from the kernel's locks) with how many regions it holds. When after ten seconds another
+     * command line, from the kernel's locks) with how many regions it holds. When after twenty seconds another
      * process still holds a region, it fails then rather than waiting out {@code timeoutMillis}: a process still
      * holding regions that long after the transport closed is not letting go.
      */
     public static void assertNothingLeft(long timeoutMillis) {
         RegionStore store = RegionStore.defaultStore();
-        long first = Math.min(timeoutMillis, 10_000);
+        long first = Math.min(timeoutMillis, 20_000);
         List<String> left = store.awaitEmpty(java.time.Duration.ofMillis(first));
         Map<String, List<String>> byHolder = left.isEmpty() ? Map.of() : byHolder(store, left);
-        boolean anotherHolds = byHolder.keySet().stream().anyMatch(h -> h.startsWith("pid ")
-                && !h.startsWith("pid " + ProcessHandle.current().pid() + " "));
+        java.util.regex.Pattern another = java.util.regex.Pattern.compile(
+                "pid (?!" + ProcessHandle.current().pid() + " )\\d+ ");
+        boolean anotherHolds = byHolder.keySet().stream().anyMatch(h -> another.matcher(h).find());
         if (!left.isEmpty() && !anotherHolds && timeoutMillis > first) {
             left = store.awaitEmpty(java.time.Duration.ofMillis(timeoutMillis - first));
             byHolder = left.isEmpty() ? Map.of() : byHolder(store, left);

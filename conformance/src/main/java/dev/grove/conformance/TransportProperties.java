@@ -48,7 +48,10 @@ public abstract class TransportProperties {
     /** The transport under test; called once per test class. */
     protected abstract Transport openTransport() throws Exception;
 
-    /** The lease the processes use, in milliseconds: the lifetime check waits this long for the last one to end. */
+    /**
+     * The lease the processes use, in milliseconds. The lifetime checks wait for a lease to end by reading the region
+     * file's time (its lease end), and give up a minute past this.
+     */
     protected long leaseMillis() {
         return (long) (Double.parseDouble(System.getProperty("grove.lease.seconds", "60")) * 1000);
     }

@@ -21,8 +21,8 @@ public final class Node {
     private final long length;
     private final int depth;
     /**
-     * Exclusive lower bound of every offset in this node's subtree: the previous non-null sibling's offset
-     * (or the parent's own bound). With children in increasing order, each subtree gets its own span of
+     * Exclusive lower bound of every offset in this node's subtree: the last byte of the previous non-null
+     * sibling (its padded end less one), or the parent's own bound. With children in increasing order, each subtree gets its own span of
      * the region, so no node is reachable along two paths and every traversal is linear in the region size.
      */
     private final long low;

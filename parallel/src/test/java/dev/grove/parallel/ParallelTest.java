@@ -374,8 +374,8 @@ class ParallelTest {
             Await.until(w + ": the call is running", () -> started(counter) > 0);
             assertTrue(f.cancel(true));
             long atCancel = started(counter);
-            // The next call runs once the cancelled one's current elements end (one per worker at most, their
-            // sleeps interrupted), not after the remaining 10,000 x 10 ms are worked off.
+            // The next call runs once the cancelled one's elements already handed out end (the chunks each worker
+            // holds, two at most, their sleeps interrupted), not after the remaining 10,000 x 10 ms are worked off.
             List<Long> next = Parallel.on(w).memApply(new double[4][1], Margin.ROWS, (row, vars) -> row.index(), Map.of());
             assertEquals(List.of(0L, 1L, 2L, 3L), next);
             long after = started(counter);
