@@ -74,9 +74,11 @@ final class Deletion {
      * the file (a whole message's arrays, for the serializers) to the next periodic sweep.
      */
     static void deleteAtLeaseEnd(Store store, String name, long leaseEnd) {
-        long left = leaseEnd - Clock.millis();
+        // A lease that ended since the caller found it running still gets a reminder, at once: the caller kept
+        // the file for it, and nothing else here would delete it before a sweep (not even the exit).
+        long left = Math.max(0, leaseEnd - Clock.millis());
         Lease pending = LEASED.get(name);
-        if (left < 0 || pending != null && pending.store() == store && pending.until() == leaseEnd) {
+        if (pending != null && pending.store() == store && pending.until() == leaseEnd) {
             // A reminder for that very time is pending: a region mapped and released a thousand times under an
             // hour's lease would otherwise leave a thousand of them. (Any other time gets its own reminder: the
             // time a region is kept until can move either way, as a consumed-once deadline ends early.)
@@ -93,6 +95,12 @@ final class Deletion {
                 Mapping.LOCK.unlock();
             }
         }, left + 20);
+    }
+
+    /** The lease end the pending reminder for region {@code name} waits for, or -1 if none is pending. */
+    static long reminderFor(String name) {
+        Lease l = LEASED.get(name);
+        return l == null ? -1 : l.until();
     }
 
     /** Whether a reminder to delete region {@code name} at its lease end is pending in this process. */

@@ -76,6 +76,33 @@ class RegionLifecycleTest {
         }
     }
 
+    /**
+     * A lease that ends between a release finding it running and the reminder being set still gets a reminder,
+     * at once. (Without one, the file waited for a periodic sweep and outlived its creator's exit: a process
+     * releasing a region in the last milliseconds of its lease left it behind.) The region's first reminder is
+     * five minutes away, past the wait here, so only the new one can delete the file in time.
+     */
+    @Test
+    void aLeaseThatEndedJustNowStillGetsItsReminder() throws Exception {
+        System.setProperty("grove.lease.seconds", "300");
+        try {
+            Path file;
+            try (SharedDoubleArray a = Grove.share(new double[] {1})) {
+                a.ref();
+                file = RegionFiles.fileOf(a);
+            }
+            String name = file.getFileName().toString();
+            long ended = System.currentTimeMillis() - 1;
+            Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(ended));
+            Deletion.deleteAtLeaseEnd(Store.defaultStore(), name, ended); // as a release that saw it running does
+            long at = Deletion.reminderFor(name);
+            assertTrue(at == ended || !Files.exists(file), "a reminder for the lease that ended, not the old one: " + at);
+            Await.until("a reminder deleted " + file + " at once", () -> !Files.exists(file));
+        } finally {
+            System.setProperty("grove.lease.seconds", "2");
+        }
+    }
+
     @Test
     void everyStateIsWhatTheKernelSees() {
         Region written;
