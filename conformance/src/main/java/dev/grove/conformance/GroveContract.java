@@ -207,14 +207,13 @@ public final class GroveContract {
         awaitLeaseEnd(file, leaseMillis);
         // Past the lease, only a holder keeps the file. Ten seconds more let a peer's close take effect.
         long deadline = System.currentTimeMillis() + 10_000;
-        List<Long> holders = List.of();
         while (Files.exists(file) && System.currentTimeMillis() < deadline) {
             System.gc();
             RegionStore.defaultStore().sweep();
-            holders = Holders.of(file);
             sleep(100);
         }
         if (Files.exists(file)) {
+            List<Long> holders = Holders.of(file); // a scan of /proc: once, for the verdict
             long me = ProcessHandle.current().pid();
             String who = Holders.describe(file);
             check(false, t.name(), holders.isEmpty() ? "region file left after both sides let go and its lease ended,"
