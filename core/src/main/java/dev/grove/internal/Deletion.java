@@ -133,7 +133,7 @@ final class Deletion {
         if (Clock.millis() < f.openedStat().mtimeMillis()) {
             return KEPT;
         }
-        if (!f.tryLock(true)) {
+        if (!lockAfterOtherChecks(f)) {
             return HELD;
         }
         try {
@@ -157,6 +157,37 @@ final class Deletion {
             f.unlock();
         }
     }
+
+    /**
+     * Takes the exclusive lock on the file open as {@code f}, waiting for another process's check of the same file
+     * to end first, but not for mappers.
+     *
+     * <p>Why wait: whoever finds the file held leaves its deletion to the holder. That is right for a mapper,
+     * whose release checks again. A check under the exclusive lock (a sweep, another release, a mapper's first
+     * look) may have read the pin or lease just given up by the caller, and would keep the file with nobody left
+     * to delete it until the next periodic sweep (seen: a namespace variable unregistered while another
+     * process's sweep looked at its region). Such a check lasts microseconds; the wait is bounded for a
+     * checker that is stopped or starved.
+     *
+     * @return whether {@code f} now holds the exclusive lock; false if another descriptor holds the file still
+     */
+    private static boolean lockAfterOtherChecks(RegionFile f) throws IOException {
+        long deadline = Clock.nanos() + CHECK_WAIT_NANOS;
+        while (!f.tryLock(true)) {
+            if (Clock.nanos() - deadline > 0) {
+                return false;
+            }
+            if (f.beingCheckedElsewhere()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            } else if (f.lockedElsewhere()) {
+                return false; // held shared: a mapper, whose release decides
+            } // else the lock went between the two looks: try again
+        }
+        return true;
+    }
+
+    /** How long a deleter waits for another process's check of the same file (see {@link #lockAfterOtherChecks}). */
+    private static final long CHECK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** The checked header of the file open as {@code f}, or null if it has none (too short, or damaged). */
     private static Format.Header headerOrNull(RegionFile f, long size) {

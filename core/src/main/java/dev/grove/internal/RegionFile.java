@@ -129,6 +129,16 @@ final class RegionFile implements AutoCloseable {
         return t != Native.F_UNLCK;
     }
 
+    /**
+     * Whether another descriptor holds the exclusive lock on the file: another process (or this one) deciding
+     * whether to delete or recycle it, for the few microseconds that takes. Mappers hold shared locks.
+     */
+    boolean beingCheckedElsewhere() throws IOException {
+        int t = Native.conflictingLock(fd, Native.F_RDLCK);
+        check("fcntl(F_OFD_GETLK)", Math.min(t, 0));
+        return t == Native.F_WRLCK;
+    }
+
     /** Sets the file's modification time through this descriptor. */
     void setModifiedTime(long millis) throws IOException {
         check("futimens", Native.setModifiedTime(fd, millis));

@@ -103,6 +103,41 @@ class RegionLifecycleTest {
         }
     }
 
+    /**
+     * Unpinning a region while another process's sweep looks at it (holding the exclusive lock, having read the
+     * pin) still deletes it: the deleter waits for that check to end and looks again, rather than leaving the file
+     * to the checker, who kept it for the pin. (Left to the checker, the file stayed until the next periodic
+     * sweep: a namespace variable unregistered during another process's sweep kept its region.)
+     */
+    @Test
+    void anUnpinnedRegionIsDeletedEvenWhileAnotherProcessChecksIt() throws Exception {
+        Store store = Store.defaultStore();
+        Path file;
+        String pin;
+        try (SharedDoubleArray a = Grove.share(new double[] {1})) {
+            file = RegionFiles.fileOf(a);
+            pin = Pins.pin(store, file.getFileName().toString(), 0);
+        }
+        assertTrue(Files.exists(file), "the pin keeps the released region");
+        String name = file.getFileName().toString();
+        boolean[] deleted = new boolean[1];
+        Thread deleter;
+        // Another open file description, as another process's sweep has: its exclusive lock conflicts with ours.
+        try (RegionFile sweep = RegionFile.open(file)) {
+            assertTrue(sweep.tryLock(true), "nobody else holds the released region");
+            assertTrue(Pins.pinned(store.directory(), name), "the sweep reads the pin");
+            Pins.unpin(store, pin);
+            deleter = Thread.ofPlatform().start(() -> deleted[0] = Deletion.deleteIfFree(store, name));
+            Await.until("the deleter waits for the sweep, or gives up", () -> deleter.getState() == Thread.State.TIMED_WAITING
+                    || deleter.getState() == Thread.State.TERMINATED);
+            assertTrue(Files.exists(file), "nothing deletes a file while another description holds its exclusive lock");
+        } // the sweep ends, keeping the file for the pin it read
+        deleter.join(60_000);
+        assertFalse(deleter.isAlive(), "the deleter's wait for a check is bounded");
+        assertTrue(deleted[0], "the deleter looked again once the sweep ended");
+        assertFalse(Files.exists(file), "unpinned and unheld: deleted at once, not at the next periodic sweep");
+    }
+
     @Test
     void everyStateIsWhatTheKernelSees() {
         Region written;
