@@ -1,6 +1,7 @@
 package dev.grove;
 
 import dev.grove.internal.Clock;
+import dev.grove.internal.Config;
 import dev.grove.internal.LockFile;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
@@ -404,7 +405,7 @@ public final class LazyStore implements AutoCloseable {
         if (writing) {
             return;
         }
-        long wait = Long.getLong("grove.lazy.writerWaitMillis", WRITER_WAIT_MILLIS);
+        long wait = Config.lazyWriterWaitMillis(WRITER_WAIT_MILLIS);
         long deadline = Clock.millis() + wait;
         while (!writerLock().tryLock(true)) {
             if (Clock.millis() > deadline) {

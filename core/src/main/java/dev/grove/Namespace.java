@@ -1,6 +1,7 @@
 package dev.grove;
 
 import dev.grove.internal.Clock;
+import dev.grove.internal.Config;
 import dev.grove.internal.Names;
 import dev.grove.internal.Registration;
 import dev.grove.internal.Pins;
@@ -171,7 +172,7 @@ public final class Namespace {
         Pins.pin(internal, r.name(), pin -> {
             reg[0] = new Registration(name, variable, ref.toString(), r.name(), describe(view),
                     r.segment().byteSize(), Clock.millis(), ProcessHandle.current().pid(),
-                    System.getProperty("user.name", "?"), pin);
+                    Config.userName(), pin);
             return reg[0].text().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         });
         a.map().put(key, reg[0].text());

@@ -1,5 +1,7 @@
 package dev.grove;
 
+import dev.grove.internal.Config;
+
 import java.nio.file.Path;
 
 /**
@@ -8,8 +10,8 @@ import java.nio.file.Path;
  * {@code EXM_THRESHOLD} and {@code TMPDIR}). Read on every call, so a program may change them as it goes.
  */
 final class Placement {
-    static final String THRESHOLD = "grove.disk.threshold";
-    static final String DIR = "grove.disk.dir";
+    static final String THRESHOLD = Config.DISK_THRESHOLD;
+    static final String DIR = Config.DISK_DIR;
 
     private Placement() {
     }
@@ -20,8 +22,8 @@ final class Placement {
         if (threshold < 0 || bytes < threshold) {
             return RegionStore.defaultStore();
         }
-        String dir = setting(DIR, "GROVE_DISK_DIR");
-        if (dir == null || dir.isBlank()) {
+        String dir = Config.diskDirectory();
+        if (dir == null) {
             throw new StoreException("a disk threshold is set but no disk store: " + THRESHOLD + "=" + threshold
                     + " " + DIR + "=(unset; set it, or GROVE_DISK_DIR, to a directory on the disk to use)");
         }
@@ -30,30 +32,6 @@ final class Placement {
 
     /** The threshold in bytes, or -1 when placement on disk is off. */
     static long threshold() {
-        String t = setting(THRESHOLD, "GROVE_DISK_THRESHOLD");
-        if (t == null || t.isBlank()) {
-            return -1;
-        }
-        String v = t.trim().toLowerCase(java.util.Locale.ROOT);
-        long unit = switch (v.charAt(v.length() - 1)) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            default -> 1;
-        };
-        try {
-            long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
-            if (n < 0) {
-                throw new NumberFormatException("negative");
-            }
-            return Math.multiplyExact(n, unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new StoreException("not a size in bytes: " + THRESHOLD + "=" + t + " (a number, optionally with k, m or g)");
-        }
-    }
-
-    private static String setting(String property, String env) {
-        String v = System.getProperty(property);
-        return v != null ? v : System.getenv(env);
+        return Config.diskThreshold();
     }
 }

@@ -1,6 +1,7 @@
 package dev.grove;
 
 import dev.grove.internal.Clock;
+import dev.grove.internal.Config;
 import dev.grove.internal.ElementType;
 
 import dev.grove.internal.BootMark;
@@ -77,7 +78,7 @@ public final class RegionStore {
         private final Path dir;
         private Long leaseMillis;
         private Long recycleBytes;
-        private boolean checksum = !"false".equals(System.getProperty("grove.checksum"));
+        private boolean checksum = Config.checksum();
         private boolean retained;
 
         private Builder(Path dir) {

@@ -92,10 +92,69 @@ class ArchitectureTest {
     /** The clock rule can fail: a class planted in this module's tests that reads the time itself is caught. */
     @Test
     void aPlantedReadOfTheSystemClockIsCaught() {
-        JavaClasses planted = new ClassFileImporter().importClasses(PlantedClockRead.class);
-        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
-                () -> clockRule("dev.grove.conformance..").check(planted));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("PlantedClockRead"), e.getMessage());
+        assertCaught(clockRule("dev.grove.conformance.."), PlantedClockRead.class);
+    }
+
+    /**
+     * Core reads its settings (system properties, the environment) only through its configuration class, so that
+     * every setting has one parser, one default and one row in docs/CONFIGURATION.md.
+     */
+    @Test
+    void onlyTheConfigurationReadsSettings() {
+        settingsRule("dev.grove", "dev.grove.internal..", "dev.grove.cli..").check(MAIN);
+    }
+
+    /** The settings rule can fail: planted reads of a property, of the environment and through Long.getLong are caught. */
+    @Test
+    void aPlantedReadOfASettingIsCaught() {
+        for (Class<?> planted : PlantedSettingRead.class.getDeclaredClasses()) {
+            assertCaught(settingsRule("dev.grove.conformance.."), planted);
+        }
+        assertEquals(3, PlantedSettingRead.class.getDeclaredClasses().length, "planted classes");
+    }
+
+    private static void assertCaught(com.tngtech.archunit.lang.ArchRule rule, Class<?> planted) {
+        JavaClasses classes = new ClassFileImporter().importClasses(planted);
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> rule.check(classes),
+                planted.getSimpleName());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(planted.getSimpleName()), e.getMessage());
+    }
+
+    private static com.tngtech.archunit.lang.ArchRule settingsRule(String... packages) {
+        return noClasses().that().resideInAnyPackage(packages).and().doNotHaveFullyQualifiedName("dev.grove.internal.Config")
+                .should().callMethod(System.class, "getProperty", String.class)
+                .orShould().callMethod(System.class, "getProperty", String.class, String.class)
+                .orShould().callMethod(System.class, "getenv", String.class)
+                .orShould().callMethod(System.class, "getenv")
+                .orShould().callMethod(Long.class, "getLong", String.class)
+                .orShould().callMethod(Long.class, "getLong", String.class, long.class)
+                .orShould().callMethod(Long.class, "getLong", String.class, Long.class)
+                .orShould().callMethod(Integer.class, "getInteger", String.class)
+                .orShould().callMethod(Integer.class, "getInteger", String.class, int.class)
+                .orShould().callMethod(Integer.class, "getInteger", String.class, Integer.class)
+                .orShould().callMethod(Boolean.class, "getBoolean", String.class)
+                .because("settings are read in one place, dev.grove.internal.Config");
+    }
+
+    /** Settings read the ways the rule forbids, one per class. */
+    static final class PlantedSettingRead {
+        static final class PlantedProperty {
+            String store() {
+                return System.getProperty("grove.store");
+            }
+        }
+
+        static final class PlantedEnvironment {
+            String store() {
+                return System.getenv("GROVE_STORE");
+            }
+        }
+
+        static final class PlantedGetLong {
+            Long bytes() {
+                return Long.getLong("grove.recycle.bytes");
+            }
+        }
     }
 
     private static com.tngtech.archunit.lang.ArchRule clockRule(String... packages) {

@@ -1,11 +1,13 @@
 package dev.grove.cli;
 
 import dev.grove.Grove;
+import dev.grove.RegionStore;
 import dev.grove.SharedDoubleArray;
 import dev.grove.SharedRef;
 import dev.grove.SharedTable;
 import dev.grove.Table;
 import dev.grove.internal.Clock;
+import dev.grove.internal.Config;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Store;
 
@@ -47,8 +49,7 @@ public final class Demo {
         long t0 = Clock.nanos();
         try (SharedTable shared = Grove.share(table)) {
             long shareNanos = Clock.nanos() - t0;
-            Path file = Path.of(System.getProperty("grove.store", "/dev/shm/grove-" + System.getProperty("user.name")),
-                    shared.path().substring(1));
+            Path file = RegionStore.defaultStore().file(shared.path());
             System.out.printf("share():   %,d MB copied into region %s in %d ms (%.2f GB/s)%n",
                     bytes >> 20, shared.path(), ms(shareNanos), bytes / (double) shareNanos);
 
@@ -68,8 +69,8 @@ public final class Demo {
             }
             System.out.println("Starting a second JVM that maps the column by reference...");
             long t1 = Clock.nanos();
-            Process p = new ProcessBuilder(java(), "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), Demo.class.getName(), "--child", ref.toString())
+            Process p = new ProcessBuilder(Config.javaCommand(), "--enable-native-access=ALL-UNNAMED",
+                    "-cp", Config.classPath(), Demo.class.getName(), "--child", ref.toString())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String answer;
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -134,7 +135,4 @@ public final class Demo {
         return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
 }

@@ -60,12 +60,7 @@ public final class Names {
     static {
         // Grove never phones home: Chronicle's analytics and announcer stay off unless the user said otherwise,
         // set before any of its classes load (this class is the only way in).
-        if (System.getProperty("chronicle.analytics.disable") == null) {
-            System.setProperty("chronicle.analytics.disable", "true");
-        }
-        if (System.getProperty("chronicle.announcer.disable") == null) {
-            System.setProperty("chronicle.announcer.disable", "true");
-        }
+        Config.quietChronicle();
     }
 
     private static final Map<Path, Names> OPEN = new ConcurrentHashMap<>();

@@ -31,8 +31,7 @@ final class Native {
 
     static final int O_RDWR = 2, O_CREAT = 0x40, O_EXCL = 0x80, O_NONBLOCK = 0x800, O_CLOEXEC = 0x80000;
     /** Differs between architectures (octal 0400000 on x86-64, 0100000 on the arm64 and generic ABI). */
-    static final int O_NOFOLLOW = "amd64".equals(System.getProperty("os.arch"))
-            || "x86_64".equals(System.getProperty("os.arch")) ? 0x20000 : 0x8000;
+    static final int O_NOFOLLOW = Config.x86() ? 0x20000 : 0x8000;
 
     static final int F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38;
     static final short F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;

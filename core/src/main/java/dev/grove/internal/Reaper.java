@@ -24,16 +24,15 @@ public final class Reaper {
 
     /** Whether exiting processes start a reaper ({@code grove.reaper}, on by default). */
     static boolean enabled() {
-        return !"false".equals(System.getProperty("grove.reaper"));
+        return Config.reaper();
     }
 
     /** Starts a reaper for {@code store}, detached; failures are logged, never thrown (this runs at exit). */
     static void start(Store store) {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String java = Config.javaCommand();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx32m",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dgrove.reaper=false"));
-        String lease = System.getProperty("grove.lease.seconds");
+        String lease = Config.leaseSecondsAsSet();
         if (lease != null) {
             cmd.add("-Dgrove.lease.seconds=" + lease);
         }

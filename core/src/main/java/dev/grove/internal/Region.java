@@ -56,7 +56,7 @@ public final class Region {
     static final Map<String, Region> TABLE = new ConcurrentHashMap<>();
 
     /** Records where every live hold was taken, to find a leak; costs a stack trace per hold. */
-    static final boolean DEBUG = Boolean.getBoolean("grove.debug.holds");
+    static final boolean DEBUG = Config.debugHolds();
     private final Set<Hold> live = DEBUG ? ConcurrentHashMap.newKeySet() : null;
 
     private final Store store;

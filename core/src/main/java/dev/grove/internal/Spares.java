@@ -63,7 +63,7 @@ final class Spares {
     }
 
     static long idleMillis() {
-        return Math.round(Double.parseDouble(System.getProperty("grove.recycle.seconds", "5")) * 1000);
+        return Config.recycleIdleMillis();
     }
 
     /**

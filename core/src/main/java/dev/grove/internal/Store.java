@@ -56,7 +56,7 @@ public final class Store {
     public record Settings(Long leaseMillis, Long recycleBytes, boolean checksum, boolean retained) {
         /** What the default store uses: the system properties, read when needed. */
         public static Settings fromSystemProperties() {
-            return new Settings(null, null, !"false".equals(System.getProperty("grove.checksum")), false);
+            return new Settings(null, null, Config.checksum(), false);
         }
     }
 
@@ -111,18 +111,13 @@ public final class Store {
 
     /** The directory configuration points at, without creating or checking it. */
     public static Path configuredDirectory() {
-        String configured = System.getProperty("grove.store");
-        if (configured == null || configured.isBlank()) {
-            configured = System.getenv("GROVE_STORE");
+        Path configured = Config.storeDirectory();
+        if (configured != null) {
+            return configured;
         }
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured).toAbsolutePath();
-        }
-        String user = System.getProperty("user.name", "");
+        String user = Config.userName();
         String suffix = NAME.matcher(user).matches() ? user : Integer.toString(UID);
-        Path shm = Path.of("/dev/shm");
-        Path base = Files.isDirectory(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
-        return base.resolve("grove-" + suffix);
+        return Config.temporaryBase().resolve("grove-" + suffix);
     }
 
     /** Opens (creating if absent, mode 0700) and checks the store at {@code dir}, with the default settings. */
@@ -256,13 +251,13 @@ public final class Store {
     public long leaseMillis() {
         Long fixed = settings.leaseMillis();
         return fixed != null ? fixed
-                : Math.round(Double.parseDouble(System.getProperty("grove.lease.seconds", "60")) * 1000);
+                : Config.leaseMillis();
     }
 
     /** Bytes of released regions this process may keep for reuse in this store (0: recycling off). */
     public long recycleBytes() {
         Long fixed = settings.recycleBytes();
-        return fixed != null ? fixed : Long.getLong("grove.recycle.bytes", 1L << 30);
+        return fixed != null ? fixed : Config.recycleBytes();
     }
 
     /** Whether a region gets a checksum when it is sealed. */

@@ -25,8 +25,8 @@ import java.util.List;
  */
 final class Warm {
     private static final int MAX_ENTRIES = 64;
-    private static final long MAX_BYTES = Long.getLong("grove.warm.bytes", 1L << 30);
-    private static final long IDLE_MILLIS = Math.round(Double.parseDouble(System.getProperty("grove.warm.seconds", "2")) * 1000);
+    private static final long MAX_BYTES = Config.warmBytes();
+    private static final long IDLE_MILLIS = Config.warmIdleMillis();
 
     /** A mapping kept without its lock: the descriptor it was made from, unlocked, and since when. */
     private record Entry(Store store, String name, RegionFile file, Arena arena, MemorySegment mapping, long since) {

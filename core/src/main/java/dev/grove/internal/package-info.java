@@ -4,7 +4,7 @@
  * ({@code Creation}), the process table, mapping and release ({@code Mapping}), when files are deleted
  * ({@code Deletion}: the keep rule, sweeps, lease reminders, release at exit), the background thread and
  * logging ({@code Housekeeping}), with {@code Regions} as their entry point for the API package; a region
- * file's state ({@code Region}) and a claim on it ({@code Hold}); the one reader of time ({@code Clock}); leases ({@code Leases}), recycling released regions
+ * file's state ({@code Region}) and a claim on it ({@code Hold}); the one reader of time ({@code Clock}) and of settings ({@code Config}); leases ({@code Leases}), recycling released regions
  * and keeping message regions in flight ({@code Spares}), mappings kept unlocked after release for the next
  * map ({@code Warm}), and the libc calls the JDK does not offer in the form Grove needs ({@code Native}, used
  * through {@code RegionFile}: one descriptor per held file, open file description locks, times set on the

@@ -1,0 +1,62 @@
+package dev.grove.internal;
+
+import dev.grove.StoreException;
+import org.junit.jupiter.api.Test;
+
+import java.util.function.LongSupplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Settings are parsed one way wherever they are used: seconds with fractions, sizes with k, m or g, flags as
+ * true or false; anything else fails naming the setting and its value instead of falling back to the default.
+ */
+class ConfigTest {
+    @Test
+    void secondsSizesAndFlagsParseOneWay() {
+        assertEquals(500, with("grove.recycle.seconds", "0.5", Config::recycleIdleMillis));
+        assertEquals(5000, with("grove.recycle.seconds", null, Config::recycleIdleMillis), "default");
+        assertEquals(64L << 20, with("grove.warm.bytes", "64m", Config::warmBytes));
+        assertEquals(3L << 30, with("grove.recycle.bytes", " 3G ", Config::recycleBytes));
+        assertEquals(0, with("grove.reaper", "FALSE", () -> Config.reaper() ? 1 : 0));
+        assertEquals(1, with("grove.reaper", "", () -> Config.reaper() ? 1 : 0), "blank counts as unset");
+        assertEquals(-1, with(Config.DISK_THRESHOLD, null, Config::diskThreshold), "off when unset");
+        assertEquals(1024, with(Config.DISK_THRESHOLD, "1k", Config::diskThreshold));
+    }
+
+    @Test
+    void aValueThatDoesNotParseIsNamedNotIgnored() {
+        refused("grove.lease.seconds", "sixty", Config::leaseMillis);
+        refused("grove.lease.seconds", "-1", Config::leaseMillis);
+        refused("grove.lease.seconds", "NaN", Config::leaseMillis);
+        refused("grove.recycle.bytes", "1t", Config::recycleBytes);
+        refused("grove.recycle.bytes", "-5", Config::recycleBytes);
+        refused("grove.reaper", "yes", () -> Config.reaper() ? 1 : 0);
+        refused("grove.lazy.writerWaitMillis", "1s", () -> Config.lazyWriterWaitMillis(10));
+        refused(Config.DISK_THRESHOLD, "99999999999g", Config::diskThreshold);
+    }
+
+    private static void refused(String property, String value, LongSupplier read) {
+        StoreException e = assertThrows(StoreException.class, () -> with(property, value, read), property + "=" + value);
+        assertTrue(e.getMessage().contains(property + "=" + value), e.getMessage());
+    }
+
+    /** Reads a setting with {@code property} set to {@code value} (null: unset), restoring what was there. */
+    private static long with(String property, String value, LongSupplier read) {
+        String before = System.getProperty(property);
+        try {
+            if (value == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, value);
+            }
+            return read.getAsLong();
+        } finally {
+            if (before == null) {
+                System.clearProperty(property);
+            } else {
+                System.setProperty(property, before);
+            }
+        }
+    }
+}
