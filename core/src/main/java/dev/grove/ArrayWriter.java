@@ -9,7 +9,7 @@ import dev.grove.internal.Node;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Writable;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
@@ -91,7 +91,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         this.putInOrder = creator ? 0 : -1;
     }
 
-    static <V extends SharedObject> ArrayWriter<V> allocate(Store store, Class<V> type, long length, boolean zeroed) {
+    static <V extends SharedObject> ArrayWriter<V> allocate(StoreDir store, Class<V> type, long length, boolean zeroed) {
         ElementType e = Views.arrayType(type);
         if (e == null) {
             throw new IllegalArgumentException("not a primitive array view type: " + type.getName());
@@ -104,7 +104,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
         return new ArrayWriter<>(type, w.hold(), w.node(), w.elements(), e, true);
     }
 
-    static ArrayWriter<SharedMatrix> allocateMatrix(Store store, Class<?> elementType, long rows, long cols) {
+    static ArrayWriter<SharedMatrix> allocateMatrix(StoreDir store, Class<?> elementType, long rows, long cols) {
         ElementType e = ElementType.ofPrimitive(elementType);
         if (e == null) {
             throw new IllegalArgumentException("not a primitive element type: " + elementType);
@@ -118,7 +118,7 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
     }
 
     /** A writer over a region another process shares for writing, checked to hold a {@code type}. */
-    static <V extends SharedObject> ArrayWriter<V> mapWritable(Store store, SharedRef ref, Class<V> type) {
+    static <V extends SharedObject> ArrayWriter<V> mapWritable(StoreDir store, SharedRef ref, Class<V> type) {
         if (!ref.path().equals("/" + ref.regionName())) {
             throw new IllegalArgumentException("a writable reference names a whole region: path=" + ref.path());
         }

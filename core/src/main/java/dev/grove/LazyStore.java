@@ -689,8 +689,8 @@ public final class LazyStore implements AutoCloseable {
         }
     }
 
-    private dev.grove.internal.Store storeInternal() {
-        return dev.grove.internal.Store.open(dir);
+    private dev.grove.internal.StoreDir storeInternal() {
+        return dev.grove.internal.StoreDir.open(dir);
     }
 
     private Entry entry(String name) {

@@ -7,7 +7,7 @@ import dev.grove.internal.Registration;
 import dev.grove.internal.Pins;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,12 +48,12 @@ public final class Namespace {
     private static final Map<String, Namespace> OPEN = new ConcurrentHashMap<>();
 
     private final RegionStore store;
-    private final Store internal;
+    private final StoreDir internal;
     private final String name;
     /** The views {@link #retrieve} handed out in this process, by variable, for {@link #releaseViews}. */
     private final Map<String, List<SharedObject>> views = new ConcurrentHashMap<>();
 
-    private Namespace(RegionStore store, Store internal, String name) {
+    private Namespace(RegionStore store, StoreDir internal, String name) {
         this.store = store;
         this.internal = internal;
         this.name = name;
@@ -68,7 +68,7 @@ public final class Namespace {
         return RegionStore.defaultStore().namespace(name);
     }
 
-    static Namespace of(RegionStore store, Store internal, String name) {
+    static Namespace of(RegionStore store, StoreDir internal, String name) {
         check("namespace", name);
         return OPEN.computeIfAbsent(internal.directory() + "\u0000" + name, k -> new Namespace(store, internal, name));
     }
@@ -336,7 +336,7 @@ public final class Namespace {
     }
 
     /** The namespaces of {@code store} that have at least one variable, sorted. */
-    static List<String> namespacesOf(Store internal) {
+    static List<String> namespacesOf(StoreDir internal) {
         return Names.of(internal).run(a -> {
             TreeSet<String> out = new TreeSet<>();
             for (CharSequence v : a.map().values()) {

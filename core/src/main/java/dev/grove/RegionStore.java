@@ -12,7 +12,7 @@ import dev.grove.internal.PathSyntax;
 import dev.grove.internal.Pins;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -31,27 +31,20 @@ import java.util.List;
  * {@link #builder(Path)}. A reference names its store when it is not the default one, so a receiving process
  * maps it with no setup; the receiver applies the same owner and mode checks to that directory.
  *
- * <p>Thread-safe. One store object exists per directory in a process; it holds no resources of its own
- * (views hold their regions). What the operating system makes per-process (one descriptor and lock per
+ * <p>Thread-safe. A store object holds no resources of its own (views hold their regions); every store object
+ * of one directory is equal to the others and shares the process's one record of that directory. What the operating system makes per-process (one descriptor and lock per
  * region file) is kept in one process-wide table keyed by region, shared by all stores.
  */
 public final class RegionStore {
-    private static volatile RegionStore defaultStore;
+    private final StoreDir store;
 
-    private final Store store;
-
-    private RegionStore(Store store) {
+    private RegionStore(StoreDir store) {
         this.store = store;
     }
 
     /** The store {@link Grove}'s static methods use. */
     public static RegionStore defaultStore() {
-        RegionStore s = defaultStore;
-        if (s == null) {
-            s = new RegionStore(Store.defaultStore());
-            defaultStore = s;
-        }
-        return s;
+        return new RegionStore(StoreDir.defaultStore()); // the one default is StoreDir's; this is a view of it
     }
 
     /**
@@ -61,16 +54,12 @@ public final class RegionStore {
      * @throws StoreException if the directory is not usable
      */
     public static RegionStore open(Path dir) {
-        return of(Store.open(dir));
+        return new RegionStore(StoreDir.open(dir));
     }
 
     /** Starts describing a store at {@code dir} with policies of its own. */
     public static Builder builder(Path dir) {
         return new Builder(dir);
-    }
-
-    private static RegionStore of(Store s) {
-        return s == Store.defaultStore() ? defaultStore() : new RegionStore(s);
     }
 
     /** Policies of a store, set before it is opened. */
@@ -127,7 +116,7 @@ public final class RegionStore {
          *                        other policies
          */
         public RegionStore open() {
-            return of(Store.open(dir, new Store.Settings(leaseMillis, recycleBytes, checksum, retained)));
+            return new RegionStore(StoreDir.open(dir, new StoreDir.Settings(leaseMillis, recycleBytes, checksum, retained)));
         }
     }
 
@@ -202,7 +191,7 @@ public final class RegionStore {
      *                                  consumed-once reference (those name sealed messages)
      */
     public <V extends SharedObject> ArrayWriter<V> mapWritable(SharedRef ref, Class<V> type) {
-        Store home = ref.store().map(Store::openExisting).orElseGet(Store::defaultStore);
+        StoreDir home = ref.store().map(StoreDir::openExisting).orElseGet(StoreDir::defaultStore);
         return ArrayWriter.mapWritable(home, ref, type);
     }
 
@@ -236,7 +225,7 @@ public final class RegionStore {
                     + ref.path() + " ref.boot=" + HexFormat.of().toHexDigits(ref.bootMark())
                     + " here.boot=" + HexFormat.of().toHexDigits(here));
         }
-        Store home = ref.store().map(Store::openExisting).orElseGet(Store::defaultStore);
+        StoreDir home = ref.store().map(StoreDir::openExisting).orElseGet(StoreDir::defaultStore);
         PathSyntax.Parsed p = PathSyntax.parse(ref.path());
         return (T) Views.resolve(Regions.open(home, p.name(), ref.regionId(), ref.ticket()), p);
     }
@@ -389,7 +378,7 @@ public final class RegionStore {
 
     /** The reference a view of region {@code r} hands out, with this boot's mark and, off the default store, the directory. */
     static SharedRef refTo(Region r, String path, long ticket) {
-        Store s = r.store();
+        StoreDir s = r.store();
         return new SharedRef(path, r.id(), BootMark.here(), s.isDefault() ? null : s.directory().toString(), ticket);
     }
 

@@ -1,7 +1,7 @@
 package dev.grove;
 
 import dev.grove.internal.PathSyntax;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.util.HexFormat;
 import java.util.Objects;
@@ -185,7 +185,7 @@ public final class SharedRef implements java.io.Serializable {
             String path;
             if (kind != TEXT_PATH) {
                 long pid = getVarLong(in);
-                StringBuilder sb = new StringBuilder(48).append('/').append(Store.generatedName(pid, in.getLong()));
+                StringBuilder sb = new StringBuilder(48).append('/').append(StoreDir.generatedName(pid, in.getLong()));
                 for (int i = 0; i < indices; i++) {
                     long index = getVarLong(in);
                     if (index < 0) {
@@ -215,18 +215,18 @@ public final class SharedRef implements java.io.Serializable {
         }
     }
 
-    /** {@code pid} and random bits of a name {@link Store#newName()} made, or null for any other name. */
+    /** {@code pid} and random bits of a name {@link StoreDir#newName()} made, or null for any other name. */
     private static long[] numericName(String name) {
-        int p = Store.NAME_PREFIX.length();
+        int p = StoreDir.NAME_PREFIX.length();
         int sep = name.length() - 17;
-        if (!name.startsWith(Store.NAME_PREFIX) || sep <= p || sep - p > 16 || name.charAt(sep) != '_') {
+        if (!name.startsWith(StoreDir.NAME_PREFIX) || sep <= p || sep - p > 16 || name.charAt(sep) != '_') {
             return null;
         }
         try {
             long pid = Long.parseUnsignedLong(name, p, sep, 16);
             long random = HexFormat.fromHexDigitsToLong(name, sep + 1, name.length());
             // Only names the numbers spell back exactly (lower case, no leading zeros) are written as numbers.
-            return name.equals(Store.generatedName(pid, random)) ? new long[] {pid, random} : null;
+            return name.equals(StoreDir.generatedName(pid, random)) ? new long[] {pid, random} : null;
         } catch (IllegalArgumentException e) {
             return null;
         }

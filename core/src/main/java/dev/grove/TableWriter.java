@@ -7,7 +7,7 @@ import dev.grove.internal.Node;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
 import dev.grove.internal.Writable;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ public final class TableWriter implements AutoCloseable {
     private record ZeroColumn(ElementType type, long rows) {
     }
 
-    static TableWriter allocate(Store store, long rows, Map<String, Class<?>> columnTypes) {
+    static TableWriter allocate(StoreDir store, long rows, Map<String, Class<?>> columnTypes) {
         if (rows < 0) {
             throw new IllegalArgumentException("negative rows: " + rows);
         }

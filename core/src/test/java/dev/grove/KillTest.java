@@ -1,7 +1,7 @@
 package dev.grove;
 
 import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 import dev.grove.test.Await;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
@@ -30,7 +30,7 @@ class KillTest {
 
     @Test
     void killedProcessesLeakNothingAndLiveHoldersKeepTheirRegions() throws Exception {
-        Store store = Store.defaultStore();
+        StoreDir store = StoreDir.defaultStore();
         Random random = new Random(Long.getLong("grove.test.seed", System.nanoTime()));
         List<Object> original = List.of("held by the test", new double[] {1, 2, 3});
         SharedList<Object> mine = Grove.share(original);

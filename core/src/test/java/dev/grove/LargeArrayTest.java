@@ -45,7 +45,7 @@ class LargeArrayTest {
         Path file;
         try (ArrayWriter<SharedDoubleArray> w = Grove.allocate(SharedDoubleArray.class, 1000)) {
             w.segment().setAtIndex(ValueLayout.JAVA_DOUBLE, 3, 1.5);
-            file = Path.of(dev.grove.internal.Store.defaultStore().directory().toString(),
+            file = Path.of(dev.grove.internal.StoreDir.defaultStore().directory().toString(),
                     dev.grove.internal.Regions.mappedHere().getLast());
         }
         assertFalse(Files.exists(file), "discarded without sealing");

@@ -1,7 +1,7 @@
 package dev.grove;
 
 import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 import dev.grove.test.Await;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
@@ -99,8 +99,8 @@ class LifetimeTest {
             child.expect("map ", 30);
             v.close();
             assertTrue(Files.exists(file), "the child's hold keeps the file after the creator let go");
-            assertTrue(Regions.isHeld(Store.defaultStore(), file.getFileName().toString()));
-            Regions.sweep(Store.defaultStore(), 0);
+            assertTrue(Regions.isHeld(StoreDir.defaultStore(), file.getFileName().toString()));
+            Regions.sweep(StoreDir.defaultStore(), 0);
             assertTrue(Files.exists(file), "a sweep leaves held regions alone");
             child.send("map " + path);
             assertEquals(digest, child.expect("map ", 30), "still readable in full from the child");
@@ -143,7 +143,7 @@ class LifetimeTest {
         Path file = RegionFiles.fileOf(v);
         v.close();
         assertTrue(Files.exists(file), "the lease keeps the file with no holder");
-        Regions.sweep(Store.defaultStore(), 0);
+        Regions.sweep(StoreDir.defaultStore(), 0);
         assertTrue(Files.exists(file), "a sweep respects the lease");
         try (ChildJvm child = ChildJvm.start(Child.class)) {
             child.expect("ready", 30);
@@ -161,7 +161,7 @@ class LifetimeTest {
         SharedDoubleArray v = Grove.share(new double[] {7});
         SharedRef ref = v.ref();
         v.close();
-        Path file = Store.defaultStore().file(ref.regionName());
+        Path file = StoreDir.defaultStore().file(ref.regionName());
         Await.until("the last holder here deleted " + file + " when its lease ended", () -> !Files.exists(file));
         try (ChildJvm child = ChildJvm.start(Child.class)) {
             child.expect("ready", 30);
@@ -210,7 +210,7 @@ class LifetimeTest {
             child.expect("ready", 30);
             child.send("publish 1");
             SharedRef ref = SharedRef.parse(child.expect("publish ", 30));
-            Path file = Store.defaultStore().file(ref.regionName());
+            Path file = StoreDir.defaultStore().file(ref.regionName());
             Await.leaseEnded(file);
             child.send("exit");
             assertEquals(0, child.waitFor(30));
@@ -233,7 +233,7 @@ class LifetimeTest {
             child.send("ref-of 0");
             child.expect("ref-of ", 30); // the child's lease path is warm: unhindered, it answers at once
             long before = Files.getLastModifiedTime(file).toMillis();
-            Path lockFile = Store.defaultStore().file(dev.grove.internal.Leases.LEASE_LOCK_FILE);
+            Path lockFile = StoreDir.defaultStore().file(dev.grove.internal.Leases.LEASE_LOCK_FILE);
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile,
                     java.nio.file.StandardOpenOption.WRITE);
                  java.nio.channels.FileLock held = ch.lock()) {
@@ -265,7 +265,7 @@ class LifetimeTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        assertTrue(Regions.sweep(Store.defaultStore(), 0).contains(file.getFileName().toString()));
+        assertTrue(Regions.sweep(StoreDir.defaultStore(), 0).contains(file.getFileName().toString()));
         assertFalse(Files.exists(file));
     }
 

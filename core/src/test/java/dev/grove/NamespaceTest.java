@@ -309,7 +309,7 @@ class NamespaceTest {
             }, "round " + round + ": another process registers, retrieves and unregisters within 60 s");
             // The victim's unsealed leftovers (killed inside share) wait out a grace period for a creator that
             // might still be at work; none is here, so sweep with none.
-            dev.grove.internal.Regions.sweep(dev.grove.internal.Store.open(DIR), 0);
+            dev.grove.internal.Regions.sweep(dev.grove.internal.StoreDir.open(DIR), 0);
             assertConsistent(ns);
         }
         // The kills landed inside operations: the directory was found mid-update and rebuilt, here.

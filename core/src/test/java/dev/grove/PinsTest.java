@@ -1,7 +1,7 @@
 package dev.grove;
 
 import dev.grove.internal.Inspector;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 import dev.grove.test.Await;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
@@ -85,7 +85,7 @@ class PinsTest {
         Path pinFile = STORE.directory().resolve(".grove-pins").resolve(pin.name());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pinFile, LinkOption.NOFOLLOW_LINKS)));
         assertEquals(0, Files.getLastModifiedTime(pinFile).toMillis(), "a pin without expiry has time 0");
-        Inspector.Entry listed = Inspector.list(Store.defaultStore()).stream()
+        Inspector.Entry listed = Inspector.list(StoreDir.defaultStore()).stream()
                 .filter(e -> ("/" + e.name()).equals(path)).findFirst().orElseThrow();
         assertEquals(1, listed.pins());
         assertFalse(listed.reclaimable());

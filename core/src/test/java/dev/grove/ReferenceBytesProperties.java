@@ -3,7 +3,7 @@ package dev.grove;
 import dev.grove.check.Gen;
 import dev.grove.check.Gens;
 import dev.grove.check.Property;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class ReferenceBytesProperties {
 
-    /** Names as {@link Store#newName()} makes them, and other names that only look like them. */
+    /** Names as {@link StoreDir#newName()} makes them, and other names that only look like them. */
     private static final Gen<String> NAMES = Gens.oneOf(
-            s -> Store.NAME_PREFIX + Long.toHexString(Gens.longs(0, 1L << 22).generate(s)) + "_"
+            s -> StoreDir.NAME_PREFIX + Long.toHexString(Gens.longs(0, 1L << 22).generate(s)) + "_"
                     + java.util.HexFormat.of().toHexDigits(Gens.longs().generate(s)),
             Gens.of("grove_01_0123456789abcdef", "grove_1_0123456789ABCDEF", "grove__0123456789abcdef",
                     "grove_1_0123456789abcdef0", "grove_x1_0123456789abcdef", "prices", "x-y_z"),

@@ -2,7 +2,7 @@ package dev.grove;
 
 import dev.grove.internal.Hold;
 import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 import dev.grove.test.Child;
 import dev.grove.test.ChildJvm;
 import dev.grove.test.Leaks;
@@ -32,20 +32,20 @@ class StoreSafetyTest {
     void storeDirectoryMustBeOwnedAndPrivate(@TempDir Path tmp) throws Exception {
         Path open = Files.createDirectory(tmp.resolve("open"));
         Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxr-xr-x"));
-        StoreException e = assertThrows(StoreException.class, () -> Store.open(open));
+        StoreException e = assertThrows(StoreException.class, () -> StoreDir.open(open));
         assertTrue(e.getMessage().contains("mode=rwxr-xr-x") && e.getMessage().contains(open.toString()), e.getMessage());
 
         Path foreign = Files.createDirectory(tmp.resolve("foreign"));
         Files.setPosixFilePermissions(foreign, PosixFilePermissions.fromString("rwx------"));
         Files.setAttribute(foreign, "unix:uid", NOBODY);
-        e = assertThrows(StoreException.class, () -> Store.open(foreign));
+        e = assertThrows(StoreException.class, () -> StoreDir.open(foreign));
         assertTrue(e.getMessage().contains("owner.uid=" + NOBODY), e.getMessage());
 
         Path link = Files.createSymbolicLink(tmp.resolve("link"), Files.createDirectory(tmp.resolve("target")));
-        assertThrows(StoreException.class, () -> Store.open(link));
+        assertThrows(StoreException.class, () -> StoreDir.open(link));
 
         Path fresh = tmp.resolve("fresh");
-        Store.open(fresh);
+        StoreDir.open(fresh);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh)));
     }
 
@@ -58,15 +58,15 @@ class StoreSafetyTest {
         }
         String readable = RegionFiles.write(bytes);
         String foreign = RegionFiles.write(bytes);
-        Path link = Store.defaultStore().file(Store.newName());
+        Path link = StoreDir.defaultStore().file(StoreDir.newName());
         try {
-            Files.setPosixFilePermissions(Store.defaultStore().file(readable), PosixFilePermissions.fromString("rw-r--r--"));
+            Files.setPosixFilePermissions(StoreDir.defaultStore().file(readable), PosixFilePermissions.fromString("rw-r--r--"));
             StoreException e = assertThrows(StoreException.class, () -> Grove.map("/" + readable));
             assertTrue(e.getMessage().contains("rw-r--r--"), e.getMessage());
-            Files.setAttribute(Store.defaultStore().file(foreign), "unix:uid", NOBODY);
+            Files.setAttribute(StoreDir.defaultStore().file(foreign), "unix:uid", NOBODY);
             e = assertThrows(StoreException.class, () -> Grove.map("/" + foreign));
             assertTrue(e.getMessage().contains("owner.uid=" + NOBODY), e.getMessage());
-            Files.createSymbolicLink(link, Store.defaultStore().file(foreign));
+            Files.createSymbolicLink(link, StoreDir.defaultStore().file(foreign));
             assertThrows(StoreException.class, () -> Grove.map("/" + link.getFileName()));
         } finally {
             RegionFiles.delete(readable);
@@ -77,7 +77,7 @@ class StoreSafetyTest {
 
     /** A test body given a store on its own small tmpfs mount. */
     private interface InSmallStore {
-        void run(Path mount, Store small) throws Exception;
+        void run(Path mount, StoreDir small) throws Exception;
     }
 
     private static void withSmallStore(Path tmp, int mebibytes, InSmallStore body) throws Exception {
@@ -88,7 +88,7 @@ class StoreSafetyTest {
         Path mount = Files.createDirectory(tmp.resolve("small"));
         run("mount", "-t", "tmpfs", "-o", options, "tmpfs", mount.toString());
         try {
-            body.run(mount, Store.open(mount.resolve("store")));
+            body.run(mount, StoreDir.open(mount.resolve("store")));
         } finally {
             run("umount", mount.toString());
         }
@@ -118,9 +118,9 @@ class StoreSafetyTest {
      */
     @Test
     void fifosAndLinksNamedLikeRegionsAreNeverOpenedOrFollowed(@TempDir Path tmp) throws Exception {
-        Store store = Store.defaultStore();
-        String fifo = Store.newName();
-        String link = Store.newName();
+        StoreDir store = StoreDir.defaultStore();
+        String fifo = StoreDir.newName();
+        String link = StoreDir.newName();
         Path target = tmp.resolve("target");
         byte[] region;
         try (SharedDoubleArray v = Grove.share(new double[] {1, 2})) {
@@ -158,7 +158,7 @@ class StoreSafetyTest {
     @Test
     void aForeignLeaseLockFileIsRefusedByName(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("store");
-        Store store = Store.open(dir);
+        StoreDir store = StoreDir.open(dir);
         Path lock = dir.resolve(dev.grove.internal.Leases.LEASE_LOCK_FILE);
         Files.createFile(lock, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         Hold h = Regions.create(store, 4096);

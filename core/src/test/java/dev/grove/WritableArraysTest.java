@@ -170,7 +170,7 @@ class WritableArraysTest {
     private static String regionOf(ArrayWriter<?> w) {
         return dev.grove.internal.Regions.mappedHere().stream().filter(n -> {
             try {
-                var h = dev.grove.internal.Regions.header(dev.grove.internal.Store.defaultStore(), n);
+                var h = dev.grove.internal.Regions.header(dev.grove.internal.StoreDir.defaultStore(), n);
                 return !h.sealed() && !h.writable();
             } catch (RuntimeException | java.io.IOException e) {
                 return false;

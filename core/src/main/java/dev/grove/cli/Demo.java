@@ -9,7 +9,7 @@ import dev.grove.Table;
 import dev.grove.internal.Clock;
 import dev.grove.internal.Config;
 import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -90,7 +90,7 @@ public final class Demo {
             shared.close();
             boolean leased = Files.exists(file);
             Thread.sleep(2_100);
-            Regions.sweep(Store.defaultStore(), Regions.DEFAULT_GRACE_MILLIS);
+            Regions.sweep(StoreDir.defaultStore(), Regions.DEFAULT_GRACE_MILLIS);
             System.out.printf("closed:    region file %s%n", leased
                     ? (Files.exists(file) ? "still present" : "kept for the reference's 2 s lease, then swept")
                     : "deleted");

@@ -10,7 +10,7 @@ import dev.grove.internal.PathSyntax;
 import dev.grove.internal.Pins;
 import dev.grove.internal.Registration;
 import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -75,7 +75,7 @@ public final class GroveCommand {
             if (storeDir != null) {
                 System.setProperty("grove.store", storeDir);
             }
-            Store store = Store.defaultStore();
+            StoreDir store = StoreDir.defaultStore();
             String cmd = args.remove(0);
             return switch (cmd) {
                 case "ls" -> ls(store, args, out);
@@ -101,7 +101,7 @@ public final class GroveCommand {
         return USAGE;
     }
 
-    private static int ls(Store store, List<String> args, PrintStream out) {
+    private static int ls(StoreDir store, List<String> args, PrintStream out) {
         noMore(args);
         out.printf("%-36s %14s %-8s %-20s %10s %10s %5s %s%n", "NAME", "SIZE", "STATE", "HOLDERS", "AGE", "LEASE",
                 "PINS", "RECLAIMABLE");
@@ -131,7 +131,7 @@ public final class GroveCommand {
         return String.format("%.1fs", millis / 1000.0);
     }
 
-    private static int inspect(Store store, List<String> args, PrintStream out) {
+    private static int inspect(StoreDir store, List<String> args, PrintStream out) {
         int depth = intOption(args, "--depth", 3);
         int width = intOption(args, "--width", 20);
         String path = single(args, "PATH");
@@ -169,7 +169,7 @@ public final class GroveCommand {
         return OK;
     }
 
-    private static int gc(Store store, List<String> args, PrintStream out) {
+    private static int gc(StoreDir store, List<String> args, PrintStream out) {
         int grace = intOption(args, "--grace", (int) (Regions.DEFAULT_GRACE_MILLIS / 1000));
         noMore(args);
         List<String> freed = Regions.sweep(store, grace * 1000L);
@@ -180,13 +180,13 @@ public final class GroveCommand {
         return OK;
     }
 
-    private static int rm(Store store, List<String> args, PrintStream out, PrintStream err) {
+    private static int rm(StoreDir store, List<String> args, PrintStream out, PrintStream err) {
         boolean force = args.remove("--force");
         String name = single(args, "NAME");
         if (name.startsWith("/")) {
             name = name.substring(1);
         }
-        if (!Store.isValidName(name)) {
+        if (!StoreDir.isValidName(name)) {
             throw new UsageException("not a region name: " + name);
         }
         Path f = store.file(name);

@@ -20,18 +20,18 @@ final class Creation {
      * Creates a region file of {@code size} bytes, reserves its space, locks and maps it writable, and
      * returns the writer's claim on it. Nothing is left behind if any step fails.
      */
-    static Hold create(Store store, long size) {
+    static Hold create(StoreDir store, long size) {
         return create(store, size, false);
     }
 
     /**
-     * As {@link #create(Store, long)}; with {@code zeroBody}, everything after the header reads as zero
+     * As {@link #create(StoreDir, long)}; with {@code zeroBody}, everything after the header reads as zero
      * (a fresh file does anyway; a recycled spare is cleared).
      */
-    static Hold create(Store store, long size, boolean zeroBody) {
+    static Hold create(StoreDir store, long size, boolean zeroBody) {
         Deletion.startSweeper(store);
-        String name = Store.newName();
-        long id = Store.newId();
+        String name = StoreDir.newName();
+        long id = StoreDir.newId();
         Region r;
         Mapping.LOCK.lock();
         try {
@@ -54,7 +54,7 @@ final class Creation {
         return writer;
     }
 
-    private static Region createFresh(Store store, String name, long id, long size) {
+    private static Region createFresh(StoreDir store, String name, long id, long size) {
         // In the table from the start: a sweep here must not open a file this process is creating.
         Region r = Region.creating(store, name, id);
         RegionFile file = null;
@@ -85,7 +85,7 @@ final class Creation {
     }
 
     /** Reserves the file's pages; a full store first gives back this process's spares there. */
-    private static void reserve(Store store, String name, RegionFile file, long size) {
+    private static void reserve(StoreDir store, String name, RegionFile file, long size) {
         int err = file.allocate(size);
         if (err == Native.ENOSPC && Mapping.dropSpares(store)) {
             err = file.allocate(size);
@@ -95,7 +95,7 @@ final class Creation {
         }
     }
 
-    private static StoreException reserveFailed(Store store, String name, long size, int err) {
+    private static StoreException reserveFailed(StoreDir store, String name, long size, int err) {
         if (err == Native.ENOSPC) {
             return new StoreFullException("store full: region=/" + name + " store=" + store + " requested=" + size
                     + " free=" + store.freeBytes() + " (free space in the store, or enlarge it: a tmpfs mount's"
@@ -122,7 +122,7 @@ final class Creation {
      * Creates a region for {@code plan}, writes and seals it, and returns the creator's claim on it. If
      * anything fails, the claim is dropped and the file deleted.
      */
-    static Hold write(Store store, Encoder.Plan plan, boolean checksum) {
+    static Hold write(StoreDir store, Encoder.Plan plan, boolean checksum) {
         Hold writer = create(store, plan.size());
         try {
             Region r = writer.region();
@@ -141,7 +141,7 @@ final class Creation {
      * {@code prefix} (a matrix's rows and columns), then {@code bytes} element bytes: zero-filled, or with
      * {@code zeroed} false whatever a recycled region of this process held (the caller writes them all).
      */
-    static Writable createNode(Store store, int tag, int aux, long[] prefix, long bytes, boolean zeroed) {
+    static Writable createNode(StoreDir store, int tag, int aux, long[] prefix, long bytes, boolean zeroed) {
         long node = Format.HEADER_SIZE;
         long length = 8L * prefix.length + bytes;
         long size = node + Format.NODE_HEADER + Format.align8(length);

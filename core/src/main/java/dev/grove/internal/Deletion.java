@@ -49,7 +49,7 @@ final class Deletion {
      */
     private static final Map<String, Lease> LEASED = new ConcurrentHashMap<>();
 
-    private record Lease(Store store, long until) {
+    private record Lease(StoreDir store, long until) {
     }
 
     /**
@@ -73,7 +73,7 @@ final class Deletion {
      * For a region released here while its lease runs: tries again when the lease ends, instead of leaving
      * the file (a whole message's arrays, for the serializers) to the next periodic sweep.
      */
-    static void deleteAtLeaseEnd(Store store, String name, long leaseEnd) {
+    static void deleteAtLeaseEnd(StoreDir store, String name, long leaseEnd) {
         // A lease that ended since the caller found it running still gets a reminder, at once: the caller kept
         // the file for it, and nothing else here would delete it before a sweep (not even the exit).
         long left = Math.max(0, leaseEnd - Clock.millis());
@@ -148,7 +148,7 @@ final class Deletion {
             boolean sealed = !checkSealed || (h != null && h.sealed());
             long deadline = sealed ? leaseEnd : Math.max(leaseEnd, st.mtimeMillis() + graceMillis);
             if (now < deadline || Pins.pinned(file.getParent(), file.getFileName().toString())
-                    || (sealed && Store.isRetained(file.getParent()))) {
+                    || (sealed && StoreDir.isRetained(file.getParent()))) {
                 return KEPT;
             }
             Files.deleteIfExists(file);
@@ -213,7 +213,7 @@ final class Deletion {
      *
      * @return names of the regions deleted
      */
-    static List<String> sweep(Store store, long graceMillis) {
+    static List<String> sweep(StoreDir store, long graceMillis) {
         Pins.dropExpired(store.directory());
         List<String> freed = new ArrayList<>();
         for (String name : store.regionNames()) {
@@ -233,7 +233,7 @@ final class Deletion {
      * Deletes region {@code name} now if nothing keeps it (no holder, lease or pin): after an unpin, so that
      * the region goes at once rather than at the next sweep.
      */
-    static boolean deleteIfFree(Store store, String name) {
+    static boolean deleteIfFree(StoreDir store, String name) {
         Mapping.LOCK.lock();
         try {
             return sweepOne(store, name, DEFAULT_GRACE_MILLIS);
@@ -248,7 +248,7 @@ final class Deletion {
      *
      * @return whether it was deleted; false if it is held or already gone
      */
-    static boolean deleteUnheld(Store store, String name) {
+    static boolean deleteUnheld(StoreDir store, String name) {
         Mapping.LOCK.lock();
         Path file = store.file(name);
         try (RegionFile f = RegionFile.open(file)) {
@@ -270,7 +270,7 @@ final class Deletion {
     }
 
     /** The sweep of one file, under {@link Mapping#LOCK}: never one this process has open. */
-    private static boolean sweepOne(Store store, String name, long graceMillis) {
+    private static boolean sweepOne(StoreDir store, String name, long graceMillis) {
         if (Mapping.heldHere(name)) {
             return false;
         }
@@ -308,7 +308,7 @@ final class Deletion {
         } catch (InterruptedException e) {
             return;
         }
-        Set<Store> waiting = new java.util.HashSet<>();
+        Set<StoreDir> waiting = new java.util.HashSet<>();
         try {
             for (Region r : Region.TABLE.values()) {
                 if (r.state() != Region.State.SEALED && r.state() != Region.State.WRITING && !Spares.inFlight(r)) {
@@ -339,7 +339,7 @@ final class Deletion {
     }
 
     /** Sweeps every store this process has used, once at first use and then periodically. */
-    static void startSweeper(Store store) {
+    static void startSweeper(StoreDir store) {
         if (!SWEPT.add(store.directory())) {
             return;
         }

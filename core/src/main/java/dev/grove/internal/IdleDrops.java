@@ -19,7 +19,7 @@ import java.util.function.ToLongFunction;
 final class IdleDrops<E> {
     private final Map<String, E> entries = new LinkedHashMap<>();
     private final ToLongFunction<E> since;
-    private final Function<E, Store> storeOf;
+    private final Function<E, StoreDir> storeOf;
     private final Consumer<E> drop;
     private final LongSupplier idleMillis;
     private boolean pending;
@@ -30,7 +30,7 @@ final class IdleDrops<E> {
      * @param drop       removes an entry and lets go of what it holds
      * @param idleMillis how long an entry may stay unused
      */
-    IdleDrops(ToLongFunction<E> since, Function<E, Store> storeOf, Consumer<E> drop, LongSupplier idleMillis) {
+    IdleDrops(ToLongFunction<E> since, Function<E, StoreDir> storeOf, Consumer<E> drop, LongSupplier idleMillis) {
         this.since = since;
         this.storeOf = storeOf;
         this.drop = drop;
@@ -102,7 +102,7 @@ final class IdleDrops<E> {
      *
      * @return whether there were any
      */
-    boolean dropAll(Store store) {
+    boolean dropAll(StoreDir store) {
         boolean any = false;
         for (E e : List.copyOf(entries.values())) {
             if (storeOf.apply(e) == store) {

@@ -27,7 +27,7 @@ public final class Inspector {
         }
     }
 
-    public static List<Entry> list(Store store) {
+    public static List<Entry> list(StoreDir store) {
         List<Entry> out = new ArrayList<>();
         LockTable locks = LockTable.read(store);
         long now = Clock.millis();
@@ -89,7 +89,7 @@ public final class Inspector {
         }
 
         /** The holders of every file in {@code store}. */
-        public static LockTable read(Store store) {
+        public static LockTable read(StoreDir store) {
             List<long[]> e = new ArrayList<>();
             boolean anyOfd = false;
             try {

@@ -90,7 +90,7 @@ public final class Leases {
     }
 
     /** The store's lease lock file, opened once per process and kept open. */
-    private static RegionFile leaseLock(Store store) {
+    private static RegionFile leaseLock(StoreDir store) {
         return LOCK_FILES.computeIfAbsent(store.directory(), dir -> store.lockFile(LEASE_LOCK_FILE, "lease lock file"));
     }
 }

@@ -52,7 +52,7 @@ final class Mapping {
      * @throws dev.grove.RegionSealedException if it is sealed already (read-only from then on)
      * @throws RegionNotFoundException         if it does not exist, or is not shared for writing
      */
-    static Hold openWritable(Store store, String name, long expectedId) {
+    static Hold openWritable(StoreDir store, String name, long expectedId) {
         Deletion.startSweeper(store);
         LOCK.lock();
         try {
@@ -79,18 +79,18 @@ final class Mapping {
      *
      * @param expectedId the region id a reference carries, or 0 to accept any
      */
-    static Hold open(Store store, String name, long expectedId) {
+    static Hold open(StoreDir store, String name, long expectedId) {
         return open(store, name, expectedId, 0);
     }
 
     /**
-     * As {@link #open(Store, String, long)}, for a consumed-once reference with {@code ticket} (0: a fan-out
+     * As {@link #open(StoreDir, String, long)}, for a consumed-once reference with {@code ticket} (0: a fan-out
      * one): the region must have that ticket outstanding, and the hold returned releases it when it is
      * released.
      *
      * @throws StaleReferenceException if the ticket is not outstanding: released already, or never issued
      */
-    static Hold open(Store store, String name, long expectedId, long ticket) {
+    static Hold open(StoreDir store, String name, long expectedId, long ticket) {
         Hold h = claim(store, name, expectedId);
         if (ticket == 0) {
             return h;
@@ -116,11 +116,11 @@ final class Mapping {
         if (r.state() != Region.State.SEALED) {
             return 0;
         }
-        long ticket = Store.newId();
+        long ticket = StoreDir.newId();
         return Format.claimOnce(r.mapping(), ticket, Clock.millis() + millis) ? ticket : 0;
     }
 
-    private static Hold claim(Store store, String name, long expectedId) {
+    private static Hold claim(StoreDir store, String name, long expectedId) {
         Region r = Region.TABLE.get(name);
         if (r != null && r.store() == store) {
             Hold h = r.tryAcquire();
@@ -167,13 +167,13 @@ final class Mapping {
      * only then is its name checked to still lead to it (a region recycled into a spare between the open and
      * the lock has been renamed away).
      */
-    private static Region mapFile(Store store, String name, boolean forWriting) {
+    private static Region mapFile(StoreDir store, String name, boolean forWriting) {
         Path file = store.file(name);
         RegionFile f = null;
         Arena arena = null;
         try {
             f = RegionFile.open(file);
-            Store.checkOwnedAndPrivate(f, "region file");
+            StoreDir.checkOwnedAndPrivate(f, "region file");
             // A sealed region nobody holds and no lease protects is dead even before a sweep removes it:
             // remove it now, so that mapping it fails the same way whether or not a sweep ran.
             // (Never in a retained store, whose sealed regions only an explicit delete removes.)
@@ -216,12 +216,12 @@ final class Mapping {
         }
     }
 
-    private static dev.grove.RegionSealedException sealedAlready(Store store, String name) {
+    private static dev.grove.RegionSealedException sealedAlready(StoreDir store, String name) {
         return new dev.grove.RegionSealedException("region is sealed, read-only from now on: region=/" + name
                 + " store=" + store);
     }
 
-    private static RegionNotFoundException notFound(Store store, String name, String why) {
+    private static RegionNotFoundException notFound(StoreDir store, String name, String why) {
         return new RegionNotFoundException(why + ": region=/" + name + " store=" + store);
     }
 
@@ -288,7 +288,7 @@ final class Mapping {
      *
      * @throws dev.grove.RegionCorruptException if the header is not valid
      */
-    static Format.Header header(Store store, String name) throws IOException {
+    static Format.Header header(StoreDir store, String name) throws IOException {
         LOCK.lock();
         try {
             Region r = Region.TABLE.get(name);
@@ -318,7 +318,7 @@ final class Mapping {
      *
      * @return whether there were any
      */
-    static boolean dropSpares(Store store) {
+    static boolean dropSpares(StoreDir store) {
         LOCK.lock();
         try {
             boolean warm = Warm.dropAll(store); // a kept mapping of a deleted file still holds its pages
@@ -332,7 +332,7 @@ final class Mapping {
      * Unmaps this process's kept mapping of region {@code name} ({@link Warm}), if any: for callers that
      * promise the region is unmapped here once their views are closed.
      */
-    static void dropKeptMapping(Store store, String name) {
+    static void dropKeptMapping(StoreDir store, String name) {
         LOCK.lock();
         try {
             Warm.drop(store, name);
@@ -342,7 +342,7 @@ final class Mapping {
     }
 
     /** Whether some process (this one included) holds a lock on the region file, asked of the kernel. */
-    static boolean isHeld(Store store, String name) {
+    static boolean isHeld(StoreDir store, String name) {
         try (RegionFile f = RegionFile.open(store.file(name))) {
             return f.lockedElsewhere();
         } catch (IOException e) {
@@ -393,7 +393,7 @@ final class Mapping {
     }
 
     /** Names of the regions of {@code store} (any, if null) this process maps now. */
-    static List<String> mappedHere(Store store) {
+    static List<String> mappedHere(StoreDir store) {
         List<String> names = new ArrayList<>();
         Region.TABLE.forEach((name, r) -> {
             Region.State s = r.state();

@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * from {@code namespace/variable} to the registration (reference, type, size, who and when), and the rules
  * that keep it consistent with the regions it names whatever process dies where.
  *
- * <p>The truth is the registration pins ({@link Pins#pin(Store, String, java.util.function.Function)}: a pin file holding the
+ * <p>The truth is the registration pins ({@link Pins#pin(StoreDir, String, java.util.function.Function)}: a pin file holding the
  * registration's text, which keeps its region alive). The map is an index of them, for lookups in
  * microseconds. Chronicle Map's own locks live in shared memory and are not released when a process dies
  * inside an update (a known failure of it), so Grove never relies on them: every access to the map, read or
@@ -66,7 +66,7 @@ public final class Names {
     private static final Map<Path, Names> OPEN = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicLong REBUILDS = new java.util.concurrent.atomic.AtomicLong();
 
-    private final Store store;
+    private final StoreDir store;
     /** Threads of this process: the file lock belongs to one shared descriptor, not to a thread. */
     private final ReentrantLock local = new ReentrantLock();
     private final RegionFile lockFile;
@@ -74,7 +74,7 @@ public final class Names {
     private ChronicleMap<CharSequence, CharSequence> map;
     private long generation;
 
-    private Names(Store store) {
+    private Names(StoreDir store) {
         this.store = store;
         this.lockFile = store.lockFile(LOCK_FILE, "namespace lock file");
         try {
@@ -94,7 +94,7 @@ public final class Names {
     }
 
     /** The directory of {@code store}, opened once per process. */
-    public static Names of(Store store) {
+    public static Names of(StoreDir store) {
         return OPEN.computeIfAbsent(store.directory(), d -> new Names(store));
     }
 
@@ -107,7 +107,7 @@ public final class Names {
     public interface Access {
         ChronicleMap<CharSequence, CharSequence> map();
 
-        Store store();
+        StoreDir store();
 
         /**
          * Says the operation is about to change pins or the map: from here on, a failure of any kind leaves
@@ -137,7 +137,7 @@ public final class Names {
                             return map;
                         }
 
-                        public Store store() {
+                        public StoreDir store() {
                             return store;
                         }
 

@@ -44,12 +44,12 @@ public final class Pins {
      *
      * @return the pin's name
      */
-    public static String pin(Store store, String region, long expiresMillis) {
+    public static String pin(StoreDir store, String region, long expiresMillis) {
         Path dir = directory(store.directory(), true);
-        String name = region + "." + HexFormat.of().toHexDigits(Store.newId());
+        String name = region + "." + HexFormat.of().toHexDigits(StoreDir.newId());
         Path file = dir.resolve(name);
         try {
-            Files.createFile(file, Store.PRIVATE_FILE);
+            Files.createFile(file, StoreDir.PRIVATE_FILE);
             Files.setLastModifiedTime(file, FileTime.fromMillis(expiresMillis));
         } catch (FileAlreadyExistsException e) {
             return pin(store, region, expiresMillis); // 64 random bits met themselves: draw again
@@ -68,10 +68,10 @@ public final class Pins {
      *
      * @return the pin's name
      */
-    public static String pin(Store store, String region, java.util.function.Function<String, byte[]> content) {
+    public static String pin(StoreDir store, String region, java.util.function.Function<String, byte[]> content) {
         Path dir = directory(store.directory(), true);
-        String name = region + "." + HexFormat.of().toHexDigits(Store.newId());
-        Path tmp = dir.resolve(TEMPORARY + HexFormat.of().toHexDigits(Store.newId()));
+        String name = region + "." + HexFormat.of().toHexDigits(StoreDir.newId());
+        Path tmp = dir.resolve(TEMPORARY + HexFormat.of().toHexDigits(StoreDir.newId()));
         try {
             Files.write(tmp, content.apply(name), java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
             Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
@@ -88,7 +88,7 @@ public final class Pins {
         }
     }
 
-    /** The content of pin {@code name} ({@link #pin(Store, String, java.util.function.Function)}), or null if it is gone. */
+    /** The content of pin {@code name} ({@link #pin(StoreDir, String, java.util.function.Function)}), or null if it is gone. */
     public static byte[] content(Path storeDir, String name) {
         try {
             return Files.readAllBytes(directory(storeDir, false).resolve(name));
@@ -124,7 +124,7 @@ public final class Pins {
      *
      * @return whether it existed
      */
-    public static boolean unpin(Store store, String name) {
+    public static boolean unpin(StoreDir store, String name) {
         if (!isValidPinName(name)) {
             throw new IllegalArgumentException("not a pin name: pin=" + name);
         }
@@ -211,7 +211,7 @@ public final class Pins {
 
     private static boolean isValidPinName(String name) {
         int dot = name.lastIndexOf('.');
-        return dot > 0 && name.length() - dot - 1 == 16 && Store.isValidName(name.substring(0, dot))
+        return dot > 0 && name.length() - dot - 1 == 16 && StoreDir.isValidName(name.substring(0, dot))
                 && name.substring(dot + 1).chars().allMatch(c -> Character.digit(c, 16) >= 0);
     }
 
@@ -219,9 +219,9 @@ public final class Pins {
     private static Path directory(Path storeDir, boolean create) {
         Path dir = storeDir.resolve(DIR);
         if (create) {
-            Store.privateDirectory(dir, "pin directory");
+            StoreDir.privateDirectory(dir, "pin directory");
         } else if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            Store.checkDirectory(dir, "pin directory");
+            StoreDir.checkDirectory(dir, "pin directory");
         }
         return dir;
     }

@@ -28,7 +28,7 @@ public final class Reaper {
     }
 
     /** Starts a reaper for {@code store}, detached; failures are logged, never thrown (this runs at exit). */
-    static void start(Store store) {
+    static void start(StoreDir store) {
         String java = Config.javaCommand();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx32m",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dgrove.reaper=false"));
@@ -50,7 +50,7 @@ public final class Reaper {
 
     /** Runs a reaper for the store directory {@code args[0]}. */
     public static void main(String[] args) throws Exception {
-        Store store = Store.openExisting(Path.of(args[0]));
+        StoreDir store = StoreDir.openExisting(Path.of(args[0]));
         try (RegionFile lock = store.lockFile(LOCK_FILE, "reaper lock file")) {
             if (!takeWithin(lock, 2_000)) {
                 return; // another reaper serves this store
@@ -82,7 +82,7 @@ public final class Reaper {
      * The earliest time at which a region file nobody holds becomes deletable (its lease, or its grace
      * period if unsealed), or -1 if no such file waits.
      */
-    private static long nextDeadline(Store store) {
+    private static long nextDeadline(StoreDir store) {
         long next = -1;
         for (String name : store.regionNames()) {
             try (RegionFile f = RegionFile.open(store.file(name))) {

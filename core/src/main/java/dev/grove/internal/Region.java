@@ -59,7 +59,7 @@ public final class Region {
     static final boolean DEBUG = Config.debugHolds();
     private final Set<Hold> live = DEBUG ? ConcurrentHashMap.newKeySet() : null;
 
-    private final Store store;
+    private final StoreDir store;
     private final String name;
     private final long id;
     /** Whether this process created the file (only the creator seals it, or keeps it as a spare). */
@@ -81,7 +81,7 @@ public final class Region {
     /** A time before which the file's lease is known not to end (see {@link Leases}); 0 if none known. */
     private volatile long leaseKnownUntil;
 
-    private Region(Store store, String name, long id, State state, boolean mine) {
+    private Region(StoreDir store, String name, long id, State state, boolean mine) {
         this.madeMillis = Clock.millis();
         this.store = store;
         this.name = name;
@@ -92,7 +92,7 @@ public final class Region {
     }
 
     /** A region whose file this process is about to create, in the table at once so no sweep here opens it. */
-    static Region creating(Store store, String name, long id) {
+    static Region creating(StoreDir store, String name, long id) {
         return enter(new Region(store, name, id, State.CREATING, true));
     }
 
@@ -100,7 +100,7 @@ public final class Region {
      * A region another process (or this one, earlier) made, just mapped from {@code file}: SEALED, or, for a
      * region its creator shares for writing, WRITING here too but never sealed nor kept as a spare here.
      */
-    static Region mapped(Store store, String name, long id, long root, RegionFile file, Arena arena,
+    static Region mapped(StoreDir store, String name, long id, long root, RegionFile file, Arena arena,
                          MemorySegment segment, boolean forWriting) {
         Region r = new Region(store, name, id, forWriting ? State.WRITING : State.SEALED, false);
         r.attach(file, arena, segment);
@@ -289,7 +289,7 @@ public final class Region {
         return mine;
     }
 
-    public Store store() {
+    public StoreDir store() {
         return store;
     }
 

@@ -23,15 +23,15 @@ public final class Regions {
      * Creates a region file of {@code size} bytes, reserves its space, locks and maps it writable, and
      * returns the writer's claim on it. Nothing is left behind if any step fails.
      */
-    public static Hold create(Store store, long size) {
+    public static Hold create(StoreDir store, long size) {
         return Creation.create(store, size);
     }
 
     /**
-     * As {@link #create(Store, long)}; with {@code zeroBody}, everything after the header reads as zero
+     * As {@link #create(StoreDir, long)}; with {@code zeroBody}, everything after the header reads as zero
      * (a fresh file does anyway; a recycled spare is cleared).
      */
-    public static Hold create(Store store, long size, boolean zeroBody) {
+    public static Hold create(StoreDir store, long size, boolean zeroBody) {
         return Creation.create(store, size, zeroBody);
     }
 
@@ -39,7 +39,7 @@ public final class Regions {
      * Creates a region for {@code plan}, writes and seals it, and returns the creator's claim on it. If
      * anything fails, the claim is dropped and the file deleted.
      */
-    public static Hold write(Store store, Encoder.Plan plan, boolean checksum) {
+    public static Hold write(StoreDir store, Encoder.Plan plan, boolean checksum) {
         return Creation.write(store, plan, checksum);
     }
 
@@ -48,7 +48,7 @@ public final class Regions {
      * {@code prefix} (a matrix's rows and columns), then {@code bytes} element bytes: zero-filled, or with
      * {@code zeroed} false whatever a recycled region of this process held (the caller writes them all).
      */
-    public static Writable createNode(Store store, int tag, int aux, long[] prefix, long bytes, boolean zeroed) {
+    public static Writable createNode(StoreDir store, int tag, int aux, long[] prefix, long bytes, boolean zeroed) {
         return Creation.createNode(store, tag, aux, prefix, bytes, zeroed);
     }
 
@@ -84,7 +84,7 @@ public final class Regions {
      * @throws dev.grove.RegionSealedException if it is sealed already (read-only from then on)
      * @throws RegionNotFoundException         if it does not exist, or is not shared for writing
      */
-    public static Hold openWritable(Store store, String name, long expectedId) {
+    public static Hold openWritable(StoreDir store, String name, long expectedId) {
         return Mapping.openWritable(store, name, expectedId);
     }
 
@@ -94,18 +94,18 @@ public final class Regions {
      *
      * @param expectedId the region id a reference carries, or 0 to accept any
      */
-    public static Hold open(Store store, String name, long expectedId) {
+    public static Hold open(StoreDir store, String name, long expectedId) {
         return Mapping.open(store, name, expectedId);
     }
 
     /**
-     * As {@link #open(Store, String, long)}, for a consumed-once reference with {@code ticket} (0: a fan-out
+     * As {@link #open(StoreDir, String, long)}, for a consumed-once reference with {@code ticket} (0: a fan-out
      * one): the region must have that ticket outstanding, and the hold returned releases it when it is
      * released.
      *
      * @throws StaleReferenceException if the ticket is not outstanding: released already, or never issued
      */
-    public static Hold open(Store store, String name, long expectedId, long ticket) {
+    public static Hold open(StoreDir store, String name, long expectedId, long ticket) {
         return Mapping.open(store, name, expectedId, ticket);
     }
 
@@ -139,7 +139,7 @@ public final class Regions {
      *
      * @throws dev.grove.RegionCorruptException if the header is not valid
      */
-    public static Format.Header header(Store store, String name) throws IOException {
+    public static Format.Header header(StoreDir store, String name) throws IOException {
         return Mapping.header(store, name);
     }
 
@@ -149,7 +149,7 @@ public final class Regions {
     }
 
     /** Names of the regions of {@code store} (any, if null) this process maps now. */
-    public static List<String> mappedHere(Store store) {
+    public static List<String> mappedHere(StoreDir store) {
         return Mapping.mappedHere(store);
     }
 
@@ -159,7 +159,7 @@ public final class Regions {
     }
 
     /** Whether some process (this one included) holds a lock on the region file, asked of the kernel. */
-    public static boolean isHeld(Store store, String name) {
+    public static boolean isHeld(StoreDir store, String name) {
         return Mapping.isHeld(store, name);
     }
 
@@ -169,7 +169,7 @@ public final class Regions {
      *
      * @return whether there were any
      */
-    public static boolean dropSpares(Store store) {
+    public static boolean dropSpares(StoreDir store) {
         return Mapping.dropSpares(store);
     }
 
@@ -177,7 +177,7 @@ public final class Regions {
      * Unmaps this process's kept mapping of region {@code name} ({@link Warm}), if any: for callers that
      * promise the region is unmapped here once their views are closed.
      */
-    public static void dropKeptMapping(Store store, String name) {
+    public static void dropKeptMapping(StoreDir store, String name) {
         Mapping.dropKeptMapping(store, name);
     }
 
@@ -187,7 +187,7 @@ public final class Regions {
      *
      * @return names of the regions deleted
      */
-    public static List<String> sweep(Store store, long graceMillis) {
+    public static List<String> sweep(StoreDir store, long graceMillis) {
         return Deletion.sweep(store, graceMillis);
     }
 
@@ -195,7 +195,7 @@ public final class Regions {
      * Deletes region {@code name} now if nothing keeps it (no holder, lease or pin): after an unpin, so that
      * the region goes at once rather than at the next sweep.
      */
-    public static boolean deleteIfFree(Store store, String name) {
+    public static boolean deleteIfFree(StoreDir store, String name) {
         return Deletion.deleteIfFree(store, name);
     }
 
@@ -205,7 +205,7 @@ public final class Regions {
      *
      * @return whether it was deleted; false if it is held or already gone
      */
-    public static boolean deleteUnheld(Store store, String name) {
+    public static boolean deleteUnheld(StoreDir store, String name) {
         return Deletion.deleteUnheld(store, name);
     }
 

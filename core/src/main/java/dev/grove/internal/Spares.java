@@ -48,7 +48,7 @@ final class Spares {
 
     /** A region in state SPARE, its size in bytes, since when, and whether it is in flight (see above). */
     private record Spare(Region region, String name, long capacity, long since, boolean inFlight) {
-        Store store() {
+        StoreDir store() {
             return region.store();
         }
     }
@@ -109,7 +109,7 @@ final class Spares {
                     return false; // a lease or a pin keeps it for others, or the store keeps its regions
                 }
                 Format.writeHeader(seg, 0, 0, 0, 0);
-                name = Store.newName();
+                name = StoreDir.newName();
                 to = r.store().file(name);
                 Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
                 // A sweep elsewhere spares an unheld unsealed file for a grace period counted from its mtime.
@@ -170,7 +170,7 @@ final class Spares {
      * unknown). Spares are invisible to other processes, which can only see a full store; a small
      * {@code /dev/shm} (64 MiB in a Docker container) must not be filled with them.
      */
-    private static long budget(Store store, Store.Space space) {
+    private static long budget(StoreDir store, StoreDir.Space space) {
         if (space.total() <= 0 || space.free() < space.total() / 4) {
             return -1;
         }
@@ -185,7 +185,7 @@ final class Spares {
      *         {@code size}, or null if none fits (or the one that fitted could not be renamed, because a
      *         {@code grove gc} elsewhere deleted it)
      */
-    static Region take(Store store, String name, long id, long size) {
+    static Region take(StoreDir store, String name, long id, long size) {
         if (SPARES.isEmpty()) {
             return null;
         }
@@ -256,7 +256,7 @@ final class Spares {
     }
 
     /** Makes a new region called {@code name} from the spare {@code best}, renaming its file. */
-    private static Region reuse(Spare best, Store store, String name, long id, long size) {
+    private static Region reuse(Spare best, StoreDir store, String name, long id, long size) {
         remove(best);
         try {
             Files.move(store.file(best.name()), store.file(name), StandardCopyOption.ATOMIC_MOVE);
@@ -281,7 +281,7 @@ final class Spares {
      *
      * @return whether any was deleted
      */
-    static boolean dropAll(Store store) {
+    static boolean dropAll(StoreDir store) {
         return SPARES.dropAll(store);
     }
 
@@ -301,7 +301,7 @@ final class Spares {
     }
 
     /** Drops this store's oldest spares until one of {@code size} more bytes fits {@code budget}. */
-    private static void makeRoom(Store store, long size, long budget) {
+    private static void makeRoom(StoreDir store, long size, long budget) {
         long used = 0;
         for (Spare s : SPARES.values()) {
             used += s.store() == store ? s.capacity() : 0;

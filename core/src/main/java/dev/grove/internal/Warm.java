@@ -29,7 +29,7 @@ final class Warm {
     private static final long IDLE_MILLIS = Config.warmIdleMillis();
 
     /** A mapping kept without its lock: the descriptor it was made from, unlocked, and since when. */
-    private record Entry(Store store, String name, RegionFile file, Arena arena, MemorySegment mapping, long since) {
+    private record Entry(StoreDir store, String name, RegionFile file, Arena arena, MemorySegment mapping, long since) {
     }
 
     /** Oldest first. */
@@ -73,7 +73,7 @@ final class Warm {
      *
      * @param expectedId the id the reference carries, or 0 for any
      */
-    static Region revive(Store store, String name, long expectedId) {
+    static Region revive(StoreDir store, String name, long expectedId) {
         Entry e = ENTRIES.remove(name);
         if (e == null) {
             return null;
@@ -119,12 +119,12 @@ final class Warm {
      *
      * @return whether there were any
      */
-    static boolean dropAll(Store store) {
+    static boolean dropAll(StoreDir store) {
         return ENTRIES.dropAll(store);
     }
 
     /** Drops the kept mapping of region {@code name} of {@code store}, if there is one. */
-    static void drop(Store store, String name) {
+    static void drop(StoreDir store, String name) {
         Entry e = ENTRIES.get(name);
         if (e != null && e.store() == store) {
             drop(e);

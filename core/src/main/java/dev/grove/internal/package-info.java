@@ -1,6 +1,6 @@
 /**
  * Grove's machinery, not an API: the region format ({@code Format}, {@code Node}, {@code Encoder},
- * {@code Checksums}), the store directory ({@code Store}), and the region layer, split by job: creating regions
+ * {@code Checksums}), the store directory ({@code StoreDir}), and the region layer, split by job: creating regions
  * ({@code Creation}), the process table, mapping and release ({@code Mapping}), when files are deleted
  * ({@code Deletion}: the keep rule, sweeps, lease reminders, release at exit), the background thread and
  * logging ({@code Housekeeping}), with {@code Regions} as their entry point for the API package; a region

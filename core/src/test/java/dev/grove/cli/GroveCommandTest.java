@@ -81,12 +81,12 @@ class GroveCommandTest {
         }
         // A sealed region nobody holds, whose lease has ended: what a crashed process leaves behind.
         String orphan = RegionFiles.write(bytes);
-        assertTrue(dev.grove.internal.Store.defaultStore().file(orphan).toFile()
+        assertTrue(dev.grove.internal.StoreDir.defaultStore().file(orphan).toFile()
                 .setLastModified(System.currentTimeMillis() - 1000));
         Result gc = grove("gc");
         assertEquals(0, gc.code());
         assertTrue(gc.out().contains("freed /" + orphan), gc.out());
-        assertFalse(Files.exists(dev.grove.internal.Store.defaultStore().file(orphan)));
+        assertFalse(Files.exists(dev.grove.internal.StoreDir.defaultStore().file(orphan)));
     }
 
     @Test

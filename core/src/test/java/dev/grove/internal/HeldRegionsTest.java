@@ -49,7 +49,7 @@ class HeldRegionsTest {
     @AfterEach
     void restore() {
         System.setProperty("grove.lease.seconds", "2");
-        Mapping.dropSpares(Store.defaultStore());
+        Mapping.dropSpares(StoreDir.defaultStore());
     }
 
     @AfterAll
@@ -94,7 +94,7 @@ class HeldRegionsTest {
             added.removeAll(before);
             assertEquals(1, added.size(), added.toString());
             String name = added.getFirst();
-            assertTrue(KernelLocks.lockedBy(ProcessHandle.current().pid(), Store.defaultStore().file(name)),
+            assertTrue(KernelLocks.lockedBy(ProcessHandle.current().pid(), StoreDir.defaultStore().file(name)),
                     "held while being written");
             w.segment().fill((byte) 1);
             try (SharedDoubleArray v = w.seal()) {
@@ -129,9 +129,9 @@ class HeldRegionsTest {
             actions.put("grove ls", () -> grove("ls"));
             actions.put("grove inspect", () -> grove("inspect", v.path()));
             actions.put("grove verify", () -> grove("verify", v.path()));
-            actions.put("a header read", () -> Mapping.header(Store.defaultStore(), name));
-            actions.put("isHeld", () -> assertTrue(Mapping.isHeld(Store.defaultStore(), name)));
-            actions.put("a sweep here", () -> assertFalse(Deletion.sweep(Store.defaultStore(), 0).contains(name)));
+            actions.put("a header read", () -> Mapping.header(StoreDir.defaultStore(), name));
+            actions.put("isHeld", () -> assertTrue(Mapping.isHeld(StoreDir.defaultStore(), name)));
+            actions.put("a sweep here", () -> assertFalse(Deletion.sweep(StoreDir.defaultStore(), 0).contains(name)));
             actions.put("another descriptor opened and closed", () -> {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                     ch.size();
@@ -153,7 +153,7 @@ class HeldRegionsTest {
     @Test
     void theHoldCheckNamesARegionWhoseLockIsGone() throws Exception {
         try (SharedDoubleArray v = Grove.share(new double[10])) {
-            Hold h = Mapping.open(Store.defaultStore(), Path.of(v.path()).getFileName().toString(), 0);
+            Hold h = Mapping.open(StoreDir.defaultStore(), Path.of(v.path()).getFileName().toString(), 0);
             RegionFile f = h.region().handle();
             try {
                 f.unlock();
@@ -240,7 +240,7 @@ class HeldRegionsTest {
 
     /** Lets every leased region still in the store go now (the test is over), and sweeps. */
     private static void endLeases() throws Exception {
-        Store store = Store.defaultStore();
+        StoreDir store = StoreDir.defaultStore();
         for (String n : store.regionNames()) {
             Files.setLastModifiedTime(store.file(n), FileTime.fromMillis(System.currentTimeMillis() - 1));
         }

@@ -34,7 +34,7 @@ class RecyclingTest {
         System.clearProperty("grove.recycle.bytes");
         System.clearProperty("grove.recycle.seconds");
         System.setProperty("grove.lease.seconds", "2");
-        Mapping.dropSpares(Store.defaultStore());
+        Mapping.dropSpares(StoreDir.defaultStore());
     }
 
     @AfterAll
@@ -73,9 +73,9 @@ class RecyclingTest {
         List<String> spares = spares();
         assertEquals(1, spares.size(), "the released region is kept as a spare");
         assertFalse(Files.exists(oldFile), "the old name is gone at once");
-        Path spareFile = Store.defaultStore().file(spares.get(0));
+        Path spareFile = StoreDir.defaultStore().file(spares.get(0));
         assertEquals(oldInode, inode(spareFile));
-        assertEquals("spare", Inspector.list(Store.defaultStore()).stream()
+        assertEquals("spare", Inspector.list(StoreDir.defaultStore()).stream()
                 .filter(e -> e.name().equals(spares.get(0))).findFirst().orElseThrow().state());
         assertThrows(RegionNotFoundException.class, () -> Grove.map(oldRef));
         assertThrows(RegionNotFoundException.class, () -> Grove.map("/" + spares.get(0)),
@@ -206,7 +206,7 @@ class RecyclingTest {
         Grove.share(filled(1)).close();
         List<String> spares = spares();
         assertEquals(1, spares.size());
-        Path file = Store.defaultStore().file(spares.get(0));
+        Path file = StoreDir.defaultStore().file(spares.get(0));
         Await.until("the idle spare " + file + " was deleted after its idle time", () -> !Files.exists(file));
         assertEquals(List.of(), spares());
     }
@@ -222,14 +222,14 @@ class RecyclingTest {
         assertEquals(1, spares().size(), "room for one only; the older was deleted");
         assertTrue(Spares.bytes() <= size + size / 2);
         System.setProperty("grove.recycle.bytes", "0");
-        Mapping.dropSpares(Store.defaultStore());
+        Mapping.dropSpares(StoreDir.defaultStore());
         Grove.share(filled(1)).close();
         assertEquals(List.of(), spares(), "0 turns recycling off");
     }
 
     @Test
     void sparesOfAKilledProcessAreSweptAfterTheGracePeriodAndAtExitNoneRemain() throws Exception {
-        Store store = Store.defaultStore();
+        StoreDir store = StoreDir.defaultStore();
         String spare;
         try (ChildJvm child = ChildJvm.start(Child.class)) {
             List<String> childs = shareAndCloseIn(child);
@@ -266,7 +266,7 @@ class RecyclingTest {
     /** Region files named after the child's pid: the ones it created (spares included). */
     private static List<String> filesOf(ChildJvm child) {
         String pid = "_" + Long.toHexString(child.pid()) + "_";
-        return Store.defaultStore().regionNames().stream().filter(n -> n.contains(pid)).toList();
+        return StoreDir.defaultStore().regionNames().stream().filter(n -> n.contains(pid)).toList();
     }
 
     @Test

@@ -33,7 +33,7 @@ class RegionLifecycleTest {
 
     @AfterEach
     void dropSpares() {
-        Mapping.dropSpares(Store.defaultStore());
+        Mapping.dropSpares(StoreDir.defaultStore());
     }
 
     @AfterAll
@@ -94,7 +94,7 @@ class RegionLifecycleTest {
             String name = file.getFileName().toString();
             long ended = System.currentTimeMillis() - 1;
             Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(ended));
-            Deletion.deleteAtLeaseEnd(Store.defaultStore(), name, ended); // as a release that saw it running does
+            Deletion.deleteAtLeaseEnd(StoreDir.defaultStore(), name, ended); // as a release that saw it running does
             long at = Deletion.reminderFor(name);
             assertTrue(at == ended || !Files.exists(file), "a reminder for the lease that ended, not the old one: " + at);
             Await.until("a reminder deleted " + file + " at once", () -> !Files.exists(file));
@@ -111,7 +111,7 @@ class RegionLifecycleTest {
      */
     @Test
     void anUnpinnedRegionIsDeletedEvenWhileAnotherProcessChecksIt() throws Exception {
-        Store store = Store.defaultStore();
+        StoreDir store = StoreDir.defaultStore();
         Path file;
         String pin;
         try (SharedDoubleArray a = Grove.share(new double[] {1})) {
@@ -157,7 +157,7 @@ class RegionLifecycleTest {
         }
         // The last view is gone: the region became a spare under a new name, still locked here.
         assertEquals(Region.State.SPARE, written.state());
-        assertEquals(-1, KernelLocks.inode(Store.defaultStore().file(written.name())), "the old name is gone");
+        assertEquals(-1, KernelLocks.inode(StoreDir.defaultStore().file(written.name())), "the old name is gone");
         Path spareFile = written.file();
         assertEquals(ino, KernelLocks.inode(spareFile), "the spare is the same file");
         assertTrue(KernelLocks.lockedBy(PID, spareFile), "SPARE: the kernel lists this process's lock");
@@ -176,7 +176,7 @@ class RegionLifecycleTest {
             written = reused;
         }
         assertEquals(Region.State.SPARE, written.state());
-        Mapping.dropSpares(Store.defaultStore());
+        Mapping.dropSpares(StoreDir.defaultStore());
         assertEquals(Region.State.RELEASED, written.state());
         assertFalse(Region.TABLE.containsValue(written));
         assertEquals(0, KernelLocks.descriptorsOn(PID, ino), "RELEASED: no descriptor of this process on the file");
@@ -188,7 +188,7 @@ class RegionLifecycleTest {
         try (SharedDoubleArray v = Grove.share(new double[] {1, 2, 3})) {
             bytes = RegionFiles.bytesOf(v);
         }
-        Path copy = Store.defaultStore().file(RegionFiles.write(bytes));
+        Path copy = StoreDir.defaultStore().file(RegionFiles.write(bytes));
         String name = copy.getFileName().toString();
         long ino = KernelLocks.inode(copy);
         SharedDoubleArray first = Grove.map("/" + name);
@@ -214,7 +214,7 @@ class RegionLifecycleTest {
             Region r = regionWriting();
             // A region being written here is not a region any reader may see, even in this process.
             RegionNotFoundException e = assertThrows(RegionNotFoundException.class,
-                    () -> Mapping.open(Store.defaultStore(), r.name(), 0));
+                    () -> Mapping.open(StoreDir.defaultStore(), r.name(), 0));
             assertTrue(e.getMessage().contains("state WRITING"), e.getMessage());
             try (SharedDoubleArray v = w.seal()) {
                 IllegalStateException twice = assertThrows(IllegalStateException.class, () -> Creation.seal(r, 40, false));
@@ -243,7 +243,7 @@ class RegionLifecycleTest {
                 }
             }
             ArrayWriter<SharedDoubleArray> open = Grove.allocate(SharedDoubleArray.class, 64);
-            try (Stream<Path> files = Files.list(Store.defaultStore().directory())) {
+            try (Stream<Path> files = Files.list(StoreDir.defaultStore().directory())) {
                 for (Path f : files.filter(p -> p.getFileName().toString().startsWith("grove_")).toList()) {
                     Region r = Region.TABLE.get(f.getFileName().toString());
                     boolean locked = KernelLocks.lockedBy(PID, f);

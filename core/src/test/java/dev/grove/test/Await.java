@@ -2,7 +2,7 @@ package dev.grove.test;
 
 import dev.grove.SharedObject;
 import dev.grove.internal.Inspector;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -54,7 +54,7 @@ public final class Await {
      * deadline), as {@code grove ls} judges it; 0 if that has passed or the file is gone.
      */
     public static long keptUntil(Path file) {
-        Store store = Store.openExisting(file.getParent());
+        StoreDir store = StoreDir.openExisting(file.getParent());
         String name = file.getFileName().toString();
         long now = System.currentTimeMillis();
         return Inspector.list(store).stream().filter(e -> e.name().equals(name) && e.leaseLeftMillis() > 0)

@@ -8,7 +8,7 @@ import dev.grove.SharedMatrix;
 import dev.grove.SharedObject;
 import dev.grove.SharedRef;
 import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.io.BufferedReader;
 import java.lang.foreign.MemorySegment;
@@ -159,7 +159,7 @@ public final class Child {
                     }
                     case "unpin" -> System.out.println("unpin " + dev.grove.RegionStore.defaultStore().unpin(w[1]));
                     case "sweep" -> System.out.println("sweep " + String.join(" ",
-                            Regions.sweep(Store.defaultStore(), 0)));
+                            Regions.sweep(StoreDir.defaultStore(), 0)));
                     case "ref-of" -> {
                         // A reference to a view held here: starts (or extends) its lease.
                         System.out.println("ref-of " + held.get(Integer.parseInt(w[1])).ref());

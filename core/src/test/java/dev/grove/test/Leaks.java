@@ -1,7 +1,7 @@
 package dev.grove.test;
 
 import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.util.List;
 
@@ -19,7 +19,7 @@ public final class Leaks {
     public static void assertNoRegionsLeft(int seconds) {
         seconds = Math.max(seconds, Await.DEFAULT_SECONDS); // reached only when something leaked: be generous
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        Store store = Store.defaultStore();
+        StoreDir store = StoreDir.defaultStore();
         List<String> mapped;
         List<String> files;
         do {

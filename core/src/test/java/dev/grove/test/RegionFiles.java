@@ -4,7 +4,7 @@ import dev.grove.SharedObject;
 import dev.grove.internal.Hold;
 import dev.grove.internal.PathSyntax;
 import dev.grove.internal.Regions;
-import dev.grove.internal.Store;
+import dev.grove.internal.StoreDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,7 +21,7 @@ public final class RegionFiles {
     }
 
     public static Path fileOf(SharedObject view) {
-        return Store.defaultStore().file(PathSyntax.parse(view.path()).name());
+        return StoreDir.defaultStore().file(PathSyntax.parse(view.path()).name());
     }
 
     /** Copies the region behind {@code view} to a new, unmapped region file and returns its name. */
@@ -35,7 +35,7 @@ public final class RegionFiles {
      * file description locks survive, unlike classic POSIX locks (docs/FORMAT.md, "Lifetime").
      */
     public static byte[] bytesOf(SharedObject view) {
-        Hold hold = Regions.open(Store.defaultStore(), PathSyntax.parse(view.path()).name(), 0);
+        Hold hold = Regions.open(StoreDir.defaultStore(), PathSyntax.parse(view.path()).name(), 0);
         try {
             return hold.region().segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
         } finally {
@@ -74,8 +74,8 @@ public final class RegionFiles {
      * sealed file nobody holds and no lease protects counts as freed) and returns its name.
      */
     public static String write(byte[] bytes) {
-        String name = Store.newName();
-        Path f = Store.defaultStore().file(name);
+        String name = StoreDir.newName();
+        Path f = StoreDir.defaultStore().file(name);
         try {
             Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.write(f, bytes);
@@ -88,7 +88,7 @@ public final class RegionFiles {
 
     public static void delete(String name) {
         try {
-            Files.deleteIfExists(Store.defaultStore().file(name));
+            Files.deleteIfExists(StoreDir.defaultStore().file(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

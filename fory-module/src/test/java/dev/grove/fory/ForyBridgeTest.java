@@ -349,7 +349,7 @@ class ForyBridgeTest {
 
         // A version 2 writer sent the wire text and the wire id of the region's real id (reference bytes of a
         // consumed-once reference carry none): read it from the region's header.
-        long id = Regions.header(dev.grove.internal.Store.defaultStore(), ref.regionName()).id();
+        long id = Regions.header(dev.grove.internal.StoreDir.defaultStore(), ref.regionName()).id();
         long wireId = id ^ dev.grove.internal.Hashing.fnv1a(ref.path().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         java.util.function.LongFunction<byte[]> version2 = wid -> {
             java.io.ByteArrayOutputStream v2 = new java.io.ByteArrayOutputStream();

@@ -179,7 +179,7 @@ class ForySerializersTest {
             assertGroveCause(dev.grove.InvalidPathException.class, () -> fory.deserialize(longer));
         }
         // An unknown region: the reference's lease would keep it a while, so remove the file as a sweep would.
-        java.nio.file.Files.deleteIfExists(dev.grove.internal.Store.defaultStore().file(path.substring(1)));
+        java.nio.file.Files.deleteIfExists(dev.grove.internal.StoreDir.defaultStore().file(path.substring(1)));
         assertGroveCause(dev.grove.RegionNotFoundException.class, () -> fory.deserialize(good));
     }
 

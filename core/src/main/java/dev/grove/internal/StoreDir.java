@@ -23,15 +23,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A directory that holds region files: by default a per-user directory under {@code /dev/shm}
- * (RAM-backed), or any directory on disk. The directory must belong to the calling user and be closed to
- * group and others; region files in it are created exclusively with mode 0600.
+ * A store's directory as this process knows it: one instance per directory, holding its policies and what was
+ * checked about it (owner, mode, whether it is in memory); the API's {@code RegionStore} is a view of one. By
+ * default a per-user directory under {@code /dev/shm} (RAM-backed), or any directory on disk. The directory must
+ * belong to the calling user and be closed to group and others; region files in it are created exclusively
+ * with mode 0600.
  *
- * <p>Chosen by the system property {@code grove.store}, else the environment variable
+ * <p>The default store is chosen by the system property {@code grove.store}, else the environment variable
  * {@code GROVE_STORE}, else {@code /dev/shm/grove-<user>} (or {@code <java.io.tmpdir>/grove-<user>} where
- * there is no {@code /dev/shm}).
+ * there is no {@code /dev/shm}); {@link #defaultStore()} holds the process's one instance of it.
  */
-public final class Store {
+public final class StoreDir {
     /** Prefix of every region file name; the rest is the creator's pid and 64 random bits, in hex. */
     public static final String NAME_PREFIX = "grove_";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,200}");
@@ -45,9 +47,9 @@ public final class Store {
     private static final class Random {
         static final SecureRandom SOURCE = new SecureRandom();
     }
-    private static volatile Store defaultStore;
+    private static volatile StoreDir defaultStore;
     /** One instance per directory in a process: leases, spares and the sweeper are kept per directory. */
-    private static final Map<Path, Store> OPEN = new ConcurrentHashMap<>();
+    private static final Map<Path, StoreDir> OPEN = new ConcurrentHashMap<>();
 
     /**
      * A store's policies. A null lease or recycling budget follows the system property
@@ -73,7 +75,7 @@ public final class Store {
     /** The file system holding the store, looked up once (finding it reads the mount table). */
     private final FileStore fileSystem;
 
-    private Store(Path dir, Settings settings) {
+    private StoreDir(Path dir, Settings settings) {
         this.dir = dir;
         this.settings = settings;
         FileStore fs;
@@ -95,10 +97,10 @@ public final class Store {
     }
 
     /** The store chosen by configuration, created and checked on first use. */
-    public static Store defaultStore() {
-        Store s = defaultStore;
+    public static StoreDir defaultStore() {
+        StoreDir s = defaultStore;
         if (s == null) {
-            synchronized (Store.class) {
+            synchronized (StoreDir.class) {
                 s = defaultStore;
                 if (s == null) {
                     s = open(configuredDirectory());
@@ -121,7 +123,7 @@ public final class Store {
     }
 
     /** Opens (creating if absent, mode 0700) and checks the store at {@code dir}, with the default settings. */
-    public static Store open(Path dir) {
+    public static StoreDir open(Path dir) {
         return open(dir, null, true);
     }
 
@@ -130,7 +132,7 @@ public final class Store {
      *
      * @throws StoreException if this process already opened the directory with other settings
      */
-    public static Store open(Path dir, Settings settings) {
+    public static StoreDir open(Path dir, Settings settings) {
         return open(dir, settings, true);
     }
 
@@ -138,13 +140,13 @@ public final class Store {
      * The store at {@code dir}, which must exist and pass the owner and mode checks: how a reference into a
      * store this process has not opened finds it. Never creates a directory.
      */
-    public static Store openExisting(Path dir) {
+    public static StoreDir openExisting(Path dir) {
         return open(dir, null, false);
     }
 
-    private static Store open(Path dir, Settings settings, boolean create) {
+    private static StoreDir open(Path dir, Settings settings, boolean create) {
         Path abs = dir.toAbsolutePath().normalize();
-        Store known = OPEN.get(abs);
+        StoreDir known = OPEN.get(abs);
         if (known != null) {
             if (settings != null && !settings.equals(known.settings)) {
                 throw new StoreException("store already open in this process with other settings: store=" + abs
@@ -168,7 +170,7 @@ public final class Store {
                 throw new StoreException("cannot mark store as retained: store=" + abs + " error=" + e, e);
             }
         }
-        return OPEN.computeIfAbsent(abs, d -> new Store(d, settings != null ? settings : Settings.fromSystemProperties()));
+        return OPEN.computeIfAbsent(abs, d -> new StoreDir(d, settings != null ? settings : Settings.fromSystemProperties()));
     }
 
     /**
