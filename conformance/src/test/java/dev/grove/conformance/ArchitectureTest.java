@@ -170,6 +170,81 @@ class ArchitectureTest {
         }
     }
 
+    /**
+     * Process state has one owner, {@code dev.grove.internal.LocalRegions}: no other core class has a static field
+     * that is not final, or that holds a collection, a map, an atomic, a lock, an executor, a thread-local or an
+     * array. The exceptions below hold nothing that changes, or cannot live in the owner; each says why.
+     */
+    @Test
+    void mutableStaticFieldsOnlyInTheOwner() {
+        mutableStaticsRule(MUTABLE_STATIC_EXCEPTIONS, "dev.grove", "dev.grove.internal..", "dev.grove.cli..").check(MAIN);
+        for (String field : MUTABLE_STATIC_EXCEPTIONS.keySet()) { // an exception outliving its field would hide the next one
+            int dot = field.lastIndexOf('.');
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    MAIN.get(field.substring(0, dot)).tryGetField(field.substring(dot + 1)).isPresent(), "listed field exists: " + field);
+        }
+    }
+
+    /** The owner rule can fail: a planted static map, and a planted static non-final field, are caught. */
+    @Test
+    void aPlantedMutableStaticIsCaught() {
+        for (Class<?> planted : PlantedMutableStatic.class.getDeclaredClasses()) {
+            assertCaught(mutableStaticsRule(Map.of(), "dev.grove.conformance.."), planted);
+        }
+        assertEquals(2, PlantedMutableStatic.class.getDeclaredClasses().length, "planted classes");
+    }
+
+    /** Static fields the owner rule allows elsewhere, by class and field name, with the reason. */
+    private static final Map<String, String> MUTABLE_STATIC_EXCEPTIONS = Map.of(
+            "dev.grove.internal.Region.NEXT", "the state transition table, built once, never changed",
+            "dev.grove.internal.Names.JVM_OPTIONS", "an immutable list (List.of)",
+            "dev.grove.internal.ElementType.BY_TAG", "a lookup array filled in the static initializer, never written after",
+            "dev.grove.internal.Native.ERRNO_SLOT", "a per-thread scratch buffer for errno: no state shared between threads",
+            "dev.grove.Namespace.OPEN", "the API's namespace objects (each holds the views it handed out); the owner,"
+                    + " in dev.grove.internal, cannot hold API objects without a package cycle");
+
+    private static com.tngtech.archunit.lang.ArchRule mutableStaticsRule(Map<String, String> exceptions, String... packages) {
+        java.util.List<Class<?>> stateful = java.util.List.of(java.util.Map.class, java.util.Collection.class,
+                java.util.concurrent.locks.Lock.class, java.util.concurrent.Executor.class, ThreadLocal.class,
+                Number.class /* the atomics */, java.util.concurrent.atomic.AtomicBoolean.class,
+                java.util.concurrent.atomic.AtomicReference.class);
+        return com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields()
+                .that().areStatic().and().areDeclaredInClassesThat().resideInAnyPackage(packages)
+                .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("dev.grove.internal.LocalRegions")
+                .and(com.tngtech.archunit.base.DescribedPredicate.describe("written by the source (not an enum's or a"
+                        + " switch's synthetic table)", f -> !f.getModifiers().contains(
+                        com.tngtech.archunit.core.domain.JavaModifier.SYNTHETIC)))
+                .and(com.tngtech.archunit.base.DescribedPredicate.describe("not a listed exception",
+                        f -> !exceptions.containsKey(f.getOwner().getName() + "." + f.getName())))
+                .should(new com.tngtech.archunit.lang.ArchCondition<com.tngtech.archunit.core.domain.JavaField>(
+                        "be final and hold nothing that changes") {
+                    @Override
+                    public void check(com.tngtech.archunit.core.domain.JavaField f, com.tngtech.archunit.lang.ConditionEvents events) {
+                        com.tngtech.archunit.core.domain.JavaClass type = f.getRawType();
+                        boolean mutableType = type.isArray() || stateful.stream().anyMatch(c -> type.isAssignableTo(c)
+                                && !(c == Number.class && !type.getPackageName().equals("java.util.concurrent.atomic")));
+                        boolean nonFinal = !f.getModifiers().contains(com.tngtech.archunit.core.domain.JavaModifier.FINAL);
+                        if (nonFinal || mutableType) {
+                            events.add(com.tngtech.archunit.lang.SimpleConditionEvent.violated(f, f.getFullName()
+                                    + (nonFinal ? " is not final" : " holds a " + type.getSimpleName())
+                                    + ": process state belongs to dev.grove.internal.LocalRegions"));
+                        }
+                    }
+                })
+                .because("process state has one owner");
+    }
+
+    /** Process state kept outside the owner, the two ways the rule forbids. */
+    static final class PlantedMutableStatic {
+        static final class PlantedStaticMap {
+            static final Map<String, String> SEEN = new java.util.concurrent.ConcurrentHashMap<>();
+        }
+
+        static final class PlantedNonFinalStatic {
+            static long counter;
+        }
+    }
+
     /** Each published jar's {@code Automatic-Module-Name} is its package (read from the jars Maven packaged). */
     @Test
     void everyJarNamesItsModule() throws IOException {

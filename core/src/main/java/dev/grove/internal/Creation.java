@@ -33,11 +33,11 @@ final class Creation {
         String name = StoreDir.newName();
         long id = StoreDir.newId();
         Region r;
-        Mapping.LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
-            r = Spares.take(store, name, id, size);
+            r = LocalRegions.PROCESS.spares.take(store, name, id, size);
         } finally {
-            Mapping.LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
         if (r != null) {
             Format.clearLifetime(r.writable());
@@ -189,11 +189,11 @@ final class Creation {
      */
     static boolean closeForWriting(Writable w, long millis) {
         Region r = w.hold().region();
-        Mapping.LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
-            Format.writeHeader(r.writable(), 0, r.id(), w.node(), 0); // under Mapping.LOCK: openWritable checks then claims
+            Format.writeHeader(r.writable(), 0, r.id(), w.node(), 0); // under LocalRegions.PROCESS.lock: openWritable checks then claims
         } finally {
-            Mapping.LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
         long deadline = Clock.nanos() + millis * 1_000_000;
         try {

@@ -9,9 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,17 +39,6 @@ final class Deletion {
     /** How long the exit waits for another thread's release or sweep before it leaves the rest to a sweep. */
     private static final long EXIT_WAIT_SECONDS = 5;
 
-    private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
-
-    /**
-     * Regions released here while leased, by name, with the lease end of their latest reminder: deleted when
-     * the lease ends, or at exit if it has.
-     */
-    private static final Map<String, Lease> LEASED = new ConcurrentHashMap<>();
-
-    private record Lease(StoreDir store, long until) {
-    }
-
     /**
      * Until when the file open as {@code f} (whose {@link RegionFile#stat()} is {@code st}) must be kept even
      * without holders: see {@link #keepsUntil(long, Format.Header)}.
@@ -74,38 +61,17 @@ final class Deletion {
      * the file (a whole message's arrays, for the serializers) to the next periodic sweep.
      */
     static void deleteAtLeaseEnd(StoreDir store, String name, long leaseEnd) {
-        // A lease that ended since the caller found it running still gets a reminder, at once: the caller kept
-        // the file for it, and nothing else here would delete it before a sweep (not even the exit).
-        long left = Math.max(0, leaseEnd - Clock.millis());
-        Lease pending = LEASED.get(name);
-        if (pending != null && pending.store() == store && pending.until() == leaseEnd) {
-            // A reminder for that very time is pending: a region mapped and released a thousand times under an
-            // hour's lease would otherwise leave a thousand of them. (Any other time gets its own reminder: the
-            // time a region is kept until can move either way, as a consumed-once deadline ends early.)
-            return;
-        }
-        Lease lease = new Lease(store, leaseEnd);
-        LEASED.put(name, lease);
-        Housekeeping.schedule(() -> {
-            Mapping.LOCK.lock();
-            try {
-                sweepOne(store, name, DEFAULT_GRACE_MILLIS);
-            } finally {
-                LEASED.remove(name, lease); // after the sweep: a test waiting for the reminder sees it done
-                Mapping.LOCK.unlock();
-            }
-        }, left + 20);
+        LocalRegions.PROCESS.reminders.remind(store, name, leaseEnd, (s, n) -> sweepOne(s, n, DEFAULT_GRACE_MILLIS));
     }
 
     /** The lease end the pending reminder for region {@code name} waits for, or -1 if none is pending. */
     static long reminderFor(String name) {
-        Lease l = LEASED.get(name);
-        return l == null ? -1 : l.until();
+        return LocalRegions.PROCESS.reminders.pendingUntil(name);
     }
 
     /** Whether a reminder to delete region {@code name} at its lease end is pending in this process. */
     static boolean deletionReminderPending(String name) {
-        return LEASED.containsKey(name);
+        return reminderFor(name) != -1;
     }
 
     /**
@@ -217,13 +183,13 @@ final class Deletion {
         Pins.dropExpired(store.directory());
         List<String> freed = new ArrayList<>();
         for (String name : store.regionNames()) {
-            Mapping.LOCK.lock();
+            LocalRegions.PROCESS.lock.lock();
             try {
                 if (sweepOne(store, name, graceMillis)) {
                     freed.add(name);
                 }
             } finally {
-                Mapping.LOCK.unlock();
+                LocalRegions.PROCESS.lock.unlock();
             }
         }
         return freed;
@@ -234,11 +200,11 @@ final class Deletion {
      * the region goes at once rather than at the next sweep.
      */
     static boolean deleteIfFree(StoreDir store, String name) {
-        Mapping.LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
             return sweepOne(store, name, DEFAULT_GRACE_MILLIS);
         } finally {
-            Mapping.LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
     }
 
@@ -249,7 +215,7 @@ final class Deletion {
      * @return whether it was deleted; false if it is held or already gone
      */
     static boolean deleteUnheld(StoreDir store, String name) {
-        Mapping.LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         Path file = store.file(name);
         try (RegionFile f = RegionFile.open(file)) {
             if (Mapping.heldHere(name) || !f.tryLock(true)) {
@@ -265,11 +231,11 @@ final class Deletion {
         } catch (IOException e) {
             throw new StoreException("cannot delete region=/" + name + " store=" + store + " error=" + e, e);
         } finally {
-            Mapping.LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
     }
 
-    /** The sweep of one file, under {@link Mapping#LOCK}: never one this process has open. */
+    /** The sweep of one file, under the region lock: never one this process has open. */
     private static boolean sweepOne(StoreDir store, String name, long graceMillis) {
         if (Mapping.heldHere(name)) {
             return false;
@@ -300,7 +266,7 @@ final class Deletion {
             // Another thread may be in the middle of a release or a sweep. That takes microseconds, yet in fresh
             // JVMs shutting down right after a lease ended the wait was seen to pass a second (which thread held
             // the lock is not known yet): wait a while, and say so if it is not over, rather than leave silently.
-            if (!Mapping.LOCK.tryLock(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            if (!LocalRegions.PROCESS.lock.tryLock(EXIT_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 Housekeeping.log(System.Logger.Level.WARNING, "exit left this process's regions to the next sweep or the reaper:"
                         + " another thread held the region lock for " + EXIT_WAIT_SECONDS + " s", null);
                 return;
@@ -310,8 +276,8 @@ final class Deletion {
         }
         Set<StoreDir> waiting = new java.util.HashSet<>();
         try {
-            for (Region r : Region.TABLE.values()) {
-                if (r.state() != Region.State.SEALED && r.state() != Region.State.WRITING && !Spares.inFlight(r)) {
+            for (Region r : LocalRegions.PROCESS.table.values()) {
+                if (r.state() != Region.State.SEALED && r.state() != Region.State.WRITING && !LocalRegions.PROCESS.spares.inFlight(r)) {
                     continue; // spares are deleted below; a file being created is left to its grace period
                 }
                 try {
@@ -322,15 +288,15 @@ final class Deletion {
                     Housekeeping.log(System.Logger.Level.DEBUG, "exit left region=/" + r.name() + " to the sweep", e);
                 }
             }
-            Spares.deleteAllAtExit();
-            LEASED.forEach((name, lease) -> {
+            LocalRegions.PROCESS.spares.deleteAllAtExit();
+            LocalRegions.PROCESS.reminders.forEach((store, name) -> {
                 // A file already gone (deleted by another process, or its whole store removed) needs no reaper.
-                if (!sweepOne(lease.store(), name, DEFAULT_GRACE_MILLIS) && Files.exists(lease.store().file(name))) {
-                    waiting.add(lease.store());
+                if (!sweepOne(store, name, DEFAULT_GRACE_MILLIS) && Files.exists(store.file(name))) {
+                    waiting.add(store);
                 }
             });
         } finally {
-            Mapping.LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
         // Leases still run on regions this process released: nobody else may come to sweep them.
         if (Reaper.enabled()) {
@@ -340,11 +306,11 @@ final class Deletion {
 
     /** Sweeps every store this process has used, once at first use and then periodically. */
     static void startSweeper(StoreDir store) {
-        if (!SWEPT.add(store.directory())) {
+        if (!LocalRegions.PROCESS.swept.add(store.directory())) {
             return;
         }
-        Housekeeping.start(Deletion::releaseAllAtExit);
-        Housekeeping.every(SWEEP_PERIOD_SECONDS, () -> {
+        LocalRegions.PROCESS.housekeeping.start(Deletion::releaseAllAtExit);
+        LocalRegions.PROCESS.housekeeping.every(SWEEP_PERIOD_SECONDS, () -> {
             try {
                 sweep(store, DEFAULT_GRACE_MILLIS);
             } catch (RuntimeException e) {

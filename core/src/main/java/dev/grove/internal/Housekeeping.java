@@ -5,18 +5,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The process's background chores and their plumbing: the one daemon thread that runs periodic sweeps and
- * reminders, the shutdown hook, logging, and closing mappings and descriptors quietly. Why: utilities every
- * part of the region layer uses, kept apart so that none of them depends back on its callers.
+ * reminders (an instance, held by {@link LocalRegions}), the shutdown hook, and (static, stateless) logging
+ * and closing mappings and descriptors quietly. Why: utilities every part of the region layer uses, kept
+ * apart so that none of them depends back on its callers.
  */
-final class Housekeeping {
+final class Housekeeping implements Scheduler {
     /** The one daemon thread for periodic sweeps and reminders; null until the first region is opened. */
-    private static java.util.concurrent.ScheduledThreadPoolExecutor thread;
+    private java.util.concurrent.ScheduledThreadPoolExecutor thread;
 
     /**
-     * Starts the housekeeping thread, once per process, with {@code atExit} as the shutdown hook that a normal
-     * exit runs. Later calls change nothing.
+     * Starts the housekeeping thread, once, with {@code atExit} as the shutdown hook that a normal exit runs.
+     * Later calls change nothing.
      */
-    static synchronized void start(Runnable atExit) {
+    synchronized void start(Runnable atExit) {
         if (thread == null) {
             Runtime.getRuntime().addShutdownHook(new Thread(atExit, "grove-exit"));
             thread = new java.util.concurrent.ScheduledThreadPoolExecutor(1, task -> {
@@ -28,12 +29,12 @@ final class Housekeeping {
     }
 
     /** Runs {@code task} at once and then every {@code periodSeconds}; the thread must be {@linkplain #start started}. */
-    static synchronized void every(long periodSeconds, Runnable task) {
+    synchronized void every(long periodSeconds, Runnable task) {
         thread.scheduleWithFixedDelay(task, 0, periodSeconds, TimeUnit.SECONDS);
     }
 
-    /** Runs {@code task} once on the housekeeping thread after {@code delayMillis}; false if it is not started yet. */
-    static synchronized boolean schedule(Runnable task, long delayMillis) {
+    @Override
+    public synchronized boolean schedule(Runnable task, long delayMillis) {
         if (thread == null) {
             return false;
         }
@@ -42,7 +43,7 @@ final class Housekeeping {
     }
 
     /** Tasks waiting on the housekeeping thread (tests watch it for reminders that pile up). */
-    static synchronized int pendingTasks() {
+    synchronized int pendingTasks() {
         return thread == null ? 0 : thread.getQueue().size();
     }
 
@@ -76,6 +77,4 @@ final class Housekeeping {
         System.getLogger("dev.grove").log(level, message, cause);
     }
 
-    private Housekeeping() {
-    }
 }

@@ -14,7 +14,8 @@ import java.util.function.ToLongFunction;
  * each entry is dropped once it has been idle for longer than the idle time, by a task on the sweeper thread
  * of which at most one is pending (keeping an entry must not wake a thread), and every entry of a store when
  * asked. Dropping is the owner's: {@code drop} must remove the entry ({@link #remove}) and let go of what it
- * holds. Everything here runs under {@link Mapping#LOCK}.
+ * holds. Everything here runs under the region lock, and checks it. Its time is its clock's, and its drops run
+ * on its scheduler: tests drive both.
  */
 final class IdleDrops<E> {
     private final Map<String, E> entries = new LinkedHashMap<>();
@@ -22,6 +23,9 @@ final class IdleDrops<E> {
     private final Function<E, StoreDir> storeOf;
     private final Consumer<E> drop;
     private final LongSupplier idleMillis;
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final RegionLock lock;
     private boolean pending;
 
     /**
@@ -29,8 +33,15 @@ final class IdleDrops<E> {
      * @param storeOf    the store an entry's region belongs to
      * @param drop       removes an entry and lets go of what it holds
      * @param idleMillis how long an entry may stay unused
+     * @param clock      the time entries are kept since and dropped at
+     * @param scheduler  runs the drops
+     * @param lock       the region lock, which every call must hold
      */
-    IdleDrops(ToLongFunction<E> since, Function<E, StoreDir> storeOf, Consumer<E> drop, LongSupplier idleMillis) {
+    IdleDrops(ToLongFunction<E> since, Function<E, StoreDir> storeOf, Consumer<E> drop, LongSupplier idleMillis,
+            Clock clock, Scheduler scheduler, RegionLock lock) {
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.lock = lock;
         this.since = since;
         this.storeOf = storeOf;
         this.drop = drop;
@@ -39,15 +50,18 @@ final class IdleDrops<E> {
 
     /** Keeps {@code e} under {@code name}, and makes sure a drop of idle entries is scheduled. */
     void put(String name, E e) {
+        lock.require();
         entries.put(name, e);
         schedule(idleMillis.getAsLong() + 50);
     }
 
     E get(String name) {
+        lock.require();
         return entries.get(name);
     }
 
     E remove(String name) {
+        lock.require();
         return entries.remove(name);
     }
 
@@ -71,16 +85,16 @@ final class IdleDrops<E> {
 
     private void schedule(long delayMillis) {
         if (!pending) {
-            pending = Housekeeping.schedule(this::dropIdle, delayMillis);
+            pending = scheduler.schedule(this::dropIdle, delayMillis);
         }
     }
 
     /** Drops the entries idle for longer than the idle time, and schedules the next drop if any remain. */
     void dropIdle() {
-        Mapping.LOCK.lock();
+        lock.lock();
         try {
             pending = false;
-            long cutoff = Clock.millis() - idleMillis.getAsLong();
+            long cutoff = clock.now() - idleMillis.getAsLong();
             long next = Long.MAX_VALUE;
             for (E e : List.copyOf(entries.values())) {
                 if (since.applyAsLong(e) <= cutoff) {
@@ -93,7 +107,7 @@ final class IdleDrops<E> {
                 schedule(next - cutoff + 50);
             }
         } finally {
-            Mapping.LOCK.unlock();
+            lock.unlock();
         }
     }
 
@@ -103,6 +117,7 @@ final class IdleDrops<E> {
      * @return whether there were any
      */
     boolean dropAll(StoreDir store) {
+        lock.require();
         boolean any = false;
         for (E e : List.copyOf(entries.values())) {
             if (storeOf.apply(e) == store) {

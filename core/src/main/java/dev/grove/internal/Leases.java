@@ -3,9 +3,6 @@ package dev.grove.internal;
 import dev.grove.StoreException;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,7 +21,6 @@ public final class Leases {
     /** The file in each store whose lock makes a lease update atomic. */
     public static final String LEASE_LOCK_FILE = ".grove-lease-lock";
     private static final long LOCK_WAIT_NANOS = 1_000_000_000L;
-    private static final Map<Path, RegionFile> LOCK_FILES = new ConcurrentHashMap<>();
 
     private Leases() {
     }
@@ -91,6 +87,6 @@ public final class Leases {
 
     /** The store's lease lock file, opened once per process and kept open. */
     private static RegionFile leaseLock(StoreDir store) {
-        return LOCK_FILES.computeIfAbsent(store.directory(), dir -> store.lockFile(LEASE_LOCK_FILE, "lease lock file"));
+        return LocalRegions.PROCESS.leaseLocks.computeIfAbsent(store.directory(), dir -> store.lockFile(LEASE_LOCK_FILE, "lease lock file"));
     }
 }

@@ -10,20 +10,18 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The process table of open regions and the mapping of region files: opening (claiming a region already
- * mapped, reviving a kept mapping, or mapping the file), consumed-once tickets, release when the last claim
- * goes, unmapping, headers, and what this process maps. Why: every path by which a region comes to be mapped
- * in this process, and leaves it, is in this file, under the one lock ({@link #LOCK}) that serialises them.
+ * The mapping of region files: opening (claiming a region already mapped, reviving a kept mapping, or mapping
+ * the file), consumed-once tickets, release when the last claim goes, unmapping, headers, and what this
+ * process maps, all kept in the owner's table of open regions ({@link LocalRegions#table}). Why: every path by
+ * which a region comes to be mapped in this process, and leaves it, is in this file, under the one lock that
+ * serialises them ({@link LocalRegions#lock}).
  *
  * <p>Mapping follows the open protocol of docs/FORMAT.md ("Lifetime"): open the file, check it on the
  * descriptor, take the shared lock, check the name still leads to the inode, and only then read the header.
  */
 final class Mapping {
-    /** Serialises opening, releasing and sweeping region files in this process. */
-    static final ReentrantLock LOCK = new ReentrantLock();
 
     private static final String NOT_SEALED_SHARED = "not sealed yet: shared for writing (mapWritable gives a writable view)";
 
@@ -54,9 +52,9 @@ final class Mapping {
      */
     static Hold openWritable(StoreDir store, String name, long expectedId) {
         Deletion.startSweeper(store);
-        LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
-            Region r = Region.TABLE.get(name);
+            Region r = LocalRegions.PROCESS.table.get(name);
             if (r != null) {
                 if (r.state() == Region.State.SEALED || r.state() == Region.State.RELEASED) {
                     throw sealedAlready(store, name);
@@ -69,7 +67,7 @@ final class Mapping {
             }
             return checked(mapFile(store, name, true).acquire(), expectedId);
         } finally {
-            LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
     }
 
@@ -121,7 +119,7 @@ final class Mapping {
     }
 
     private static Hold claim(StoreDir store, String name, long expectedId) {
-        Region r = Region.TABLE.get(name);
+        Region r = LocalRegions.PROCESS.table.get(name);
         if (r != null && r.store() == store) {
             Hold h = r.tryAcquire();
             if (h != null) {
@@ -129,10 +127,10 @@ final class Mapping {
             }
         }
         Deletion.startSweeper(store);
-        LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
-            r = Region.TABLE.get(name);
-            if (r != null && (r.state() == Region.State.SEALED || Spares.reclaim(r))) {
+            r = LocalRegions.PROCESS.table.get(name);
+            if (r != null && (r.state() == Region.State.SEALED || LocalRegions.PROCESS.spares.reclaim(r))) {
                 return checked(r.resurrect(), expectedId);
             }
             if (r != null) {
@@ -141,10 +139,10 @@ final class Mapping {
                         && Format.readHeader(r.segment(), r.segment().byteSize(), name).writable();
                 throw notFound(store, name, shared ? NOT_SEALED_SHARED : "not sealed (state " + r.state() + " in this process)");
             }
-            Region warm = Warm.revive(store, name, expectedId);
+            Region warm = LocalRegions.PROCESS.warm.revive(store, name, expectedId);
             return checked((warm != null ? warm : mapFile(store, name, false)).acquire(), expectedId);
         } finally {
-            LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
     }
 
@@ -231,9 +229,9 @@ final class Mapping {
      * for the next message in it ({@link Warm}), or unmap and close.
      */
     static void released(Region r) {
-        LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
-            if (!r.releasable() || Spares.keep(r)) {
+            if (!r.releasable() || LocalRegions.PROCESS.spares.keep(r)) {
                 return;
             }
             boolean sealed = r.state() == Region.State.SEALED;
@@ -249,7 +247,7 @@ final class Mapping {
                     if (fate == Deletion.KEPT && !retained) {
                         Deletion.deleteAtLeaseEnd(r.store(), r.name(), Deletion.keepsUntil(f, f.stat()));
                     }
-                    unmap = !(sealed && Warm.keep(r));
+                    unmap = !(sealed && LocalRegions.PROCESS.warm.keep(r));
                 }
             } catch (IOException e) {
                 Housekeeping.log(System.Logger.Level.DEBUG, "release of region=/" + r.name() + " left its file to the sweep", e);
@@ -260,13 +258,13 @@ final class Mapping {
                 }
             }
         } finally {
-            LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
     }
 
     /**
      * Unmaps and closes a region released here (state RELEASED) that nobody in this process uses any more,
-     * deleting its file if nothing keeps it, else when its lease ends. Under {@link #LOCK}.
+     * deleting its file if nothing keeps it, else when its lease ends. Under the region lock.
      */
     static void unmapAndFree(Region r) {
         RegionFile f = r.handle();
@@ -289,9 +287,9 @@ final class Mapping {
      * @throws dev.grove.RegionCorruptException if the header is not valid
      */
     static Format.Header header(StoreDir store, String name) throws IOException {
-        LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
-            Region r = Region.TABLE.get(name);
+            Region r = LocalRegions.PROCESS.table.get(name);
             if (r != null && r.state() == Region.State.CREATING) {
                 throw new dev.grove.RegionNotFoundException("region is being created: region=/" + name);
             }
@@ -303,13 +301,13 @@ final class Mapping {
                 return Deletion.readHeader(f, name, f.stat().size());
             }
         } finally {
-            LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
     }
 
-    /** Whether this process has the file open: mapped, being created, or kept as a spare. Under {@link #LOCK}. */
+    /** Whether this process has the file open: mapped, being created, or kept as a spare. Under the region lock. */
     static boolean heldHere(String name) {
-        return Region.TABLE.containsKey(name);
+        return LocalRegions.PROCESS.table.containsKey(name);
     }
 
     /**
@@ -319,12 +317,12 @@ final class Mapping {
      * @return whether there were any
      */
     static boolean dropSpares(StoreDir store) {
-        LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
-            boolean warm = Warm.dropAll(store); // a kept mapping of a deleted file still holds its pages
-            return Spares.dropAll(store) || warm;
+            boolean warm = LocalRegions.PROCESS.warm.dropAll(store); // a kept mapping of a deleted file still holds its pages
+            return LocalRegions.PROCESS.spares.dropAll(store) || warm;
         } finally {
-            LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
     }
 
@@ -333,11 +331,11 @@ final class Mapping {
      * promise the region is unmapped here once their views are closed.
      */
     static void dropKeptMapping(StoreDir store, String name) {
-        LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
-            Warm.drop(store, name);
+            LocalRegions.PROCESS.warm.drop(store, name);
         } finally {
-            LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
     }
 
@@ -358,15 +356,15 @@ final class Mapping {
      */
     static void checkHeld() {
         List<String> lost = new ArrayList<>();
-        LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
-            for (Region r : Region.TABLE.values()) {
+            for (Region r : LocalRegions.PROCESS.table.values()) {
                 if (r.state() != Region.State.CREATING && !r.handle().holdsLock()) {
                     lost.add(r.toString());
                 }
             }
         } finally {
-            LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
         if (!lost.isEmpty()) {
             throw new IllegalStateException("this process holds no lock on regions it maps: regions=" + lost);
@@ -383,7 +381,7 @@ final class Mapping {
 
     /** Where the live holds on region {@code name} were taken (needs {@code -Dgrove.debug.holds=true}). */
     static List<Throwable> holdOrigins(String name) {
-        Region r = Region.TABLE.get(name);
+        Region r = LocalRegions.PROCESS.table.get(name);
         return r == null ? List.of() : r.liveHoldOrigins();
     }
 
@@ -395,7 +393,7 @@ final class Mapping {
     /** Names of the regions of {@code store} (any, if null) this process maps now. */
     static List<String> mappedHere(StoreDir store) {
         List<String> names = new ArrayList<>();
-        Region.TABLE.forEach((name, r) -> {
+        LocalRegions.PROCESS.table.forEach((name, r) -> {
             Region.State s = r.state();
             if ((store == null || r.store() == store) && (s == Region.State.WRITING || s == Region.State.SEALED)) {
                 names.add(name);

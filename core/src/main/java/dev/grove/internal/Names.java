@@ -9,10 +9,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -63,8 +61,6 @@ public final class Names {
         Config.quietChronicle();
     }
 
-    private static final Map<Path, Names> OPEN = new ConcurrentHashMap<>();
-    private static final java.util.concurrent.atomic.AtomicLong REBUILDS = new java.util.concurrent.atomic.AtomicLong();
 
     private final StoreDir store;
     /** Threads of this process: the file lock belongs to one shared descriptor, not to a thread. */
@@ -95,12 +91,12 @@ public final class Names {
 
     /** The directory of {@code store}, opened once per process. */
     public static Names of(StoreDir store) {
-        return OPEN.computeIfAbsent(store.directory(), d -> new Names(store));
+        return LocalRegions.PROCESS.names.computeIfAbsent(store.directory(), d -> new Names(store));
     }
 
     /** How many times this process rebuilt a directory (first creations included). */
     public static long rebuilds() {
-        return REBUILDS.get();
+        return LocalRegions.PROCESS.namesRebuilds.get();
     }
 
     /** What an operation sees: the map, under the lock. Keys are {@link #key}s, values registration texts. */
@@ -197,7 +193,7 @@ public final class Names {
      * ends, so a death here only makes the next process rebuild again.
      */
     private void rebuild(long gen) {
-        REBUILDS.incrementAndGet();
+        LocalRegions.PROCESS.namesRebuilds.incrementAndGet();
         closeMap();
         state.set(Format.U64, DIRTY, 1L);
         deleteMapFiles();

@@ -370,9 +370,6 @@ public final class Node {
         return Wtf8.decode(seg, stringStart(i), len, (aux & AUX_WTF8) != 0, elementPath);
     }
 
-    /** Maps whose index passed {@link #checkMapIndex} in this process: (region id, map payload offset). */
-    private static final java.util.Set<java.util.List<Long>> CHECKED_MAPS = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
     /**
      * {@link #checkMapIndex}, once per map of a region in this process. A sealed region's bytes never change
      * and a reused file gets a new id, so the answer holds for every later mapping of the same region: a
@@ -382,14 +379,15 @@ public final class Node {
      */
     public void checkMapIndexOnce(Node keys, long regionId) {
         java.util.List<Long> key = java.util.List.of(regionId, payload());
-        if (CHECKED_MAPS.contains(key)) {
+        java.util.Set<java.util.List<Long>> checked = LocalRegions.PROCESS.checkedMaps;
+        if (checked.contains(key)) {
             return;
         }
         checkMapIndex(keys);
-        if (CHECKED_MAPS.size() >= 4096) {
-            CHECKED_MAPS.clear(); // a bound, not a cache policy: the check is only repeated
+        if (checked.size() >= 4096) {
+            checked.clear(); // a bound, not a cache policy: the check is only repeated
         }
-        CHECKED_MAPS.add(key);
+        checked.add(key);
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * nothing else this process does with the file (another descriptor opened and closed, a time set) can drop it.
  *
  * <p>Every transition goes through {@link #move}, which checks it against the allowed ones and keeps the
- * process-wide table of open regions ({@link #TABLE}) equal to the set of regions not yet {@code RELEASED}:
+ * process-wide table of open regions ({@link LocalRegions#table}) equal to the set of regions not yet {@code RELEASED}:
  * "this process has the file open" is exactly "the table has it". What keeps a region file alive across
  * processes (holders' locks, leases, pins, a retained store) is decided on disk, by the deleters in
  * {@link Deletion}, not here.
@@ -49,11 +49,6 @@ public final class Region {
             State.SPARE, EnumSet.of(State.SEALED, State.RELEASED),
             State.RELEASED, EnumSet.noneOf(State.class)));
 
-    /**
-     * Every region file this process has open (any state but {@code RELEASED}), by the name its file has
-     * now. Kept by {@link #move} alone.
-     */
-    static final Map<String, Region> TABLE = new ConcurrentHashMap<>();
 
     /** Records where every live hold was taken, to find a leak; costs a stack trace per hold. */
     static final boolean DEBUG = Config.debugHolds();
@@ -109,7 +104,7 @@ public final class Region {
     }
 
     private static Region enter(Region r) {
-        Region before = TABLE.putIfAbsent(r.fileName, r);
+        Region before = LocalRegions.PROCESS.table.putIfAbsent(r.fileName, r);
         if (before != null) {
             throw new IllegalStateException("region already open here: region=/" + r.name + " state=" + before.state);
         }
@@ -127,7 +122,7 @@ public final class Region {
 
     /**
      * The one way a state changes: from {@code from} (checked) to {@code to} (which {@link #NEXT} must allow),
-     * keeping {@link #TABLE} in step.
+     * keeping {@link LocalRegions#table} in step.
      *
      * @throws IllegalStateException naming the region and both states if the region is elsewhere or the step
      *                               is not allowed: a bug in Grove, never a user's error
@@ -138,7 +133,7 @@ public final class Region {
                     + from + " next=" + to);
         }
         if (to == State.RELEASED) {
-            TABLE.remove(fileName, this);
+            LocalRegions.PROCESS.table.remove(fileName, this);
         }
         state = to;
     }
@@ -165,18 +160,18 @@ public final class Region {
 
     /**
      * SEALED (or WRITING, for a writer that gave up) to SPARE: the file (renamed by the caller to
-     * {@code spareName}) stays open and mapped here for reuse. Under {@link Mapping#LOCK}, with no holds left.
+     * {@code spareName}) stays open and mapped here for reuse. Under the region lock, with no holds left.
      */
     void kept(String spareName) {
         move(state, State.SPARE);
-        TABLE.remove(fileName, this);
+        LocalRegions.PROCESS.table.remove(fileName, this);
         fileName = spareName;
-        TABLE.put(spareName, this);
+        LocalRegions.PROCESS.table.put(spareName, this);
     }
 
     /**
      * SPARE to SEALED again: a region kept while a consumed-once reference to it is out (under its own name,
-     * still sealed on disk) is mapped by this very process. Under {@link Mapping#LOCK}, by {@link Spares}.
+     * still sealed on disk) is mapped by this very process. Under the region lock, by {@link Spares}.
      */
     void reclaimed() {
         move(State.SPARE, State.SEALED);
@@ -195,14 +190,14 @@ public final class Region {
 
     /**
      * To RELEASED from WRITING, SEALED or SPARE: the caller unmaps and closes (or deletes) the file. Under
-     * {@link Mapping#LOCK}.
+     * the region lock.
      */
     void released() {
         move(state, State.RELEASED);
     }
 
     /**
-     * Under {@link Mapping#LOCK}, when the count of holds reached zero: whether the region is still one that a
+     * Under the region lock, when the count of holds reached zero: whether the region is still one that a
      * release must take care of (nobody took a new hold in between, and nobody released it already).
      */
     boolean releasable() {
@@ -222,7 +217,7 @@ public final class Region {
     }
 
     /**
-     * Claims a sealed region if it still has a claim, without {@link Mapping#LOCK}. The count may only move
+     * Claims a sealed region if it still has a claim, without the region lock. The count may only move
      * up from a positive value there: once it reaches zero the region is on its way to release, and since
      * states only move forward a region seen SEALED with a positive count is still SEALED.
      */
@@ -240,7 +235,7 @@ public final class Region {
         return remember(new Hold(this));
     }
 
-    /** Under {@link Mapping#LOCK}: takes back a sealed region whose count reached zero but is not released yet. */
+    /** Under the region lock: takes back a sealed region whose count reached zero but is not released yet. */
     Hold resurrect() {
         if (state != State.SEALED) {
             throw new IllegalStateException("region lifecycle: region=/" + name + " state=" + state + " (cannot be resurrected)");

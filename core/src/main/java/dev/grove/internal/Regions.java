@@ -8,9 +8,9 @@ import java.util.List;
 /**
  * The region layer's entry points for the rest of Grove (the public API's classes and the command line): each
  * hands over to the file that does that job, package-private behind it. {@code Creation} makes regions,
- * {@code Mapping} keeps the process table and maps and releases them, {@code Deletion} decides when a file is
- * deleted (sweeps, reminders, release at exit) and {@code Housekeeping} runs the background thread and logs.
- * Classes inside this package call those directly.
+ * {@code Mapping} maps and releases them, {@code Deletion} decides when a file is deleted (sweeps, reminders,
+ * release at exit); what they keep between calls belongs to {@link LocalRegions}. Classes inside this package
+ * call those directly.
  */
 public final class Regions {
     private Regions() {

@@ -1,7 +1,6 @@
 package dev.grove.internal;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +33,8 @@ import java.util.List;
  * before anything else happens to the file. It keeps its name, so the receiver's kept mapping of it
  * ({@link Warm}) serves the next message too.
  *
- * <p>Everything here runs under {@link Mapping#LOCK}.
+ * <p>Everything here runs under the region lock ({@link RegionLock}); an instance is the pool of one process,
+ * held by {@link LocalRegions}, its idle time counted on that owner's clock.
  */
 final class Spares {
     /** Smaller regions cost little to make fresh. */
@@ -54,12 +54,17 @@ final class Spares {
     }
 
     /** Oldest first, by spare name. */
-    private static final IdleDrops<Spare> SPARES = new IdleDrops<>(Spare::since, Spare::store, Spares::drop,
-            Spares::idleMillis);
-    private static long bytes;
-    private static long reused;
+    private final IdleDrops<Spare> pool;
+    private final Clock clock;
+    private final RegionLock lock;
+    private long bytes;
+    private long reused;
 
-    private Spares() {
+    /** The pool of one process ({@link LocalRegions}), or of a test that drives {@code clock} and {@code scheduler}. */
+    Spares(Clock clock, Scheduler scheduler, RegionLock lock) {
+        this.clock = clock;
+        this.lock = lock;
+        this.pool = new IdleDrops<>(Spare::since, Spare::store, this::drop, Spares::idleMillis, clock, scheduler, lock);
     }
 
     static long idleMillis() {
@@ -73,7 +78,8 @@ final class Spares {
      * @return true if the spare now owns the region's descriptor and mapping; false if the caller must
      *         unmap, unlock and delete as usual (the descriptor still has its shared lock then)
      */
-    static boolean keep(Region r) {
+    boolean keep(Region r) {
+        lock.require();
         MemorySegment seg = r.writable();
         long size = seg.byteSize();
         if (!r.mine() || seg.isReadOnly() || !r.store().inMemory() || r.store().recentlyRetained()) {
@@ -125,26 +131,26 @@ final class Spares {
             return false;
         }
         // Nothing below can fail half way: the region becomes a spare only once its file is one.
-        add(r, name, size, now, false, budget);
+        add(r, name, size, clock.now(), false, budget);
         return true;
     }
 
     /** Keeps a sealed region with a consumed-once reference out, as it is: name, header, lock and mapping. */
-    private static boolean keepInFlight(Region r, long size, long budget) {
-        add(r, r.name(), size, Clock.millis(), true, budget);
+    private boolean keepInFlight(Region r, long size, long budget) {
+        add(r, r.name(), size, clock.now(), true, budget);
         return true;
     }
 
-    private static void add(Region r, String name, long size, long now, boolean inFlight, long budget) {
+    private void add(Region r, String name, long size, long now, boolean inFlight, long budget) {
         makeRoom(r.store(), size, budget);
         r.kept(name);
         bytes += size;
-        SPARES.put(name, new Spare(r, name, size, now, inFlight));
+        pool.put(name, new Spare(r, name, size, now, inFlight));
     }
 
     /** Whether {@code r} is kept in flight here (see the class comment). */
-    static boolean inFlight(Region r) {
-        Spare s = SPARES.get(r.name());
+    boolean inFlight(Region r) {
+        Spare s = pool.get(r.name());
         return s != null && s.inFlight() && s.region() == r;
     }
 
@@ -154,12 +160,12 @@ final class Spares {
      *
      * @return whether {@code r} was such a region
      */
-    static boolean reclaim(Region r) {
+    boolean reclaim(Region r) {
         if (r.state() != Region.State.SPARE || !inFlight(r)
                 || !Format.readHeader(r.mapping(), r.mapping().byteSize(), r.name()).sealed()) {
             return false;
         }
-        remove(SPARES.get(r.name()));
+        remove(pool.get(r.name()));
         r.reclaimed();
         return true;
     }
@@ -185,12 +191,13 @@ final class Spares {
      *         {@code size}, or null if none fits (or the one that fitted could not be renamed, because a
      *         {@code grove gc} elsewhere deleted it)
      */
-    static Region take(StoreDir store, String name, long id, long size) {
-        if (SPARES.isEmpty()) {
+    Region take(StoreDir store, String name, long id, long size) {
+        lock.require();
+        if (pool.isEmpty()) {
             return null;
         }
         List<Spare> fits = new ArrayList<>();
-        for (Spare s : SPARES.values()) {
+        for (Spare s : pool.values()) {
             if (s.store() == store && s.capacity() >= size && s.capacity() / 2 <= size
                     && (s.inFlight() || size >= MIN_BYTES)) {
                 fits.add(s);
@@ -214,7 +221,7 @@ final class Spares {
      *
      * @return the new region (state WRITING), or null if it is still in use (it stays in flight)
      */
-    private static Region reuseInFlight(Spare s, long id, long size) {
+    private Region reuseInFlight(Spare s, long id, long size) {
         Region r = s.region();
         RegionFile f = r.handle();
         MemorySegment seg = r.mapping();
@@ -247,7 +254,7 @@ final class Spares {
         } catch (IOException | RuntimeException e) {
             Housekeeping.log(System.Logger.Level.DEBUG, "a region in flight could not be reused and is dropped: region=/"
                     + s.name(), e);
-            if (SPARES.get(s.name()) == s) {
+            if (pool.get(s.name()) == s) {
                 remove(s);
             }
             discard(s, r.file());
@@ -256,7 +263,7 @@ final class Spares {
     }
 
     /** Makes a new region called {@code name} from the spare {@code best}, renaming its file. */
-    private static Region reuse(Spare best, StoreDir store, String name, long id, long size) {
+    private Region reuse(Spare best, StoreDir store, String name, long id, long size) {
         remove(best);
         try {
             Files.move(store.file(best.name()), store.file(name), StandardCopyOption.ATOMIC_MOVE);
@@ -281,13 +288,13 @@ final class Spares {
      *
      * @return whether any was deleted
      */
-    static boolean dropAll(StoreDir store) {
-        return SPARES.dropAll(store);
+    boolean dropAll(StoreDir store) {
+        return pool.dropAll(store);
     }
 
     /** At exit: deletes the spare files but leaves the mappings, as {@link Deletion} does for regions. */
-    static void deleteAllAtExit() {
-        for (Spare s : SPARES.values()) {
+    void deleteAllAtExit() {
+        for (Spare s : pool.values()) {
             if (s.inFlight()) {
                 continue; // a region with a reference out: Regions treats it as a region
             }
@@ -301,13 +308,13 @@ final class Spares {
     }
 
     /** Drops this store's oldest spares until one of {@code size} more bytes fits {@code budget}. */
-    private static void makeRoom(StoreDir store, long size, long budget) {
+    private void makeRoom(StoreDir store, long size, long budget) {
         long used = 0;
-        for (Spare s : SPARES.values()) {
+        for (Spare s : pool.values()) {
             used += s.store() == store ? s.capacity() : 0;
         }
-        for (Spare s : List.copyOf(SPARES.values())) {
-            boolean tooMany = SPARES.size() >= MAX_SPARES;
+        for (Spare s : List.copyOf(pool.values())) {
+            boolean tooMany = pool.size() >= MAX_SPARES;
             if (used + size <= budget && !tooMany) {
                 break;
             }
@@ -318,12 +325,12 @@ final class Spares {
         }
     }
 
-    private static void remove(Spare s) {
-        SPARES.remove(s.name());
+    private void remove(Spare s) {
+        pool.remove(s.name());
         bytes -= s.capacity();
     }
 
-    private static void drop(Spare s) {
+    private void drop(Spare s) {
         remove(s);
         discard(s, s.store().file(s.name()));
     }
@@ -332,7 +339,7 @@ final class Spares {
      * Unmaps and deletes: nobody else can hold a spare's file, and no reference names it. A region in flight
      * is still one: it is deleted only if nothing keeps it, else when its ticket or lease runs out.
      */
-    private static void discard(Spare s, Path file) {
+    private void discard(Spare s, Path file) {
         Region r = s.region();
         r.released();
         if (s.inFlight()) {
@@ -353,17 +360,17 @@ final class Spares {
     }
 
     /** How many regions this process has made from spares so far. */
-    static long reused() {
+    long reused() {
         return reused;
     }
 
     /** Bytes of spares this process keeps now. */
-    static long bytes() {
+    long bytes() {
         return bytes;
     }
 
     /** Names of the spares this process keeps now. */
-    static List<String> names() {
-        return SPARES.names();
+    List<String> names() {
+        return pool.names();
     }
 }

@@ -16,8 +16,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,7 +35,8 @@ public final class StoreDir {
     /** Prefix of every region file name; the rest is the creator's pid and 64 random bits, in hex. */
     public static final String NAME_PREFIX = "grove_";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,200}");
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final FileAttribute<Set<PosixFilePermission>> PRIVATE_DIRECTORY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"));
     /** Mode 0600 at creation, for the store's marker, lock and pin files. */
     static final FileAttribute<Set<PosixFilePermission>> PRIVATE_FILE =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
@@ -47,9 +46,6 @@ public final class StoreDir {
     private static final class Random {
         static final SecureRandom SOURCE = new SecureRandom();
     }
-    private static volatile StoreDir defaultStore;
-    /** One instance per directory in a process: leases, spares and the sweeper are kept per directory. */
-    private static final Map<Path, StoreDir> OPEN = new ConcurrentHashMap<>();
 
     /**
      * A store's policies. A null lease or recycling budget follows the system property
@@ -98,17 +94,7 @@ public final class StoreDir {
 
     /** The store chosen by configuration, created and checked on first use. */
     public static StoreDir defaultStore() {
-        StoreDir s = defaultStore;
-        if (s == null) {
-            synchronized (StoreDir.class) {
-                s = defaultStore;
-                if (s == null) {
-                    s = open(configuredDirectory());
-                    defaultStore = s;
-                }
-            }
-        }
-        return s;
+        return LocalRegions.PROCESS.defaultStore(() -> open(configuredDirectory()));
     }
 
     /** The directory configuration points at, without creating or checking it. */
@@ -146,7 +132,7 @@ public final class StoreDir {
 
     private static StoreDir open(Path dir, Settings settings, boolean create) {
         Path abs = dir.toAbsolutePath().normalize();
-        StoreDir known = OPEN.get(abs);
+        StoreDir known = LocalRegions.PROCESS.stores.get(abs);
         if (known != null) {
             if (settings != null && !settings.equals(known.settings)) {
                 throw new StoreException("store already open in this process with other settings: store=" + abs
@@ -170,7 +156,7 @@ public final class StoreDir {
                 throw new StoreException("cannot mark store as retained: store=" + abs + " error=" + e, e);
             }
         }
-        return OPEN.computeIfAbsent(abs, d -> new StoreDir(d, settings != null ? settings : Settings.fromSystemProperties()));
+        return LocalRegions.PROCESS.stores.computeIfAbsent(abs, d -> new StoreDir(d, settings != null ? settings : Settings.fromSystemProperties()));
     }
 
     /**
@@ -179,7 +165,7 @@ public final class StoreDir {
      */
     static void privateDirectory(Path p, String kind) {
         try {
-            Files.createDirectory(p, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            Files.createDirectory(p, PRIVATE_DIRECTORY);
         } catch (FileAlreadyExistsException e) {
             // Someone created it first: the checks decide whether it is ours.
         } catch (IOException e) {
@@ -310,7 +296,7 @@ public final class StoreDir {
 
     /** Whether this is the store {@link #defaultStore()} returns. */
     public boolean isDefault() {
-        return this == defaultStore;
+        return LocalRegions.PROCESS.isDefault(this);
     }
 
     /** Path of the region file called {@code name}. */

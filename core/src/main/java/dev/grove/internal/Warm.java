@@ -21,24 +21,33 @@ import java.util.List;
  * after {@code grove.warm.seconds} idle (default 2; 0 keeps none), the oldest first beyond 64 entries or
  * {@code grove.warm.bytes} (default 1 GiB) of mappings.
  *
- * <p>Everything here runs under {@link Mapping#LOCK}.
+ * <p>Everything here runs under the region lock ({@link RegionLock}); an instance is the pool of one process,
+ * held by {@link LocalRegions}, its idle time counted on that owner's clock.
  */
 final class Warm {
     private static final int MAX_ENTRIES = 64;
-    private static final long MAX_BYTES = Config.warmBytes();
-    private static final long IDLE_MILLIS = Config.warmIdleMillis();
+    private final long maxBytes = Config.warmBytes();
+    private final long idleMillis = Config.warmIdleMillis();
 
     /** A mapping kept without its lock: the descriptor it was made from, unlocked, and since when. */
     private record Entry(StoreDir store, String name, RegionFile file, Arena arena, MemorySegment mapping, long since) {
     }
 
     /** Oldest first. */
-    private static final IdleDrops<Entry> ENTRIES = new IdleDrops<>(Entry::since, Entry::store, Warm::drop,
-            () -> IDLE_MILLIS);
-    private static long bytes;
-    private static long revived;
+    private final IdleDrops<Entry> entries;
+    private final Clock clock;
+    private final RegionLock lock;
+    private long bytes;
+    private long revived;
 
-    private Warm() {
+    /**
+     * The kept mappings of one process ({@link LocalRegions}), or of a test that drives {@code clock} and
+     * {@code scheduler}; the settings are read once, here.
+     */
+    Warm(Clock clock, Scheduler scheduler, RegionLock lock) {
+        this.clock = clock;
+        this.lock = lock;
+        this.entries = new IdleDrops<>(Entry::since, Entry::store, this::drop, () -> idleMillis, clock, scheduler, lock);
     }
 
     /**
@@ -47,10 +56,11 @@ final class Warm {
      *
      * @return whether the entry now owns the region's descriptor and mapping (else the caller unmaps)
      */
-    static boolean keep(Region r) {
+    boolean keep(Region r) {
+        lock.require();
         MemorySegment seg = r.mapping();
         long size = seg.byteSize();
-        if (IDLE_MILLIS <= 0 || size > MAX_BYTES || ENTRIES.get(r.name()) != null) {
+        if (idleMillis <= 0 || size > maxBytes || entries.get(r.name()) != null) {
             return false;
         }
         try {
@@ -58,11 +68,11 @@ final class Warm {
         } catch (IOException e) {
             return false; // the caller closes the descriptor, which drops the lock anyway
         }
-        while (!ENTRIES.isEmpty() && (ENTRIES.size() >= MAX_ENTRIES || bytes + size > MAX_BYTES)) {
-            drop(ENTRIES.values().iterator().next());
+        while (!entries.isEmpty() && (entries.size() >= MAX_ENTRIES || bytes + size > maxBytes)) {
+            drop(entries.values().iterator().next());
         }
         bytes += size;
-        ENTRIES.put(r.name(), new Entry(r.store(), r.name(), r.handle(), r.arena(), seg, Clock.millis()));
+        entries.put(r.name(), new Entry(r.store(), r.name(), r.handle(), r.arena(), seg, clock.now()));
         return true;
     }
 
@@ -73,8 +83,9 @@ final class Warm {
      *
      * @param expectedId the id the reference carries, or 0 for any
      */
-    static Region revive(StoreDir store, String name, long expectedId) {
-        Entry e = ENTRIES.remove(name);
+    Region revive(StoreDir store, String name, long expectedId) {
+        lock.require();
+        Entry e = entries.remove(name);
         if (e == null) {
             return null;
         }
@@ -119,36 +130,36 @@ final class Warm {
      *
      * @return whether there were any
      */
-    static boolean dropAll(StoreDir store) {
-        return ENTRIES.dropAll(store);
+    boolean dropAll(StoreDir store) {
+        return entries.dropAll(store);
     }
 
     /** Drops the kept mapping of region {@code name} of {@code store}, if there is one. */
-    static void drop(StoreDir store, String name) {
-        Entry e = ENTRIES.get(name);
+    void drop(StoreDir store, String name) {
+        Entry e = entries.get(name);
         if (e != null && e.store() == store) {
             drop(e);
         }
     }
 
-    private static void drop(Entry e) {
-        ENTRIES.remove(e.name());
+    private void drop(Entry e) {
+        entries.remove(e.name());
         bytes -= e.mapping().byteSize();
         close(e);
     }
 
-    private static void close(Entry e) {
+    private void close(Entry e) {
         Housekeeping.closeArena(e.arena());
         e.file().close();
     }
 
     /** How many regions this process has mapped again from kept mappings. */
-    static long revived() {
+    long revived() {
         return revived;
     }
 
     /** Names of the regions whose mappings this process keeps now. */
-    static List<String> names() {
-        return ENTRIES.names();
+    List<String> names() {
+        return entries.names();
     }
 }

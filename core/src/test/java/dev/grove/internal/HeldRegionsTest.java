@@ -74,10 +74,10 @@ class HeldRegionsTest {
     /** The second reproduction: a region made from a spare used to be held by nobody. */
     @Test
     void aRegionMadeFromASpareIsHeld() {
-        long reused = Spares.reused();
+        long reused = LocalRegions.PROCESS.spares.reused();
         Grove.share(new double[300_000]).close();
         try (SharedDoubleArray v = Grove.share(new double[300_000])) {
-            assertEquals(reused + 1, Spares.reused(), "the second region was made from the first one's spare");
+            assertEquals(reused + 1, LocalRegions.PROCESS.spares.reused(), "the second region was made from the first one's spare");
             KernelLocks.assertHeldHere(v, "on a region made from a spare");
             v.ref();
             KernelLocks.assertHeldHere(v, "on a region made from a spare, after ref()");

@@ -49,11 +49,11 @@ class RecyclingTest {
     }
 
     private static List<String> spares() {
-        Mapping.LOCK.lock();
+        LocalRegions.PROCESS.lock.lock();
         try {
-            return Spares.names();
+            return LocalRegions.PROCESS.spares.names();
         } finally {
-            Mapping.LOCK.unlock();
+            LocalRegions.PROCESS.lock.unlock();
         }
     }
 
@@ -220,7 +220,7 @@ class RecyclingTest {
         a.close();
         b.close();
         assertEquals(1, spares().size(), "room for one only; the older was deleted");
-        assertTrue(Spares.bytes() <= size + size / 2);
+        assertTrue(LocalRegions.PROCESS.spares.bytes() <= size + size / 2);
         System.setProperty("grove.recycle.bytes", "0");
         Mapping.dropSpares(StoreDir.defaultStore());
         Grove.share(filled(1)).close();
@@ -273,7 +273,7 @@ class RecyclingTest {
     void threadsSharingAndClosingAtOnceEachSeeTheirOwnContents() throws Exception {
         int threads = 4;
         int rounds = 150;
-        long reusedBefore = Spares.reused();
+        long reusedBefore = LocalRegions.PROCESS.spares.reused();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         try {
             List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
@@ -298,7 +298,7 @@ class RecyclingTest {
             for (var r : results) {
                 assertEquals(rounds, r.get(120, java.util.concurrent.TimeUnit.SECONDS));
             }
-            assertTrue(Spares.reused() > reusedBefore, "some regions were made from spares");
+            assertTrue(LocalRegions.PROCESS.spares.reused() > reusedBefore, "some regions were made from spares");
         } finally {
             pool.shutdownNow();
         }

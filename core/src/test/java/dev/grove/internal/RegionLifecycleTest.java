@@ -56,14 +56,14 @@ class RegionLifecycleTest {
                 ref = a.ref();
                 file = RegionFiles.fileOf(a);
             }
-            int before = Housekeeping.pendingTasks();
+            int before = LocalRegions.PROCESS.housekeeping.pendingTasks();
             for (int i = 0; i < 200; i++) {
                 try (SharedDoubleArray again = Grove.map(ref)) {
                     assertEquals(3, again.length());
                 }
             }
-            assertTrue(Housekeeping.pendingTasks() - before <= 2,
-                    "reminders pending: before=" + before + " after=" + Housekeeping.pendingTasks());
+            assertTrue(LocalRegions.PROCESS.housekeeping.pendingTasks() - before <= 2,
+                    "reminders pending: before=" + before + " after=" + LocalRegions.PROCESS.housekeeping.pendingTasks());
             assertTrue(Files.exists(file), "the lease still keeps the file");
             // The reminder deletes the file before it stops being pending: a periodic sweep (once a minute) that
             // came first cannot stand in for a reminder that never runs, which would stay pending.
@@ -151,7 +151,7 @@ class RegionLifecycleTest {
             w.segment().fill((byte) 0);
             try (SharedDoubleArray v = w.seal()) {
                 assertEquals(Region.State.SEALED, written.state());
-                assertSame(written, Region.TABLE.get(written.name()));
+                assertSame(written, LocalRegions.PROCESS.table.get(written.name()));
                 KernelLocks.assertHeldHere(v, "SEALED");
             }
         }
@@ -161,15 +161,15 @@ class RegionLifecycleTest {
         Path spareFile = written.file();
         assertEquals(ino, KernelLocks.inode(spareFile), "the spare is the same file");
         assertTrue(KernelLocks.lockedBy(PID, spareFile), "SPARE: the kernel lists this process's lock");
-        assertFalse(Region.TABLE.containsKey(written.name()));
-        assertSame(written, Region.TABLE.get(spareFile.getFileName().toString()));
+        assertFalse(LocalRegions.PROCESS.table.containsKey(written.name()));
+        assertSame(written, LocalRegions.PROCESS.table.get(spareFile.getFileName().toString()));
 
         // The next region of that size is made from the spare: same inode, a new region object, the spare released.
         try (SharedDoubleArray again = Grove.share(new double[LENGTH])) {
             assertEquals(Region.State.RELEASED, written.state());
             Path file = RegionFiles.fileOf(again);
             assertEquals(ino, KernelLocks.inode(file), "made from the spare's file");
-            Region reused = Region.TABLE.get(file.getFileName().toString());
+            Region reused = LocalRegions.PROCESS.table.get(file.getFileName().toString());
             assertNotSame(written, reused);
             assertEquals(Region.State.SEALED, reused.state());
             KernelLocks.assertHeldHere(again, "SEALED, made from a spare");
@@ -178,7 +178,7 @@ class RegionLifecycleTest {
         assertEquals(Region.State.SPARE, written.state());
         Mapping.dropSpares(StoreDir.defaultStore());
         assertEquals(Region.State.RELEASED, written.state());
-        assertFalse(Region.TABLE.containsValue(written));
+        assertFalse(LocalRegions.PROCESS.table.containsValue(written));
         assertEquals(0, KernelLocks.descriptorsOn(PID, ino), "RELEASED: no descriptor of this process on the file");
     }
 
@@ -193,7 +193,7 @@ class RegionLifecycleTest {
         long ino = KernelLocks.inode(copy);
         SharedDoubleArray first = Grove.map("/" + name);
         SharedDoubleArray second = Grove.map("/" + name);
-        Region r = Region.TABLE.get(name);
+        Region r = LocalRegions.PROCESS.table.get(name);
         assertEquals(Region.State.SEALED, r.state());
         assertEquals(1, KernelLocks.descriptorsOn(PID, ino), "one descriptor for every view of a region");
         first.close();
@@ -245,12 +245,12 @@ class RegionLifecycleTest {
             ArrayWriter<SharedDoubleArray> open = Grove.allocate(SharedDoubleArray.class, 64);
             try (Stream<Path> files = Files.list(StoreDir.defaultStore().directory())) {
                 for (Path f : files.filter(p -> p.getFileName().toString().startsWith("grove_")).toList()) {
-                    Region r = Region.TABLE.get(f.getFileName().toString());
+                    Region r = LocalRegions.PROCESS.table.get(f.getFileName().toString());
                     boolean locked = KernelLocks.lockedBy(PID, f);
                     assertEquals(r != null, locked, "table entry " + r + " against the kernel's lock on " + f);
                 }
             }
-            for (Region r : Region.TABLE.values()) {
+            for (Region r : LocalRegions.PROCESS.table.values()) {
                 assertTrue(KernelLocks.lockedBy(PID, r.file()), "the kernel lists a lock on every open region: " + r);
             }
             open.close();
@@ -261,7 +261,7 @@ class RegionLifecycleTest {
 
     /** The one region this process is writing now. */
     private static Region regionWriting() {
-        List<Region> writing = Region.TABLE.values().stream().filter(r -> r.state() == Region.State.WRITING).toList();
+        List<Region> writing = LocalRegions.PROCESS.table.values().stream().filter(r -> r.state() == Region.State.WRITING).toList();
         assertEquals(1, writing.size(), writing.toString());
         return writing.getFirst();
     }
