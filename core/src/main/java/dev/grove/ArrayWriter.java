@@ -142,8 +142,8 @@ public final class ArrayWriter<V extends SharedObject> implements AutoCloseable 
                         + (matrix ? "matrix of " + (e == null ? "?" : e.javaName()) : "tag " + n.tag())
                         + " asked=" + type.getSimpleName());
             }
-            long start = n.payload() + (matrix ? 16 : 0);
-            long bytes = n.length() - (matrix ? 16 : 0);
+            long start = n.elementsStart();
+            long bytes = n.payload() + n.length() - start;
             MemorySegment all = Regions.writableMapping(r);
             return new ArrayWriter<>(type, h, root, all.asSlice(start, bytes), e, false);
         } catch (java.io.IOException e) {

@@ -31,7 +31,7 @@ public final class SharedMatrix extends SingleView {
         this.type = node.elementType();
         this.rows = node.rows();
         this.cols = node.cols();
-        this.data = node.payloadSlice(16, node.length() - 16).asReadOnly();
+        this.data = node.elements().asReadOnly();
     }
 
     /** Number of rows. */

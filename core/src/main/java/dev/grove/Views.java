@@ -155,7 +155,7 @@ final class Views {
     private static SharedObject matrixRow(Node m, long r, Hold hold, String path) {
         ElementType type = m.elementType();
         long rowBytes = m.cols() * type.size();
-        return array(type, path, hold, m.payloadSlice(16 + r * rowBytes, rowBytes));
+        return array(type, path, hold, m.elements().asSlice(r * rowBytes, rowBytes));
     }
 
     private static SharedObject stringElement(Node strings, long i, Hold hold, String path) {

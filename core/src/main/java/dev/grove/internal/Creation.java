@@ -151,9 +151,9 @@ final class Creation {
         // region it was recycled from.
         long end = node + Format.NODE_HEADER + length;
         seg.asSlice(end, size - end).fill((byte) 0);
-        seg.set(Format.U32, node, tag);
-        seg.set(Format.U32, node + 4, aux);
-        seg.set(Format.U64, node + 8, length);
+        seg.set(Format.U32, node + Format.N_TAG, tag);
+        seg.set(Format.U32, node + Format.N_AUX, aux);
+        seg.set(Format.U64, node + Format.N_LENGTH, length);
         for (int i = 0; i < prefix.length; i++) {
             seg.set(Format.U64, node + Format.NODE_HEADER + 8L * i, prefix[i]);
         }

@@ -149,7 +149,7 @@ public final class Encoder {
         if (scalar != null) {
             Item it = new Item(scalar.tag);
             it.type = scalar;
-            it.length = 8;
+            it.length = SCALAR_BYTES;
             it.src = v;
             return it;
         }
@@ -217,7 +217,7 @@ public final class Encoder {
                 it.kids[i] = plan(x, pos + "[" + i + "]", depth + 1, all);
                 i++;
             }
-            it.length = 8 + 8L * it.kids.length;
+            it.length = LIST_CHILDREN_AT + 8L * it.kids.length;
             return it;
         }
         throw new UnsupportedTypeException("cannot share a value of this type: position=" + pos + " class="
@@ -251,7 +251,7 @@ public final class Encoder {
             }
             i++;
         }
-        it.length = 16 + 8L * n + bytes;
+        it.length = stringBytesAt(n) + bytes;
         return it;
     }
 
@@ -275,7 +275,7 @@ public final class Encoder {
         it.rows = rows;
         it.cols = cols;
         it.src = src;
-        it.length = 16 + rows * cols * type.size();
+        it.length = MATRIX_DATA_AT + rows * cols * type.size();
         return it;
     }
 
@@ -311,7 +311,7 @@ public final class Encoder {
             it.kids[c] = col;
         }
         it.rows = Math.max(rows, 0);
-        it.length = 24 + 8L * it.kids.length;
+        it.length = TABLE_CHILDREN_AT + 8L * it.kids.length;
         return it;
     }
 
@@ -331,7 +331,7 @@ public final class Encoder {
         it.names = stringArrayItem(keys, pos + "#keys");
         all.add(it.names);
         it.rows = keys.isEmpty() ? 0 : Long.highestOneBit(2L * keys.size()) << 1;
-        it.length = 24 + 8L * keys.size() + 4 * it.rows;
+        it.length = mapTableAt(keys.size()) + 4 * it.rows;
         return it;
     }
 
@@ -350,23 +350,23 @@ public final class Encoder {
         }
         long namesOffset = it.names == null ? 0 : write(it.names);
         long at = cursor;
-        out.set(U32, at, it.tag);
-        out.set(U32, at + 4, it.aux);
-        out.set(U64, at + 8, it.length);
+        out.set(U32, at + N_TAG, it.tag);
+        out.set(U32, at + N_AUX, it.aux);
+        out.set(U64, at + N_LENGTH, it.length);
         long p = at + NODE_HEADER;
         switch (it.tag) {
             case STRING -> MemorySegment.copy(it.strings[0], 0, out, ValueLayout.JAVA_BYTE, p, it.strings[0].length);
             case STRING_ARRAY -> writeStrings(it, p);
             case LIST -> {
-                out.set(U64, p, kidOffsets.length);
-                writeOffsets(kidOffsets, p + 8);
+                out.set(U64, p + COUNT_AT, kidOffsets.length);
+                writeOffsets(kidOffsets, p + LIST_CHILDREN_AT);
             }
             case MAP -> writeMap(it, p, namesOffset, kidOffsets);
             case TABLE -> {
-                out.set(U64, p, it.rows);
-                out.set(U64, p + 8, kidOffsets.length);
-                out.set(U64, p + 16, namesOffset);
-                writeOffsets(kidOffsets, p + 24);
+                out.set(U64, p + COUNT_AT, it.rows);
+                out.set(U64, p + TABLE_COLS_AT, kidOffsets.length);
+                out.set(U64, p + TABLE_NAMES_AT, namesOffset);
+                writeOffsets(kidOffsets, p + TABLE_CHILDREN_AT);
             }
             case MATRIX -> writeMatrix(it, p);
             default -> {
@@ -424,9 +424,9 @@ public final class Encoder {
 
     private void writeStrings(Item it, long p) {
         int n = it.strings.length;
-        out.set(U64, p, n);
-        long entries = p + 8;
-        long bytes = entries + 8L * (n + 1);
+        out.set(U64, p + COUNT_AT, n);
+        long entries = p + STRING_STARTS_AT;
+        long bytes = p + stringBytesAt(n);
         long rel = 0;
         for (int i = 0; i < n; i++) {
             byte[] s = it.strings[i];
@@ -441,12 +441,12 @@ public final class Encoder {
 
     private void writeMap(Item it, long p, long keysOffset, long[] values) {
         int n = values.length;
-        out.set(U64, p, n);
-        out.set(U64, p + 8, keysOffset);
-        writeOffsets(values, p + 16);
+        out.set(U64, p + COUNT_AT, n);
+        out.set(U64, p + MAP_KEYS_AT, keysOffset);
+        writeOffsets(values, p + MAP_CHILDREN_AT);
         long slots = it.rows;
-        out.set(U64, p + 16 + 8L * n, slots);
-        long table = p + 24 + 8L * n;
+        out.set(U64, p + mapSlotsAt(n), slots);
+        long table = p + mapTableAt(n);
         out.asSlice(table, 4 * slots).fill((byte) 0);
         for (int i = 0; i < n; i++) {
             long s = Hashing.fnv1a(it.names.strings[i]) & (slots - 1);
@@ -458,9 +458,9 @@ public final class Encoder {
     }
 
     private void writeMatrix(Item it, long p) {
-        out.set(U64, p, it.rows);
-        out.set(U64, p + 8, it.cols);
-        long data = p + 16;
+        out.set(U64, p + COUNT_AT, it.rows);
+        out.set(U64, p + MATRIX_COLS_AT, it.cols);
+        long data = p + MATRIX_DATA_AT;
         if (it.src instanceof MemorySegment seg) {
             MemorySegment.copy(seg, 0, out, data, seg.byteSize());
         } else {

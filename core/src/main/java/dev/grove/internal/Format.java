@@ -8,8 +8,10 @@ import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
 
 /**
- * The region file format, version 2 (specified in {@code docs/FORMAT.md}): the only place that knows
- * byte offsets. A region is a 64-byte header, a 64-byte lifetime block that processes holding the region
+ * The region file format, version 2 (specified in {@code docs/FORMAT.md}): the only place that defines
+ * byte offsets, of the header, the lifetime block, a node's header and each kind of node's payload. {@code Node}
+ * reads and {@code Encoder} and {@code Creation} write nodes through these constants; no other class adds
+ * offsets of its own (views reach payloads through {@code Node}). A region is a 64-byte header, a 64-byte lifetime block that processes holding the region
  * change in place (outside every checksum), then 8-byte aligned nodes written children first, so every
  * child offset is smaller than its parent's and a corrupt file cannot form a cycle. Version 1 files (the
  * header alone, nodes from offset 64) are still read.
@@ -41,6 +43,39 @@ public final class Format {
             H_RESERVED = 56, H_CRC = 60;
     // Lifetime block offsets (version 2): changed in place by holders, atomically, never checksummed.
     static final long L_ONCE_TICKET = 64, L_ONCE_DEADLINE = 72;
+    // Node header offsets, from the node's start: tag (u32), aux (u32), payload length (u64).
+    static final long N_TAG = 0, N_AUX = 4, N_LENGTH = 8;
+    /** A scalar's payload: the value, then zeros up to 8 bytes. */
+    static final long SCALAR_BYTES = 8;
+
+    // Payload offsets, from the start of a node's payload (docs/FORMAT.md, "Nodes").
+    /** The first word of every container: list children, map entries, strings, matrix rows; a table's rows. */
+    static final long COUNT_AT = 0;
+    /** A list's child offsets. */
+    static final long LIST_CHILDREN_AT = 8;
+    /** A map's key array offset, then its value offsets; then its slot count and hash table ({@link #mapSlotsAt}). */
+    static final long MAP_KEYS_AT = 8, MAP_CHILDREN_AT = 16;
+    /** A table's column count, its column-name array offset, then its column offsets. */
+    static final long TABLE_COLS_AT = 8, TABLE_NAMES_AT = 16, TABLE_CHILDREN_AT = 24;
+    /** A matrix's column count, then its elements, row after row. */
+    static final long MATRIX_COLS_AT = 8, MATRIX_DATA_AT = 16;
+    /** A string array's n + 1 string starts, then the strings' bytes ({@link #stringBytesAt}). */
+    static final long STRING_STARTS_AT = 8;
+
+    /** Where a map of {@code n} entries keeps its slot count; its table of 4-byte slots follows it. */
+    static long mapSlotsAt(long n) {
+        return MAP_CHILDREN_AT + 8 * n;
+    }
+
+    /** Where the hash table of a map of {@code n} entries starts. */
+    static long mapTableAt(long n) {
+        return mapSlotsAt(n) + 8;
+    }
+
+    /** Where the bytes of a string array of {@code n} strings start. */
+    static long stringBytesAt(long n) {
+        return STRING_STARTS_AT + 8 * (n + 1);
+    }
     private static final java.lang.invoke.VarHandle WORD = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN)
             .varHandle();
 

@@ -64,9 +64,9 @@ public final class Node {
             throw corrupt("node shared with or before an earlier sibling's subtree", path,
                     "offset=" + offset + " low=" + low);
         }
-        int tag = seg.get(U32, offset);
-        int aux = seg.get(U32, offset + 4);
-        long length = seg.get(U64, offset + 8);
+        int tag = seg.get(U32, offset + N_TAG);
+        int aux = seg.get(U32, offset + N_AUX);
+        long length = seg.get(U64, offset + N_LENGTH);
         long room = size - offset - NODE_HEADER;
         if (length < 0 || length > room) {
             throw corrupt("node length outside the region", path,
@@ -99,13 +99,14 @@ public final class Node {
         } else {
             ok = switch (tag) {
                 case STRING -> length <= Integer.MAX_VALUE - 8;
-                case STRING_ARRAY -> length >= 16 && count() >= 0 && count() <= (length - 16) / 8
-                        && entry(count()) == length - 16 - 8 * count();
-                case LIST -> length >= 8 && count() >= 0 && count() == (length - 8) / 8 && length % 8 == 0;
-                case MAP -> length >= 24 && count() >= 0 && count() <= (length - 24) / 8 && mapShapeOk();
-                case TABLE -> length >= 24 && u64(8) >= 0 && u64(8) == (length - 24) / 8 && length % 8 == 0
-                        && u64(0) >= 0;
-                case MATRIX -> length >= 16 && count() >= 0 && u64(8) >= 0 && matrixShapeOk();
+                case STRING_ARRAY -> length >= stringBytesAt(0) && count() >= 0 && count() <= (length - stringBytesAt(0)) / 8
+                        && entry(count()) == length - stringBytesAt(count());
+                case LIST -> length >= LIST_CHILDREN_AT && count() >= 0 && count() == (length - LIST_CHILDREN_AT) / 8
+                        && length % 8 == 0;
+                case MAP -> length >= mapTableAt(0) && count() >= 0 && count() <= (length - mapTableAt(0)) / 8 && mapShapeOk();
+                case TABLE -> length >= TABLE_CHILDREN_AT && u64(TABLE_COLS_AT) >= 0
+                        && u64(TABLE_COLS_AT) == (length - TABLE_CHILDREN_AT) / 8 && length % 8 == 0 && u64(COUNT_AT) >= 0;
+                case MATRIX -> length >= MATRIX_DATA_AT && count() >= 0 && u64(MATRIX_COLS_AT) >= 0 && matrixShapeOk();
                 default -> throw corrupt("unknown node tag", path, "offset=" + offset + " tag=" + tag);
             };
         }
@@ -115,8 +116,8 @@ public final class Node {
                             + (length >= 8 && !isScalar(tag) && !isPrimitiveArray(tag) && tag != STRING
                             ? " count=" + count() : ""));
         }
-        if (tag == TABLE && u64(8) == 0 && u64(0) != 0) {
-            throw corrupt("table with no columns has rows", path, "offset=" + offset + " rows=" + u64(0));
+        if (tag == TABLE && u64(TABLE_COLS_AT) == 0 && u64(COUNT_AT) != 0) {
+            throw corrupt("table with no columns has rows", path, "offset=" + offset + " rows=" + u64(COUNT_AT));
         }
         if (tag == STRING_ARRAY && (entry(0) & ~NULL_STRING) != 0) {
             throw corrupt("first string does not start at 0", path, "offset=" + offset + " start=" + (entry(0) & ~NULL_STRING));
@@ -137,7 +138,7 @@ public final class Node {
     /** A scalar's unused bytes are zero, and a boolean is 0 or 1. */
     private void checkScalar() {
         int size = elementType().size();
-        for (long p = payload() + size; p < payload() + 8; p++) {
+        for (long p = payload() + size; p < payload() + SCALAR_BYTES; p++) {
             if (seg.get(ValueLayout.JAVA_BYTE, p) != 0) {
                 throw corrupt("scalar padding is not zero", path, "offset=" + offset + " at=" + p);
             }
@@ -153,19 +154,20 @@ public final class Node {
         long slots = mapSlots();
         // A non-empty map needs a power-of-two table with at least one empty slot, so probing ends.
         boolean tableOk = n == 0 ? slots == 0 : slots > n && slots <= (1L << 40) && Long.bitCount(slots) == 1;
-        return tableOk && length == 24 + 8 * n + 4 * slots;
+        return tableOk && length == mapTableAt(n) + 4 * slots;
     }
 
     private boolean matrixShapeOk() {
         long rows = count();
-        long cols = u64(8);
+        long cols = u64(MATRIX_COLS_AT);
         // Rows of zero columns take no bytes: bound them by the region size, or a damaged count would
         // make a reader walk billions of empty rows.
         if (rows > Integer.MAX_VALUE || cols > Integer.MAX_VALUE || (cols == 0 && rows > seg.byteSize())) {
             return false;
         }
         try {
-            return length == 16 + Math.multiplyExact(Math.multiplyExact(count(), u64(8)), (long) matrixElement(aux).size());
+            return length == MATRIX_DATA_AT + Math.multiplyExact(Math.multiplyExact(count(), cols),
+                    (long) matrixElement(aux).size());
         } catch (ArithmeticException e) {
             return false;
         }
@@ -220,7 +222,17 @@ public final class Node {
         if (isPrimitiveArray(tag)) {
             return length / elementSize(tag);
         }
-        return tag == TABLE ? u64(8) : u64(0);
+        return tag == TABLE ? u64(TABLE_COLS_AT) : u64(COUNT_AT);
+    }
+
+    /** Region offset of the elements of a primitive array or a matrix (a matrix's follow its shape). */
+    public long elementsStart() {
+        return payload() + (tag == MATRIX ? MATRIX_DATA_AT : 0);
+    }
+
+    /** The elements of a primitive array or a matrix (row after row). */
+    public MemorySegment elements() {
+        return seg.asSlice(elementsStart(), payload() + length - elementsStart());
     }
 
     /** The payload as a read-only slice. */
@@ -233,9 +245,9 @@ public final class Node {
     /** Offset of the table of child offsets within the payload. */
     private long childTable() {
         return switch (tag) {
-            case LIST -> 8;
-            case MAP -> 16;
-            case TABLE -> 24;
+            case LIST -> LIST_CHILDREN_AT;
+            case MAP -> MAP_CHILDREN_AT;
+            case TABLE -> TABLE_CHILDREN_AT;
             default -> throw new IllegalStateException("no children in " + tagName(tag));
         };
     }
@@ -264,7 +276,7 @@ public final class Node {
                 if (off < 0 || (off & 7) != 0 || off > size - NODE_HEADER) {
                     return off;
                 }
-                long length = seg.get(U64, off + 8);
+                long length = seg.get(U64, off + N_LENGTH);
                 return length < 0 || length > size - off - NODE_HEADER ? off : off + NODE_HEADER + align8(length) - 1;
             }
         }
@@ -276,9 +288,9 @@ public final class Node {
      * names must be distinct and not null; a map's keys not null.
      */
     public Node names() {
-        long off = tag == MAP ? u64(8) : u64(16);
+        long off = tag == MAP ? u64(MAP_KEYS_AT) : u64(TABLE_NAMES_AT);
         Node n = at(seg, off, lowBefore(count()), offset, path + "#names", depth + 1);
-        if (n.tag != STRING_ARRAY || n.count() != (tag == MAP ? count() : u64(8))) {
+        if (n.tag != STRING_ARRAY || n.count() != count()) {
             throw corrupt("names are not a string array of the right length", path,
                     "offset=" + off + " type=" + tagName(n.tag) + " count=" + n.count());
         }
@@ -301,23 +313,23 @@ public final class Node {
 
     /** Number of rows of a table or matrix. */
     public long rows() {
-        return tag == TABLE ? u64(0) : count();
+        return tag == TABLE ? u64(COUNT_AT) : count();
     }
 
     /** Number of columns of a table or matrix. */
     public long cols() {
-        return u64(8);
+        return u64(tag == TABLE ? TABLE_COLS_AT : MATRIX_COLS_AT);
     }
 
     // ---- maps: hash index ----
 
     public long mapSlots() {
-        return u64(16 + 8 * count());
+        return u64(mapSlotsAt(count()));
     }
 
     /** Entry index stored in hash slot {@code s}, or -1 for an empty slot. */
     public long mapSlot(long s) {
-        long v = Integer.toUnsignedLong(seg.get(U32, payload() + 24 + 8 * count() + 4 * s)) - 1;
+        long v = Integer.toUnsignedLong(seg.get(U32, payload() + mapTableAt(count()) + 4 * s)) - 1;
         if (v >= count()) {
             throw corrupt("map index entry out of range", path, "slot=" + s + " entry=" + v + " count=" + count());
         }
@@ -327,7 +339,7 @@ public final class Node {
     // ---- string arrays ----
 
     private long entry(long i) {
-        return u64(8 + 8 * i);
+        return u64(STRING_STARTS_AT + 8 * i);
     }
 
     /** Whether string {@code i} is null; a null takes no bytes (its start is the next string's). */
@@ -345,7 +357,7 @@ public final class Node {
 
     /** Region offset of string {@code i}'s bytes; {@link #stringLength} gives their count. */
     public long stringStart(long i) {
-        return payload() + 16 + 8 * count() + (entry(i) & ~NULL_STRING);
+        return payload() + stringBytesAt(count()) + (entry(i) & ~NULL_STRING);
     }
 
     /** Byte length of string {@code i}, checked against its neighbours and the payload. */
@@ -353,7 +365,7 @@ public final class Node {
         long n = count();
         long start = entry(i) & ~NULL_STRING;
         long end = entry(i + 1) & ~NULL_STRING;
-        long bytes = length - 16 - 8 * n;
+        long bytes = length - stringBytesAt(n);
         if (start > end || end > bytes || end - start > Integer.MAX_VALUE - 8) {
             throw corrupt("string bounds outside the array", path + "[" + i + "]",
                     "start=" + start + " end=" + end + " bytes=" + bytes);
