@@ -53,7 +53,7 @@ public abstract class TransportProperties {
      * file's time (its lease end), and give up a minute past this.
      */
     protected long leaseMillis() {
-        return (long) (Double.parseDouble(System.getProperty("grove.lease.seconds", "60")) * 1000);
+        return dev.grove.RegionStore.defaultStore().lease().toMillis(); // as Grove reads grove.lease.seconds
     }
 
     /** Generated inputs per property. */

@@ -14,8 +14,9 @@ import java.util.Locale;
  *
  * <p>When each is read matters, so it is part of each method's contract: most are read every time they are
  * needed, so that a program (or a test) may change them as it goes; the warm pool's and the debugging switch
- * are read once, by the classes that keep them. A value that does not parse fails with the property and the
- * value named, rather than silently taking the default.
+ * are read once, when the process first uses Grove. A value that does not parse is refused by {@link #check},
+ * which runs when a store is first opened and names every such setting; a reader given one later (set after
+ * that check) logs a warning and uses the default rather than failing a release or an exit.
  */
 public final class Config {
     /** The default store's directory. */
@@ -52,7 +53,7 @@ public final class Config {
 
     /** {@code grove.lease.seconds} (default 60) in milliseconds; read on every call. */
     public static long leaseMillis() {
-        return millis(LEASE_SECONDS, 60);
+        return millis(LEASE_SECONDS, 60, false);
     }
 
     /**
@@ -63,59 +64,47 @@ public final class Config {
         return System.getProperty(LEASE_SECONDS);
     }
 
-    /** {@code grove.checksum} (default true): whether a store opened now checksums the regions it seals. */
+    /** {@code grove.checksum} (default true): whether a store opened (or described) now checksums the regions it seals. */
     public static boolean checksum() {
-        return flag("grove.checksum", true);
+        return flag("grove.checksum", true, false);
     }
 
-    /** {@code grove.recycle.bytes} (default 1 GiB): the default store's budget for spares; read on every call. */
+    /** {@code grove.recycle.bytes} (default 1 GiB): the spare budget of a store opened without one; read on every call. */
     static long recycleBytes() {
-        return bytes("grove.recycle.bytes", 1L << 30);
+        return bytes("grove.recycle.bytes", 1L << 30, false);
     }
 
     /** {@code grove.recycle.seconds} (default 5): how long a spare unused is kept; read on every call. */
     static long recycleIdleMillis() {
-        return millis("grove.recycle.seconds", 5);
+        return millis("grove.recycle.seconds", 5, false);
     }
 
     /** {@code grove.warm.bytes} (default 1 GiB): the most the warm pool keeps mapped; {@link Warm} reads it once. */
     static long warmBytes() {
-        return bytes("grove.warm.bytes", 1L << 30);
+        return bytes("grove.warm.bytes", 1L << 30, false);
     }
 
     /** {@code grove.warm.seconds} (default 2, 0 turns the pool off); {@link Warm} reads it once. */
     static long warmIdleMillis() {
-        return millis("grove.warm.seconds", 2);
+        return millis("grove.warm.seconds", 2, false);
     }
 
     /** {@code grove.reaper} (default true): whether an exiting process leaves a reaper for its leased regions. */
     static boolean reaper() {
-        return flag("grove.reaper", true);
+        return flag("grove.reaper", true, false);
     }
 
     /** {@code grove.debug.holds} (default false): check every hold against the kernel's locks; read once. */
     static boolean debugHolds() {
-        return flag("grove.debug.holds", false);
+        return flag("grove.debug.holds", false, false);
     }
 
     /**
-     * {@code grove.lazy.writerWaitMillis}: how long a lazy store's writer waits for another writer; read on
-     * every commit.
+     * {@code grove.lazy.writerWaitMillis}: how long a lazy store's commit waits for another process's commit;
+     * read when a transaction first writes.
      */
     public static long lazyWriterWaitMillis(long byDefault) {
-        String v = System.getProperty("grove.lazy.writerWaitMillis");
-        if (v == null || v.isBlank()) {
-            return byDefault;
-        }
-        try {
-            long millis = Long.parseLong(v.trim());
-            if (millis >= 0) {
-                return millis;
-            }
-        } catch (NumberFormatException e) {
-            // refused below
-        }
-        throw bad("grove.lazy.writerWaitMillis", v, "milliseconds, 0 or more");
+        return bytes("grove.lazy.writerWaitMillis", byDefault, false);
     }
 
     /**
@@ -123,13 +112,44 @@ public final class Config {
      * -1 when unset (placement on disk off). Read on every call.
      */
     public static long diskThreshold() {
+        return diskThreshold(false);
+    }
+
+    private static long diskThreshold(boolean strict) {
         String t = setting(DISK_THRESHOLD, "GROVE_DISK_THRESHOLD");
-        return t == null ? -1 : size(DISK_THRESHOLD, t);
+        return t == null ? -1 : size(DISK_THRESHOLD, t, -1, strict);
     }
 
     /** {@code grove.disk.dir} (else {@code GROVE_DISK_DIR}), or null; read on every call. */
     public static String diskDirectory() {
         return setting(DISK_DIR, "GROVE_DISK_DIR");
+    }
+
+    /**
+     * Checks every setting that is set, and fails naming each one that does not parse: called when a store
+     * directory is first opened in the process, so that a typo stops the program at its first use of Grove.
+     * The readers above never fail (a release, an exit or a class's initialisation is no place to refuse):
+     * given a value that does not parse, as one set after this check, they log a warning and use the default.
+     *
+     * @throws StoreException naming every setting that does not parse, as {@code setting=value}
+     */
+    public static void check() {
+        java.util.List<String> bad = new java.util.ArrayList<>();
+        for (Runnable read : java.util.List.<Runnable>of(
+                () -> millis(LEASE_SECONDS, 60, true), () -> flag("grove.checksum", true, true),
+                () -> bytes("grove.recycle.bytes", 0, true), () -> millis("grove.recycle.seconds", 5, true),
+                () -> bytes("grove.warm.bytes", 0, true), () -> millis("grove.warm.seconds", 2, true),
+                () -> flag("grove.reaper", true, true), () -> flag("grove.debug.holds", false, true),
+                () -> bytes("grove.lazy.writerWaitMillis", 0, true), () -> diskThreshold(true))) {
+            try {
+                read.run();
+            } catch (StoreException e) {
+                bad.add(e.getMessage());
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new StoreException(String.join("; ", bad));
+        }
     }
 
     /**
@@ -161,16 +181,20 @@ public final class Config {
         return "amd64".equals(arch) || "x86_64".equals(arch);
     }
 
-    /** A property, else the environment variable, else null; blank counts as unset. */
+    /**
+     * A property, else the environment variable, else null; blank means null. A blank {@code grove.store} falls
+     * through to {@code GROVE_STORE}; a blank {@code grove.disk.*} turns disk placement off, whatever the
+     * environment says (as the property always took precedence).
+     */
     private static String setting(String property, String env) {
         String v = System.getProperty(property);
-        if (v == null || v.isBlank()) {
+        if (v == null || (v.isBlank() && property.equals(STORE))) {
             v = System.getenv(env);
         }
         return v == null || v.isBlank() ? null : v.trim();
     }
 
-    private static boolean flag(String property, boolean byDefault) {
+    private static boolean flag(String property, boolean byDefault, boolean strict) {
         String v = System.getProperty(property);
         if (v == null || v.isBlank()) {
             return byDefault;
@@ -178,33 +202,35 @@ public final class Config {
         return switch (v.trim().toLowerCase(Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw bad(property, v, "true or false");
+            default -> refuse(property, v, "true or false", byDefault, strict);
         };
     }
 
-    private static long millis(String property, double defaultSeconds) {
+    private static long millis(String property, double defaultSeconds, boolean strict) {
+        long byDefault = Math.round(defaultSeconds * 1000);
         String v = System.getProperty(property);
         if (v == null || v.isBlank()) {
-            return Math.round(defaultSeconds * 1000);
+            return byDefault;
         }
+        double seconds;
         try {
-            double seconds = Double.parseDouble(v.trim());
-            if (!(seconds >= 0) || seconds > Long.MAX_VALUE / 1000.0) {
-                throw bad(property, v, "seconds, 0 or more (0.5 for half a second)");
-            }
-            return Math.round(seconds * 1000);
+            seconds = Double.parseDouble(v.trim());
         } catch (NumberFormatException e) {
-            throw bad(property, v, "seconds, 0 or more (0.5 for half a second)");
+            seconds = Double.NaN;
         }
+        if (!(seconds >= 0) || seconds > Long.MAX_VALUE / 1000.0) {
+            return refuse(property, v, "seconds, 0 or more (0.5 for half a second)", byDefault, strict);
+        }
+        return Math.round(seconds * 1000);
     }
 
-    private static long bytes(String property, long byDefault) {
+    private static long bytes(String property, long byDefault, boolean strict) {
         String v = System.getProperty(property);
-        return v == null || v.isBlank() ? byDefault : size(property, v);
+        return v == null || v.isBlank() ? byDefault : size(property, v, byDefault, strict);
     }
 
     /** A count, optionally with k, m or g (binary: 1k is 1024). */
-    private static long size(String property, String value) {
+    private static long size(String property, String value, long byDefault, boolean strict) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         long unit = switch (v.isEmpty() ? ' ' : v.charAt(v.length() - 1)) {
             case 'k' -> 1L << 10;
@@ -214,17 +240,22 @@ public final class Config {
         };
         try {
             long n = Long.parseLong(unit == 1 ? v : v.substring(0, v.length() - 1));
-            if (n < 0) {
-                throw new NumberFormatException("negative");
+            if (n >= 0) {
+                return Math.multiplyExact(n, unit);
             }
-            return Math.multiplyExact(n, unit);
         } catch (NumberFormatException | ArithmeticException e) {
-            throw bad(property, value, "a number, 0 or more, optionally with k, m or g");
+            // refused below
         }
+        return refuse(property, value, "a number, 0 or more, optionally with k, m or g", byDefault, strict);
     }
 
-    private static StoreException bad(String property, String value, String expected) {
-        return new StoreException("not a valid setting: " + property + "=" + value + " (expected " + expected
-                + "; fix or unset the system property)");
+    /** A value that does not parse: refused when checking, else the default, with a warning. */
+    private static <T> T refuse(String property, String value, String expected, T byDefault, boolean strict) {
+        String what = "not a valid setting: " + property + "=" + value + " (expected " + expected + ")";
+        if (strict) {
+            throw new StoreException(what + "; fix or unset it (a system property, or its GROVE_ variable)");
+        }
+        System.getLogger("dev.grove").log(System.Logger.Level.WARNING, what + "; using the default, " + byDefault);
+        return byDefault;
     }
 }

@@ -133,14 +133,15 @@ final class Deletion {
      * look) may have read the pin or lease just given up by the caller, and would keep the file with nobody left
      * to delete it until the next periodic sweep (seen: a namespace variable unregistered while another
      * process's sweep looked at its region). Such a check lasts microseconds; the wait is bounded for a
-     * checker that is stopped or starved.
+     * checker that is stopped or starved (it holds this process's region lock meanwhile), and ends at once for
+     * an interrupted thread.
      *
      * @return whether {@code f} now holds the exclusive lock; false if another descriptor holds the file still
      */
     private static boolean lockAfterOtherChecks(RegionFile f) throws IOException {
         long deadline = Clock.nanos() + CHECK_WAIT_NANOS;
         while (!f.tryLock(true)) {
-            if (Clock.nanos() - deadline > 0) {
+            if (Clock.nanos() - deadline > 0 || Thread.currentThread().isInterrupted()) {
                 return false;
             }
             if (f.beingCheckedElsewhere()) {

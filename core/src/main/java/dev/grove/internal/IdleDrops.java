@@ -66,20 +66,24 @@ final class IdleDrops<E> {
     }
 
     boolean isEmpty() {
+        lock.require();
         return entries.isEmpty();
     }
 
     int size() {
+        lock.require();
         return entries.size();
     }
 
     /** The entries, oldest first. */
     Collection<E> values() {
+        lock.require();
         return entries.values();
     }
 
     /** The names, oldest first. */
     List<String> names() {
+        lock.require();
         return List.copyOf(entries.keySet());
     }
 

@@ -140,6 +140,7 @@ public final class StoreDir {
             }
             return known;
         }
+        Config.check(); // a store's first open in the process: settings that do not parse stop it here
         if (create) {
             privateDirectory(abs, "store directory");
         } else if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
@@ -296,7 +297,8 @@ public final class StoreDir {
 
     /** Whether this is the store {@link #defaultStore()} returns. */
     public boolean isDefault() {
-        return LocalRegions.PROCESS.isDefault(this);
+        // Whether or not the default store was used first: its directory opened by name is the default too.
+        return LocalRegions.PROCESS.isDefault(this) || (directory().equals(configuredDirectory().normalize()) && this == defaultStore());
     }
 
     /** Path of the region file called {@code name}. */

@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Settings are parsed one way wherever they are used: seconds with fractions, sizes with k, m or g, flags as
- * true or false; anything else fails naming the setting and its value instead of falling back to the default.
+ * true or false. Anything else is refused by the check a store's first open runs, naming the setting and its
+ * value; a reader given it later (a release, the exit) uses the default instead of failing.
  */
 class ConfigTest {
     @Test
@@ -25,20 +26,35 @@ class ConfigTest {
     }
 
     @Test
-    void aValueThatDoesNotParseIsNamedNotIgnored() {
-        refused("grove.lease.seconds", "sixty", Config::leaseMillis);
-        refused("grove.lease.seconds", "-1", Config::leaseMillis);
-        refused("grove.lease.seconds", "NaN", Config::leaseMillis);
-        refused("grove.recycle.bytes", "1t", Config::recycleBytes);
-        refused("grove.recycle.bytes", "-5", Config::recycleBytes);
-        refused("grove.reaper", "yes", () -> Config.reaper() ? 1 : 0);
-        refused("grove.lazy.writerWaitMillis", "1s", () -> Config.lazyWriterWaitMillis(10));
-        refused(Config.DISK_THRESHOLD, "99999999999g", Config::diskThreshold);
+    void aValueThatDoesNotParseIsRefusedByTheCheckAndReadAsTheDefault() {
+        refused("grove.lease.seconds", "sixty", Config::leaseMillis, 60_000);
+        refused("grove.lease.seconds", "-1", Config::leaseMillis, 60_000);
+        refused("grove.lease.seconds", "NaN", Config::leaseMillis, 60_000);
+        refused("grove.recycle.bytes", "1t", Config::recycleBytes, 1L << 30);
+        refused("grove.recycle.bytes", "-5", Config::recycleBytes, 1L << 30);
+        refused("grove.reaper", "yes", () -> Config.reaper() ? 1 : 0, 1);
+        refused("grove.lazy.writerWaitMillis", "1s", () -> Config.lazyWriterWaitMillis(10), 10);
+        refused(Config.DISK_THRESHOLD, "99999999999g", Config::diskThreshold, -1);
     }
 
-    private static void refused(String property, String value, LongSupplier read) {
-        StoreException e = assertThrows(StoreException.class, () -> with(property, value, read), property + "=" + value);
-        assertTrue(e.getMessage().contains(property + "=" + value), e.getMessage());
+    @Test
+    void theCheckNamesEverySettingThatDoesNotParse() {
+        long message = with("grove.warm.seconds", "two", () -> with("grove.checksum", "maybe", () -> {
+            StoreException e = assertThrows(StoreException.class, Config::check);
+            assertTrue(e.getMessage().contains("grove.warm.seconds=two"), e.getMessage());
+            return e.getMessage().contains("grove.checksum=maybe") ? 1 : 0;
+        }));
+        assertEquals(1, message, "both settings named");
+        Config.check(); // and nothing is refused once they are unset again
+    }
+
+    private static void refused(String property, String value, LongSupplier read, long byDefault) {
+        with(property, value, () -> {
+            StoreException e = assertThrows(StoreException.class, Config::check, property + "=" + value);
+            assertTrue(e.getMessage().contains(property + "=" + value), e.getMessage());
+            assertEquals(byDefault, read.getAsLong(), "read later, " + property + "=" + value + " gives the default");
+            return 0;
+        });
     }
 
     /** Reads a setting with {@code property} set to {@code value} (null: unset), restoring what was there. */
