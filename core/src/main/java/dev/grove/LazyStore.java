@@ -2,18 +2,14 @@ package dev.grove;
 
 import dev.grove.internal.Clock;
 import dev.grove.internal.Config;
+import dev.grove.internal.LazyFiles;
 import dev.grove.internal.LockFile;
 import dev.grove.internal.Region;
 import dev.grove.internal.Regions;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.ArrayList;
@@ -58,12 +54,10 @@ public final class LazyStore implements AutoCloseable {
      * property {@code grove.lazy.writerWaitMillis}.
      */
     public static final long WRITER_WAIT_MILLIS = 10_000;
-    private static final String INDEX = ".lazy-index.";
-    private static final String CURRENT = ".lazy-current";
-    private static final String TEMP = ".lazy-tmp.";
-    private static final String COMMITTING = ".lazy-committing";
-    private static final String WRITER_LOCK = ".lazy-writer";
-    private static final String MAGIC = "grove-lazy 1";
+    private static final String INDEX = LazyFiles.INDEX;
+    private static final String TEMP = LazyFiles.TEMP;
+    private static final String COMMITTING = LazyFiles.COMMITTING;
+    private static final String WRITER_LOCK = LazyFiles.WRITER_LOCK;
 
     /** One object as an index records it. */
     public record Entry(String name, String region, long regionId, String type, long bytes, int checksum,
@@ -293,7 +287,7 @@ public final class LazyStore implements AutoCloseable {
             Path file = store.file(v.path());
             fresh.add(file);
             Entry old = next.get(name);
-            next.put(name, new Entry(name, ref.regionName(), ref.regionId(), Views.publicName(v), size(file),
+            next.put(name, new Entry(name, ref.regionName(), ref.regionId(), Views.publicName(v), LazyFiles.size(file),
                     bodyChecksum(file), old == null ? 1 : old.modifications() + 1));
         }
         long v = version + 1;
@@ -301,21 +295,11 @@ public final class LazyStore implements AutoCloseable {
         next.forEach((name, e) -> texts.put(name, text(e)));
         SharedMap<?> newIndex = texts.isEmpty() ? null : (SharedMap<?>) store.share(texts);
         try {
-            for (Path f : fresh) {
-                force(f); // the objects first: the index must never name a file not on the disk
-            }
-            String pointer = MAGIC + "\n" + v + "\n" + (newIndex == null ? "-" : newIndex.path().substring(1)) + "\n"
-                    + (newIndex == null ? 0 : Long.toHexString(newIndex.ref().regionId())) + "\n";
             if (newIndex != null) {
-                force(store.file(newIndex.path()));
+                fresh.add(store.file(newIndex.path()));
             }
-            Files.writeString(dir.resolve(INDEX + v), pointer);
-            force(dir.resolve(INDEX + v));
-            Path tmp = dir.resolve(TEMP + v);
-            Files.write(tmp, withCrc(pointer));
-            force(tmp);
-            Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            force(dir); // the commit point is durable
+            LazyFiles.publish(dir, new LazyFiles.Pointer(v, newIndex == null ? null : newIndex.path().substring(1),
+                    newIndex == null ? 0 : newIndex.ref().regionId()), fresh);
         } catch (IOException e) {
             if (newIndex != null) {
                 newIndex.close();
@@ -455,7 +439,7 @@ public final class LazyStore implements AutoCloseable {
     /** Maps the version {@code .lazy-current} names and holds a shared lock on it; version 0 if there is none. */
     private void loadCurrent() {
         for (int attempt = 0; attempt < 100; attempt++) {
-            Pointer p = readPointer(dir.resolve(CURRENT));
+            LazyFiles.Pointer p = LazyFiles.current(dir);
             if (p == null) {
                 switchTo(0, null);
                 return;
@@ -548,7 +532,7 @@ public final class LazyStore implements AutoCloseable {
                         }
                     }
                     clean = false; // a reader holds that version: its files stay for now
-                    Pointer held = parsePointer(Files.readString(p));
+                    LazyFiles.Pointer held = LazyFiles.indexFile(p);
                     if (held != null && held.index() != null) {
                         try (SharedMap<?> view = store.map(new SharedRef("/" + held.index(), held.indexId(), 0,
                                 dir.toString(), 0))) {
@@ -601,83 +585,15 @@ public final class LazyStore implements AutoCloseable {
         return out;
     }
 
-    /** What {@code .lazy-current} (or a version's index file) says: the version and its index region. */
-    private record Pointer(long version, String index, long indexId) {
-    }
-
-    private static Pointer readPointer(Path f) {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(f);
-        } catch (IOException e) {
-            return null;
-        }
-        if (all.length < 4) {
-            return null;
-        }
-        byte[] body = java.util.Arrays.copyOf(all, all.length - 4);
-        if (ByteBuffer.wrap(all, all.length - 4, 4).getInt() != crc(body)) {
-            throw new RegionCorruptException("lazy store pointer damaged (checksum): path=" + f);
-        }
-        return parsePointer(new String(body, StandardCharsets.UTF_8));
-    }
-
-    private static Pointer parsePointer(String text) {
-        String[] l = text.split("\n");
-        if (l.length < 4 || !l[0].equals(MAGIC)) {
-            return null;
-        }
-        return new Pointer(Long.parseLong(l[1]), l[2].equals("-") ? null : l[2], Long.parseUnsignedLong(l[3], 16));
-    }
-
-    private static byte[] withCrc(String text) {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(body.length + 4).put(body).putInt(crc(body)).array();
-    }
-
-    /** An entry as the index stores it: its fields after the name, each as its length, a colon and itself. */
+    /** An entry as the index stores it: its fields after the name. */
     private static String text(Entry e) {
-        StringBuilder b = new StringBuilder();
-        for (String f : List.of(e.region(), Long.toString(e.regionId()), e.type(), Long.toString(e.bytes()),
-                Integer.toString(e.checksum()), Long.toString(e.modifications()))) {
-            b.append(f.length()).append(':').append(f);
-        }
-        return b.toString();
+        return LazyFiles.entryText(e.region(), e.regionId(), e.type(), e.bytes(), e.checksum(), e.modifications());
     }
 
     private static Entry parse(String name, String text) {
-        String[] f = new String[6];
-        int at = 0;
-        for (int k = 0; k < 6; k++) {
-            int colon = text.indexOf(':', at);
-            int len = Integer.parseInt(text, at, colon, 10);
-            f[k] = text.substring(colon + 1, colon + 1 + len);
-            at = colon + 1 + len;
-        }
+        String[] f = LazyFiles.entryFields(text);
         return new Entry(name, f[0], Long.parseLong(f[1]), f[2], Long.parseLong(f[3]), Integer.parseInt(f[4]),
                 Long.parseLong(f[5]));
-    }
-
-    private static int crc(byte[] b) {
-        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-        c.update(b);
-        return (int) c.getValue();
-    }
-
-    private static void force(Path p) {
-        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            throw new StoreException("cannot make durable: path=" + p + " error=" + e, e);
-        }
-    }
-
-    private static long size(Path f) {
-        try {
-            return Files.size(f);
-        } catch (IOException e) {
-            throw new StoreException("cannot read size: path=" + f + " error=" + e, e);
-        }
     }
 
     /** The body checksum the region's header records (0 when the store writes none). */
