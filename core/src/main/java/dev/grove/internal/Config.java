@@ -104,7 +104,7 @@ public final class Config {
      * read when a transaction first writes.
      */
     public static long lazyWriterWaitMillis(long byDefault) {
-        return bytes("grove.lazy.writerWaitMillis", byDefault, false);
+        return count("grove.lazy.writerWaitMillis", byDefault, false);
     }
 
     /**
@@ -140,7 +140,7 @@ public final class Config {
                 () -> bytes("grove.recycle.bytes", 0, true), () -> millis("grove.recycle.seconds", 5, true),
                 () -> bytes("grove.warm.bytes", 0, true), () -> millis("grove.warm.seconds", 2, true),
                 () -> flag("grove.reaper", true, true), () -> flag("grove.debug.holds", false, true),
-                () -> bytes("grove.lazy.writerWaitMillis", 0, true), () -> diskThreshold(true))) {
+                () -> count("grove.lazy.writerWaitMillis", 0, true), () -> diskThreshold(true))) {
             try {
                 read.run();
             } catch (StoreException e) {
@@ -227,6 +227,23 @@ public final class Config {
     private static long bytes(String property, long byDefault, boolean strict) {
         String v = System.getProperty(property);
         return v == null || v.isBlank() ? byDefault : size(property, v, byDefault, strict);
+    }
+
+    /** A whole number, 0 or more, without a unit. */
+    private static long count(String property, long byDefault, boolean strict) {
+        String v = System.getProperty(property);
+        if (v == null || v.isBlank()) {
+            return byDefault;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        return refuse(property, v, "a whole number, 0 or more", byDefault, strict);
     }
 
     /** A count, optionally with k, m or g (binary: 1k is 1024). */

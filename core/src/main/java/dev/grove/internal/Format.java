@@ -10,7 +10,8 @@ import java.util.zip.CRC32C;
 /**
  * The region file format, version 2 (specified in {@code docs/FORMAT.md}): the only place that defines
  * byte offsets, of the header, the lifetime block, a node's header and each kind of node's payload. {@code Node}
- * reads and {@code Encoder} and {@code Creation} write nodes through these constants; no other class adds
+ * reads and {@code Encoder} writes nodes through these constants; {@code Creation} writes a node's header
+ * through them and its leading words (a matrix's rows and columns) in order after it; no other class adds
  * offsets of its own (views reach payloads through {@code Node}). A region is a 64-byte header, a 64-byte lifetime block that processes holding the region
  * change in place (outside every checksum), then 8-byte aligned nodes written children first, so every
  * child offset is smaller than its parent's and a corrupt file cannot form a cycle. Version 1 files (the

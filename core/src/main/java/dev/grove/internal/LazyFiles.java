@@ -80,6 +80,9 @@ public final class LazyFiles {
      * and the new index region) durable, writes the version's index file, writes the pointer with its checksum
      * under a temporary name, renames it into place and makes the directory durable. The rename is the commit
      * point.
+     *
+     * @throws IOException    if the version could not be published (nothing names it yet)
+     * @throws StoreException if it was published, but the directory could not be made durable
      */
     public static void publish(Path dir, Pointer p, List<Path> durableFirst) throws IOException {
         for (Path f : durableFirst) {
@@ -95,7 +98,13 @@ public final class LazyFiles {
         Files.write(tmp, ByteBuffer.allocate(body.length + 4).put(body).putInt(crc(body)).array());
         force(tmp);
         Files.move(tmp, dir.resolve(CURRENT), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        force(dir); // the commit point is durable
+        try {
+            force(dir); // the commit point is durable
+        } catch (IOException e) {
+            // Past the commit point: the version is published, so this is not a failed commit to undo.
+            throw new StoreException("committed, but the directory could not be made durable (a crash now may"
+                    + " leave the previous version): store=" + dir + " version=" + p.version() + " error=" + e, e);
+        }
     }
 
     /** An index entry's fields (region, region id, type, bytes, checksum, modifications) as the index stores them: each as its length, a colon and itself. */

@@ -235,7 +235,7 @@ public final class Node {
         return seg.asSlice(elementsStart(), payload() + length - elementsStart());
     }
 
-    /** The payload as a read-only slice. */
+    /** {@code bytes} bytes of the payload from {@code rel} on (views make their own slices read-only). */
     public MemorySegment payloadSlice(long rel, long bytes) {
         return seg.asSlice(payload() + rel, bytes);
     }

@@ -32,9 +32,8 @@ public final class Reaper {
         String java = Config.javaCommand();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx32m",
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dgrove.reaper=false"));
-        String lease = Config.leaseSecondsAsSet();
-        if (lease != null) {
-            cmd.add("-Dgrove.lease.seconds=" + lease);
+        if (Config.leaseSecondsAsSet() != null) { // the value this process uses, checked, not the text as set
+            cmd.add("-Dgrove.lease.seconds=" + Config.leaseMillis() / 1000.0);
         }
         try {
             String classes = Path.of(Reaper.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
@@ -50,7 +49,7 @@ public final class Reaper {
 
     /** Runs a reaper for the store directory {@code args[0]}. */
     public static void main(String[] args) throws Exception {
-        StoreDir store = StoreDir.openExisting(Path.of(args[0]));
+        StoreDir store = StoreDir.openExistingToSweep(Path.of(args[0]));
         try (RegionFile lock = store.lockFile(LOCK_FILE, "reaper lock file")) {
             if (!takeWithin(lock, 2_000)) {
                 return; // another reaper serves this store

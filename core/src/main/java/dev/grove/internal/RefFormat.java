@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * A reference's two encodings (docs/FORMAT.md, "References"): its text ({@code path#id~ticket@boot@directory})
+ * A reference's two encodings (docs/FORMAT.md, "References on the wire"): its text ({@code path#id~ticket@boot@directory})
  * and its reference bytes (a form byte, a word, a generated name as two numbers or any path as text, then the
  * boot mark, the ticket and the store). Next to {@link Format} because both are wire formats another language
  * reads from the document alone; the API's {@code SharedRef} holds a reference's parts and hands them here.

@@ -130,7 +130,19 @@ public final class StoreDir {
         return open(dir, null, false);
     }
 
+    /**
+     * As {@link #openExisting}, without the settings check: for the reaper, which runs after its parent has
+     * exited and must sweep whatever the settings it inherited say (a bad one was the parent's to report).
+     */
+    static StoreDir openExistingToSweep(Path dir) {
+        return open(dir, null, false, false);
+    }
+
     private static StoreDir open(Path dir, Settings settings, boolean create) {
+        return open(dir, settings, create, true);
+    }
+
+    private static StoreDir open(Path dir, Settings settings, boolean create, boolean checkSettings) {
         Path abs = dir.toAbsolutePath().normalize();
         StoreDir known = LocalRegions.PROCESS.stores.get(abs);
         if (known != null) {
@@ -140,7 +152,9 @@ public final class StoreDir {
             }
             return known;
         }
-        Config.check(); // a store's first open in the process: settings that do not parse stop it here
+        if (checkSettings) {
+            Config.check(); // a store's first open in the process: settings that do not parse stop it here
+        }
         if (create) {
             privateDirectory(abs, "store directory");
         } else if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
