@@ -16,7 +16,8 @@ import java.util.Locale;
  * needed, so that a program (or a test) may change them as it goes; the warm pool's and the debugging switch
  * are read once, when the process first uses Grove. A value that does not parse is refused by {@link #check},
  * which runs when a store is first opened and names every such setting; a reader given one later (set after
- * that check) logs a warning and uses the default rather than failing a release or an exit.
+ * that check) logs a warning and uses the default rather than failing a release or an exit. The disk
+ * threshold is the exception: {@code share} and {@code allocate} read it, and refuse a bad one.
  */
 public final class Config {
     /** The default store's directory. */
@@ -109,10 +110,11 @@ public final class Config {
 
     /**
      * {@code grove.disk.threshold} (else {@code GROVE_DISK_THRESHOLD}) in bytes, with an optional k, m or g;
-     * -1 when unset (placement on disk off). Read on every call.
+     * -1 when unset (placement on disk off). Read on every call, by {@code share} and {@code allocate}, which
+     * fail naming it if it does not parse: unlike a release, they are calls a program expects to refuse.
      */
     public static long diskThreshold() {
-        return diskThreshold(false);
+        return diskThreshold(true);
     }
 
     private static long diskThreshold(boolean strict) {

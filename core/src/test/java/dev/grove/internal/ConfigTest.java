@@ -34,7 +34,19 @@ class ConfigTest {
         refused("grove.recycle.bytes", "-5", Config::recycleBytes, 1L << 30);
         refused("grove.reaper", "yes", () -> Config.reaper() ? 1 : 0, 1);
         refused("grove.lazy.writerWaitMillis", "1s", () -> Config.lazyWriterWaitMillis(10), 10);
-        refused(Config.DISK_THRESHOLD, "99999999999g", Config::diskThreshold, -1);
+    }
+
+    /** The disk threshold is read by share and allocate, which may refuse: a bad one fails them, naming it. */
+    @Test
+    void aBadDiskThresholdFailsTheCallThatReadsIt() {
+        for (String bad : new String[] {"99999999999g", "12x", "-1"}) {
+            with(Config.DISK_THRESHOLD, bad, () -> {
+                StoreException e = assertThrows(StoreException.class, Config::diskThreshold, bad);
+                assertTrue(e.getMessage().contains(Config.DISK_THRESHOLD + "=" + bad), e.getMessage());
+                assertThrows(StoreException.class, Config::check, "and the check names it too");
+                return 0;
+            });
+        }
     }
 
     @Test
