@@ -54,10 +54,6 @@ public final class LazyStore implements AutoCloseable {
      * property {@code grove.lazy.writerWaitMillis}.
      */
     public static final long WRITER_WAIT_MILLIS = 10_000;
-    private static final String INDEX = LazyFiles.INDEX;
-    private static final String TEMP = LazyFiles.TEMP;
-    private static final String COMMITTING = LazyFiles.COMMITTING;
-    private static final String WRITER_LOCK = LazyFiles.WRITER_LOCK;
 
     /** One object as an index records it. */
     public record Entry(String name, String region, long regionId, String type, long bytes, int checksum,
@@ -84,7 +80,7 @@ public final class LazyStore implements AutoCloseable {
         this.dir = dir;
         this.store = RegionStore.builder(dir).retained(true).open();
         loadCurrent();
-        if (Files.exists(dir.resolve(COMMITTING))) {
+        if (Files.exists(dir.resolve(LazyFiles.COMMITTING))) {
             cleanUpIfNoWriter(); // a commit was interrupted: what it left goes now
         }
     }
@@ -378,7 +374,7 @@ public final class LazyStore implements AutoCloseable {
 
     private LockFile writerLock() {
         if (writerLock == null) {
-            writerLock = LockFile.open(dir.resolve(WRITER_LOCK));
+            writerLock = LockFile.open(dir.resolve(LazyFiles.WRITER_LOCK));
         }
         return writerLock;
     }
@@ -406,7 +402,7 @@ public final class LazyStore implements AutoCloseable {
         writing = true;
         try {
             // Before the first object is written: if this writer dies, the next open knows to clean up.
-            Files.write(dir.resolve(COMMITTING), new byte[0]);
+            Files.write(dir.resolve(LazyFiles.COMMITTING), new byte[0]);
         } catch (IOException e) {
             endWriting();
             throw new StoreException("cannot start writing: store=" + dir + " error=" + e, e);
@@ -426,7 +422,7 @@ public final class LazyStore implements AutoCloseable {
         if (writing) {
             if (clean) {
                 try {
-                    Files.deleteIfExists(dir.resolve(COMMITTING));
+                    Files.deleteIfExists(dir.resolve(LazyFiles.COMMITTING));
                 } catch (IOException e) {
                     // the next open cleans up once more, harmlessly
                 }
@@ -447,7 +443,7 @@ public final class LazyStore implements AutoCloseable {
             if (p.version() == version && (index != null || p.index() == null)) {
                 return;
             }
-            LockFile lock = LockFile.open(dir.resolve(INDEX + p.version()));
+            LockFile lock = LockFile.open(dir.resolve(LazyFiles.INDEX + p.version()));
             lock.tryLock(false);
             try {
                 // Locked: a cleaner can no longer delete this version. Still there? (It may have gone between.)
@@ -465,7 +461,7 @@ public final class LazyStore implements AutoCloseable {
     private void switchTo(long v, SharedMap<?> view) {
         LockFile lock = null;
         if (v != 0) {
-            lock = LockFile.open(dir.resolve(INDEX + v));
+            lock = LockFile.open(dir.resolve(LazyFiles.INDEX + v));
             lock.tryLock(false);
         }
         adopt(v, view, lock);
@@ -487,7 +483,7 @@ public final class LazyStore implements AutoCloseable {
         if (writerLock().tryLock(true)) {
             try {
                 if (cleanUp()) {
-                    Files.deleteIfExists(dir.resolve(COMMITTING));
+                    Files.deleteIfExists(dir.resolve(LazyFiles.COMMITTING));
                 }
             } catch (IOException e) {
                 // left for the next open
@@ -522,9 +518,9 @@ public final class LazyStore implements AutoCloseable {
         for (Path p : all) {
             String n = p.getFileName().toString();
             try {
-                if (n.startsWith(TEMP)) {
+                if (n.startsWith(LazyFiles.TEMP)) {
                     Files.deleteIfExists(p);
-                } else if (n.startsWith(INDEX) && !n.equals(INDEX + version)) {
+                } else if (n.startsWith(LazyFiles.INDEX) && !n.equals(LazyFiles.INDEX + version)) {
                     try (LockFile probe = LockFile.open(p)) {
                         if (probe.tryLock(true)) {
                             Files.deleteIfExists(p); // no reader holds that version any more

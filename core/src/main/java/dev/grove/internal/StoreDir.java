@@ -171,7 +171,14 @@ public final class StoreDir {
                 throw new StoreException("cannot mark store as retained: store=" + abs + " error=" + e, e);
             }
         }
-        return LocalRegions.PROCESS.stores.computeIfAbsent(abs, d -> new StoreDir(d, settings != null ? settings : Settings.fromSystemProperties()));
+        StoreDir s = LocalRegions.PROCESS.stores.computeIfAbsent(abs,
+                d -> new StoreDir(d, settings != null ? settings : Settings.fromSystemProperties()));
+        if (abs.equals(configuredDirectory().normalize())) {
+            // Opened by name before the default store was asked for: it is the default all the same, so its
+            // references leave the directory out whichever came first.
+            LocalRegions.PROCESS.defaultStore(() -> s);
+        }
+        return s;
     }
 
     /**
@@ -311,8 +318,7 @@ public final class StoreDir {
 
     /** Whether this is the store {@link #defaultStore()} returns. */
     public boolean isDefault() {
-        // Whether or not the default store was used first: its directory opened by name is the default too.
-        return LocalRegions.PROCESS.isDefault(this) || (directory().equals(configuredDirectory().normalize()) && this == defaultStore());
+        return LocalRegions.PROCESS.isDefault(this);
     }
 
     /** Path of the region file called {@code name}. */
